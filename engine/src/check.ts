@@ -1,0 +1,181 @@
+// The engine's entry point: text in, diagnostics + topology + flows out.
+import { evaluateFirewalls } from './firewall';
+import { deriveFlows } from './flows';
+import { buildTopology } from './model';
+import type { Report, RuleContext, SchemaProblem } from './rule';
+import { RULES, RULE_BY_ID } from './rules/index';
+import { validateSchema } from './schema';
+import { SourceFile } from './source';
+import { classifyStated } from './stated';
+import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySetting, Span, Topology } from './types';
+import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
+
+export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+export const INTERNAL_ERROR = 'internal-error';
+
+const DISABLE_RE = /^\s*#\s*acrotopo-disable-next-line\b(.*)$/;
+
+/** Lines (0-based) silenced by `# acrotopo-disable-next-line [RULE, …]` → rule ids (`*` = all). */
+export function suppressions(file: SourceFile): Map<number, Set<string>> {
+  const out = new Map<number, Set<string>>();
+  const text = file.text;
+  if (!text.includes('acrotopo-disable-next-line')) return out;
+  let pending: Set<string> | undefined;
+  for (let l = 0; l < file.lineCount; l++) {
+    const line = file.line(l).text;
+    const m = DISABLE_RE.exec(line);
+    if (m) {
+      const list = m[1].replace(/\s+--.*$/, '').split(/[\s,]+/).filter(Boolean);
+      pending ??= new Set();
+      if (list.length === 0) pending.add('*');
+      for (const r of list) pending.add(r);
+      continue;
+    }
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    if (pending) {
+      out.set(l, pending);
+      pending = undefined;
+    }
+  }
+  return out;
+}
+
+function emptyTopology(): Topology {
+  return { product: '11.7', dns: true, subnets: new Map(), firewalls: [], machines: new Map(), connections: [], rules: new Map() };
+}
+
+export function effectiveSeverity(rule: string, proposed: Severity, t: Topology, options: CheckOptions): SeveritySetting {
+  const fromFile = t.rules.get(rule)?.value;
+  if (fromFile) return fromFile;
+  const fromCaller = options.rules?.[rule];
+  if (fromCaller) return fromCaller;
+  return proposed;
+}
+
+export function check(text: string, options: CheckOptions = {}): CheckResult {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (text.length > maxBytes) {
+    const file = new SourceFile(text.slice(0, 200));
+    const span = { start: 0, end: Math.min(1, text.length) };
+    return {
+      diagnostics: [{
+        rule: 'yaml-syntax',
+        severity: 'error',
+        message: `the file is ${(text.length / 1048576).toFixed(1)} MiB, over the ${(maxBytes / 1048576).toFixed(0)} MiB limit; it was not checked (split the deployment into several files)`,
+        span,
+        range: file.range(span),
+        related: [],
+        fixes: [],
+      }],
+      topology: emptyTopology(),
+      flows: [],
+    };
+  }
+  const file = new SourceFile(text);
+  const { doc, problems: syntax } = parseYaml(text);
+  const budget = new AliasBudget();
+  const reader = new AstReader(doc, budget);
+  const diagnostics: Diagnostic[] = [];
+  let t: Topology = emptyTopology();
+  let derived: Flow[] = [];
+  let stated = { verdicts: [], originOf: new Map<string, Span>() } as ReturnType<typeof classifyStated>;
+  let schema: SchemaProblem[] = [];
+  const internal = (stage: string, e: unknown, span: Span = { start: 0, end: 0 }) => {
+    diagnostics.push({
+      rule: INTERNAL_ERROR,
+      severity: 'error',
+      message: `internal error in ${stage}: ${e instanceof Error ? e.message : String(e)} (please report it; the rest of the file was still checked)`,
+      span,
+      range: file.range(span),
+      related: [],
+      fixes: [],
+    });
+  };
+  try {
+    t = buildTopology(reader);
+  } catch (e) {
+    internal('the model builder', e);
+  }
+  try {
+    schema = validateSchema(reader, file);
+  } catch (e) {
+    internal('the schema validation', e);
+  }
+  try {
+    derived = deriveFlows(t);
+    stated = classifyStated(t, derived);
+  } catch (e) {
+    internal('the flow derivation', e);
+  }
+  const flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+  let firewall: ReturnType<typeof evaluateFirewalls>;
+  try {
+    firewall = evaluateFirewalls(t, flows);
+  } catch (e) {
+    internal('the firewall evaluation', e);
+    firewall = { verdicts: new Map(), narrow: new Map(), zoneOf: () => undefined };
+  }
+
+  const sup = suppressions(file);
+  const seen = new Set<string>();
+  const machineKey = (name: string) => t.machines.get(name)?.keySpan;
+  for (const rule of RULES) {
+    const reports: Report[] = [];
+    const ctx: RuleContext = {
+      file,
+      reader,
+      t,
+      flows,
+      derived,
+      stated,
+      firewall,
+      syntax,
+      schema,
+      report: (r) => reports.push(r),
+      flowOrigin: (f) => stated.originOf.get(f.id) ?? f.origin,
+      flowRelated: (f) => {
+        const out: { message: string; span: Span }[] = [];
+        const i = machineKey(f.initiator);
+        const d = machineKey(f.destination);
+        if (i && i.end > i.start) out.push({ message: `initiator: ${f.initiator}`, span: i });
+        if (d && d.end > d.start) out.push({ message: `destination: ${f.destination}`, span: d });
+        return out;
+      },
+    };
+    try {
+      rule.run(ctx);
+    } catch (e) {
+      internal(`rule ${rule.id}`, e);
+      continue;
+    }
+    for (const r of reports) {
+      const sev = effectiveSeverity(rule.id, r.severity ?? rule.defaultSeverity, t, options);
+      if (sev === 'off') continue;
+      const range = file.range(r.span);
+      const silenced = sup.get(range.start.line);
+      if (silenced && (silenced.has('*') || silenced.has(rule.id))) continue;
+      const key = `${rule.id}|${r.span.start}|${r.span.end}|${r.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push({
+        rule: rule.id,
+        severity: sev,
+        message: r.message,
+        span: r.span,
+        range,
+        related: (r.related ?? []).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
+        fixes: (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
+        flowId: r.flowId,
+      });
+    }
+  }
+  if (budget.exceeded) {
+    const span = budget.exceeded;
+    diagnostics.push({ rule: 'yaml-syntax', severity: 'error', message: 'YAML: too many alias expansions (possible alias bomb); the aliased content was not checked', span, range: file.range(span), related: [], fixes: [] });
+  }
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  return { diagnostics, topology: t, flows };
+}
+
+export { RULES, RULE_BY_ID };

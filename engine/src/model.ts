@@ -1,0 +1,262 @@
+// Builds the typed topology from the YAML AST. Tolerant: a value of the wrong type is left out of the
+// model (the schema rule reports it), so every later stage sees only well-typed data with its spans.
+import ipaddr from 'ipaddr.js';
+import { isMap } from 'yaml';
+import { parsePort, parsePortRange } from './facts';
+import type { AnyNode, AstReader } from './yaml-ast';
+import { spanOf } from './yaml-ast';
+import type {
+  AllowEntry,
+  EncryptionOption,
+  Firewall,
+  Located,
+  Machine,
+  Os,
+  SeveritySetting,
+  Span,
+  StatedConnection,
+  Subnet,
+  Topology,
+} from './types';
+
+export const INTERNET_ZONE = 'internet';
+export const IMPLICIT_CLOUD = 'acronis-cloud';
+
+const OSES = ['windows', 'linux', 'virtual-appliance', 'other'] as const;
+const WINVER = ['pre-vista', 'vista-or-later'] as const;
+const ENC = ['enabled', 'disabled', 'required'] as const;
+const SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
+
+const EMPTY: Span = { start: 0, end: 0 };
+
+function loc<T>(x: { value: T; span: Span } | undefined): Located<T> | undefined {
+  return x ? { value: x.value, span: x.span } : undefined;
+}
+
+function readEncryption(r: AstReader, node: AnyNode | undefined) {
+  const out: { client?: Located<EncryptionOption>; server?: Located<EncryptionOption> } = {};
+  if (!node) return out;
+  out.client = loc(r.oneOf(r.get(node, 'client')?.value, ENC));
+  out.server = loc(r.oneOf(r.get(node, 'server')?.value, ENC));
+  return out;
+}
+
+function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
+  const m: Machine = {
+    name,
+    keySpan,
+    valueSpan: spanOf(r.deref(value)) ?? keySpan,
+    index,
+    components: [],
+    hosts: [],
+    encryption: {},
+  };
+  if (!value || !r.isMap(value)) return m;
+  for (const p of r.pairs(value)) {
+    const v = p.value;
+    switch (p.key) {
+      case 'os': m.os = loc(r.oneOf(v, OSES)); break;
+      case 'windows-version': m.windowsVersion = loc(r.oneOf(v, WINVER)); break;
+      case 'address': m.address = loc(r.string(v)); break;
+      case 'subnet': m.subnet = loc(r.string(v)); break;
+      case 'components':
+        for (const item of r.items(v)) {
+          const s = r.string(item);
+          if (s) m.components.push(s);
+        }
+        break;
+      case 'network-discovery': m.networkDiscovery = loc(r.bool(v)); break;
+      case 'file-and-printer-sharing': m.fileAndPrinterSharing = loc(r.bool(v)); break;
+      case 'file-sharing-encryption': m.fileSharingEncryption = loc(r.bool(v)); break;
+      case 'cloud-backup': m.cloudBackup = loc(r.bool(v)); break;
+      case 'port': m.port = loc(r.int(v)); break;
+      case 'encryption': m.encryption = readEncryption(r, v); break;
+      case 'hosts':
+        m.hostsSpan = spanOf(r.deref(v)) ?? p.keySpan;
+        for (const h of r.pairs(v)) {
+          const addr = r.string(h.value);
+          if (addr) m.hosts.push({ name: { value: h.key, span: h.keySpan }, address: addr });
+        }
+        break;
+    }
+  }
+  return m;
+}
+
+export function buildTopology(r: AstReader): Topology {
+  const root = r.deref(r.doc.contents);
+  const t: Topology = {
+    product: '11.7',
+    dns: true,
+    subnets: new Map(),
+    firewalls: [],
+    machines: new Map(),
+    connections: [],
+    rules: new Map(),
+  };
+  if (!root || !isMap(root)) return t;
+  const top = new Map(r.pairs(root).map((p) => [p.key, p]));
+
+  const version = top.get('acrotopo');
+  if (version) t.version = { value: r.scalar(version.value)?.value, span: spanOf(version.value) ?? version.keySpan };
+  t.title = r.string(top.get('title')?.value)?.value;
+  const product = r.oneOf(top.get('product')?.value, ['11.5', '11.7'] as const);
+  if (product) t.product = product.value;
+
+  // network
+  const network = top.get('network')?.value;
+  if (network) {
+    const dns = r.bool(r.get(network, 'dns')?.value);
+    if (dns) { t.dns = dns.value; t.dnsSpan = dns.span; }
+    for (const p of r.pairs(r.get(network, 'subnets')?.value)) {
+      const subnet: Subnet = { name: p.key, keySpan: p.keySpan, cidr: loc(r.string(p.value)) };
+      t.subnets.set(p.key, subnet);
+    }
+    r.items(r.get(network, 'firewalls')?.value).forEach((fwNode, index) => {
+      const fw: Firewall = { index, span: spanOf(r.deref(fwNode)) ?? EMPTY, between: [], allow: [] };
+      fw.name = loc(r.string(r.get(fwNode, 'name')?.value));
+      for (const z of r.items(r.get(fwNode, 'between')?.value)) {
+        const s = r.string(z);
+        if (s) fw.between.push(s);
+      }
+      const allow = r.get(fwNode, 'allow')?.value;
+      fw.allowSpan = spanOf(r.deref(allow));
+      r.items(allow).forEach((aNode, ai) => {
+        const a: AllowEntry = { index: ai, span: spanOf(r.deref(aNode)) ?? EMPTY };
+        a.from = loc(r.string(r.get(aNode, 'from')?.value));
+        a.to = loc(r.string(r.get(aNode, 'to')?.value));
+        a.port = loc(r.string(r.get(aNode, 'port')?.value));
+        if (a.port) a.portSpec = parsePort(a.port.value);
+        const sp = r.scalar(r.get(aNode, 'source-ports')?.value);
+        if (sp && (typeof sp.value === 'string' || typeof sp.value === 'number')) {
+          a.sourcePorts = { value: String(sp.value), span: sp.span };
+          a.sourcePortRange = parsePortRange(String(sp.value));
+        }
+        fw.allow.push(a);
+      });
+      t.firewalls.push(fw);
+    });
+  }
+
+  // machines
+  let index = 0;
+  for (const p of r.pairs(top.get('machines')?.value)) {
+    if (t.machines.has(p.key)) continue; // duplicate key: yaml-syntax reports it
+    t.machines.set(p.key, readMachine(r, p.key, p.keySpan, p.value, index++));
+  }
+
+  // management
+  const mg = top.get('management');
+  if (mg && mg.value && r.isMap(mg.value)) {
+    const v = mg.value;
+    const rb = r.oneOf(r.get(v, 'register-by')?.value, ['name', 'address'] as const);
+    t.management = {
+      span: spanOf(r.deref(v)) ?? mg.keySpan,
+      server: loc(r.string(r.get(v, 'server')?.value)),
+      registerBy: rb?.value ?? 'name',
+      registerBySpan: rb?.span,
+      port: loc(r.int(r.get(v, 'port')?.value)),
+      encryption: readEncryption(r, r.get(v, 'encryption')?.value),
+    };
+  }
+
+  // installation
+  const inst = top.get('installation');
+  if (inst && inst.value && r.isMap(inst.value)) {
+    const v = inst.value;
+    const to: Located<string>[] = [];
+    const toNode = r.get(v, 'to')?.value;
+    if (r.isSeq(toNode)) {
+      for (const item of r.items(toNode)) {
+        const s = r.string(item);
+        if (s) to.push(s);
+      }
+    } else {
+      const single = r.string(toNode);
+      if (single) to.push(single);
+    }
+    t.installation = { span: inst.keySpan, from: loc(r.string(r.get(v, 'from')?.value)), to };
+  }
+
+  // connections
+  r.items(top.get('connections')?.value).forEach((cNode, index) => {
+    const c: StatedConnection = { index, span: spanOf(r.deref(cNode)) ?? EMPTY };
+    c.from = loc(r.string(r.get(cNode, 'from')?.value));
+    c.to = loc(r.string(r.get(cNode, 'to')?.value));
+    c.port = loc(r.string(r.get(cNode, 'port')?.value));
+    if (c.port) c.portSpec = parsePort(c.port.value);
+    t.connections.push(c);
+  });
+
+  // rules
+  for (const p of r.pairs(top.get('rules')?.value)) {
+    const s = r.oneOf(p.value, SEVERITIES);
+    if (s) t.rules.set(p.key, { value: s.value as SeveritySetting, span: s.span });
+  }
+
+  assignZones(t);
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Zones: the subnet a machine is in, from `subnet:` or from its address (longest prefix wins).
+
+interface ParsedCidr {
+  name: string;
+  addr: ipaddr.IPv4 | ipaddr.IPv6;
+  bits: number;
+}
+
+export function parseCidr(text: string): { addr: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined {
+  try {
+    const [addr, bits] = ipaddr.parseCIDR(text);
+    return { addr, bits };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  try {
+    return ipaddr.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function inCidr(address: string, cidr: string): boolean | undefined {
+  const a = parseAddress(address);
+  const c = parseCidr(cidr);
+  if (!a || !c) return undefined;
+  if (a.kind() !== c.addr.kind()) return false;
+  return a.match(c.addr, c.bits);
+}
+
+function assignZones(t: Topology): void {
+  const cidrs: ParsedCidr[] = [];
+  for (const s of t.subnets.values()) {
+    if (!s.cidr) continue;
+    const c = parseCidr(s.cidr.value);
+    if (c) cidrs.push({ name: s.name, ...c });
+  }
+  cidrs.sort((a, b) => b.bits - a.bits);
+  for (const m of t.machines.values()) {
+    if (m.subnet) {
+      m.zone = m.subnet.value;
+      continue;
+    }
+    if (!m.address) continue;
+    const a = parseAddress(m.address.value);
+    if (!a) continue;
+    let zone: string | undefined;
+    for (const c of cidrs) {
+      if (c.addr.kind() === a.kind() && a.match(c.addr, c.bits)) { zone = c.name; break; }
+    }
+    m.zone = zone;
+  }
+}
+
+/** The machine's effective agent port (its own `port:`, else `management.port`, else the default). */
+export function agentPort(t: Topology, m: Machine | undefined, fallback: number): number {
+  return m?.port?.value ?? t.management?.port?.value ?? fallback;
+}

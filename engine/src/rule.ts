@@ -1,0 +1,52 @@
+// What a rule is, and what it gets to work with. A rule file exports `defineRule({...})`; its
+// registration is one line in rules/index.ts.
+import type { FirewallResult } from './firewall';
+import type { SourceFile } from './source';
+import type { StatedResult } from './stated';
+import type { Fix, Flow, RelatedInformation, RuleMeta, Severity, Span, Topology } from './types';
+import type { AstReader, SyntaxProblem } from './yaml-ast';
+
+export interface SchemaProblem {
+  span: Span;
+  message: string;
+  /** did-you-mean replacements: each becomes a quick fix */
+  suggestions: { span: Span; newText: string; title: string }[];
+}
+
+export interface Report {
+  span: Span;
+  message: string;
+  /** overrides the rule's default severity for this diagnostic (still under the user's settings) */
+  severity?: Severity;
+  related?: { message: string; span: Span }[];
+  fixes?: { title: string; edits: { span: Span; newText: string }[]; isPreferred?: boolean }[];
+  flowId?: string;
+}
+
+export interface RuleContext {
+  file: SourceFile;
+  reader: AstReader;
+  t: Topology;
+  /** derived and stated flows */
+  flows: Flow[];
+  derived: Flow[];
+  stated: StatedResult;
+  firewall: FirewallResult;
+  syntax: SyntaxProblem[];
+  schema: SchemaProblem[];
+  report(r: Report): void;
+  /** the span where diagnostics about a flow start (the stated entry when the flow was stated) */
+  flowOrigin(f: Flow): Span;
+  /** related information for the two machines of a flow */
+  flowRelated(f: Flow): { message: string; span: Span }[];
+}
+
+export interface Rule extends RuleMeta {
+  run(ctx: RuleContext): void;
+}
+
+export function defineRule(r: Rule): Rule {
+  return r;
+}
+
+export type { Fix, RelatedInformation };

@@ -1,0 +1,86 @@
+// Offsets <-> positions, through a line index built once per text.
+import type { Position, Range, Span, TextEdit } from './types';
+
+export class SourceFile {
+  readonly text: string;
+  readonly lineStarts: number[];
+
+  constructor(text: string) {
+    this.text = text;
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.lineStarts = starts;
+  }
+
+  get lineCount(): number {
+    return this.lineStarts.length;
+  }
+
+  /** 0-based line of an offset (binary search). */
+  lineOf(offset: number): number {
+    const s = this.lineStarts;
+    let lo = 0;
+    let hi = s.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (s[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  position(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    const line = this.lineOf(o);
+    return { line, character: o - this.lineStarts[line] };
+  }
+
+  offset(pos: Position): number {
+    const line = Math.max(0, Math.min(pos.line, this.lineStarts.length - 1));
+    const start = this.lineStarts[line];
+    const end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    return Math.min(start + Math.max(0, pos.character), end);
+  }
+
+  range(span: Span): Range {
+    return { start: this.position(span.start), end: this.position(span.end) };
+  }
+
+  /** Start offset of a line, its end offset (before the line break) and its text. */
+  line(line: number): { start: number; end: number; text: string } {
+    const start = this.lineStarts[line];
+    let end = line + 1 < this.lineStarts.length ? this.lineStarts[line + 1] : this.text.length;
+    while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
+    return { start, end, text: this.text.slice(start, end) };
+  }
+
+  /** The line break the document uses (CRLF is kept in edits). */
+  get eol(): string {
+    const i = this.text.indexOf('\n');
+    return i > 0 && this.text.charCodeAt(i - 1) === 13 ? '\r\n' : '\n';
+  }
+
+  edit(span: Span, newText: string): TextEdit {
+    return { span, range: this.range(span), newText };
+  }
+}
+
+/** Applies non-overlapping edits to a text (used by tests and the CLI's --fix). */
+export function applyEdits(text: string, edits: { span: Span; newText: string }[]): string {
+  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  let out = text;
+  let lastStart = Infinity;
+  for (const e of sorted) {
+    if (e.span.end > lastStart) continue; // overlapping edit: skip rather than corrupt
+    out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
+    lastStart = e.span.start;
+  }
+  return out;
+}

@@ -1,0 +1,181 @@
+// Parsing with `yaml` (node ranges kept) and small, bounded helpers to read the AST.
+// Aliases are resolved through these helpers only, with a budget, so an alias bomb cannot blow up.
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node as YNode, ParsedNode } from 'yaml';
+import type { Span } from './types';
+
+export type AnyNode = YNode | ParsedNode;
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+  severity: 'error' | 'warning';
+  code: string;
+}
+
+export interface ParsedYaml {
+  doc: Document.Parsed;
+  problems: SyntaxProblem[];
+}
+
+const MESSAGES: Record<string, string> = {
+  MULTIPLE_DOCS: 'the file holds several YAML documents; an acrotopo file is one document (only the first is checked)',
+  DUPLICATE_KEY: 'duplicate key: a key may appear only once in a mapping',
+  TAB_AS_INDENT: 'tabs are not allowed as indentation in YAML; indent with spaces',
+};
+
+export function parseYaml(text: string): ParsedYaml {
+  const doc = parseDocument(text, {
+    keepSourceTokens: false,
+    prettyErrors: false,
+    uniqueKeys: true,
+    merge: true,
+    strict: true,
+    lineCounter: new LineCounter(),
+  }) as Document.Parsed;
+  const problems: SyntaxProblem[] = [];
+  const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {
+    let [start, end] = e.pos;
+    if (end <= start) end = Math.min(text.length, start + 1);
+    const base = MESSAGES[e.code] ?? e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
+    problems.push({ span: { start, end }, message: `YAML: ${base}`, severity, code: e.code });
+  };
+  for (const e of doc.errors) push(e, 'error');
+  for (const w of doc.warnings) push(w, 'warning');
+  return { doc, problems };
+}
+
+export function spanOf(node: AnyNode | null | undefined): Span | undefined {
+  const r = (node as { range?: [number, number, number] } | null | undefined)?.range;
+  if (!r) return undefined;
+  return { start: r[0], end: r[1] };
+}
+
+/** Shared budget for alias resolution within one check (alias bombs). */
+export class AliasBudget {
+  remaining: number;
+  exceeded: Span | undefined;
+  constructor(limit = 10_000) {
+    this.remaining = limit;
+  }
+}
+
+export class AstReader {
+  constructor(readonly doc: Document.Parsed, readonly budget: AliasBudget = new AliasBudget()) {}
+
+  /** Resolves an alias (bounded); other nodes come back as they are. */
+  deref(node: unknown): AnyNode | undefined {
+    let n = node as AnyNode | undefined;
+    let hops = 0;
+    while (n && isAlias(n)) {
+      if (this.budget.remaining-- <= 0 || hops++ > 32) {
+        this.budget.exceeded ??= spanOf(n);
+        return undefined;
+      }
+      n = (n as Alias).resolve(this.doc) as AnyNode | undefined;
+    }
+    return n ?? undefined;
+  }
+
+  /** Pairs of a mapping node, merge keys (`<<`) expanded; keys as strings. */
+  pairs(node: unknown): { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] {
+    const map = this.deref(node);
+    if (!map || !isMap(map)) return [];
+    const out: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
+    const seen = new Set<string>();
+    const merged: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
+    for (const item of (map as YAMLMap).items) {
+      if (!isPair(item)) continue;
+      const keyNode = item.key as AnyNode;
+      const k = isScalar(keyNode) ? keyNode.value : undefined;
+      if (k === '<<' || (isScalar(keyNode) && (keyNode as Scalar).source === '<<')) {
+        const sources = this.deref(item.value);
+        const list = sources && isSeq(sources) ? (sources as YAMLSeq).items : [item.value];
+        for (const src of list) {
+          for (const p of this.pairs(src)) merged.push(p);
+        }
+        continue;
+      }
+      if (k === null || k === undefined || typeof k === 'object') continue;
+      const key = String(k);
+      seen.add(key);
+      out.push({ key, keyNode, value: (item.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } });
+    }
+    for (const p of merged) if (!seen.has(p.key)) { seen.add(p.key); out.push(p); }
+    return out;
+  }
+
+  get(node: unknown, key: string): { keySpan: Span; value: AnyNode | undefined } | undefined {
+    const p = this.pairs(node).find((x) => x.key === key);
+    return p ? { keySpan: p.keySpan, value: p.value } : undefined;
+  }
+
+  items(node: unknown): AnyNode[] {
+    const seq = this.deref(node);
+    if (!seq || !isSeq(seq)) return [];
+    return (seq as YAMLSeq).items as AnyNode[];
+  }
+
+  isMap(node: unknown): boolean {
+    const n = this.deref(node);
+    return !!n && isMap(n);
+  }
+
+  isSeq(node: unknown): boolean {
+    const n = this.deref(node);
+    return !!n && isSeq(n);
+  }
+
+  scalar(node: unknown): { value: unknown; span: Span } | undefined {
+    const n = this.deref(node);
+    if (!n || !isScalar(n)) return undefined;
+    return { value: (n as Scalar).value, span: spanOf(n) ?? { start: 0, end: 0 } };
+  }
+
+  string(node: unknown): { value: string; span: Span } | undefined {
+    const s = this.scalar(node);
+    if (!s || s.value === null || s.value === undefined || typeof s.value === 'object') return undefined;
+    return { value: String(s.value), span: s.span };
+  }
+
+  bool(node: unknown): { value: boolean; span: Span } | undefined {
+    const s = this.scalar(node);
+    return s && typeof s.value === 'boolean' ? { value: s.value, span: s.span } : undefined;
+  }
+
+  int(node: unknown): { value: number; span: Span } | undefined {
+    const s = this.scalar(node);
+    return s && typeof s.value === 'number' && Number.isInteger(s.value) ? { value: s.value, span: s.span } : undefined;
+  }
+
+  /** String from a fixed list, else undefined (the schema reports the wrong value). */
+  oneOf<T extends string>(node: unknown, allowed: readonly T[]): { value: T; span: Span } | undefined {
+    const s = this.string(node);
+    return s && (allowed as readonly string[]).includes(s.value) ? { value: s.value as T, span: s.span } : undefined;
+  }
+}
+
+/** The node at a JSON pointer path (`/machines/ams01/os`), or the closest existing ancestor. */
+export function nodeAtPath(reader: AstReader, path: string[]): { node: AnyNode | undefined; keySpan?: Span; depth: number } {
+  let node: AnyNode | undefined = reader.deref(reader.doc.contents);
+  let keySpan: Span | undefined;
+  let depth = 0;
+  for (const seg of path) {
+    if (!node) break;
+    if (isMap(node)) {
+      const p = reader.pairs(node).find((x) => x.key === seg);
+      if (!p) break;
+      keySpan = p.keySpan;
+      node = p.value ? reader.deref(p.value) ?? p.value : undefined;
+      if (!node) { depth++; return { node: undefined, keySpan, depth }; }
+    } else if (isSeq(node)) {
+      const i = Number(seg);
+      const items = (node as YAMLSeq).items as AnyNode[];
+      if (!Number.isInteger(i) || i < 0 || i >= items.length) break;
+      keySpan = undefined;
+      node = reader.deref(items[i]) ?? items[i];
+    } else break;
+    depth++;
+  }
+  return { node, keySpan, depth };
+}
