@@ -1,0 +1,32 @@
+import { DEFAULT_AGENT_PORT, portFact } from '../facts';
+import { agentPort } from '../model';
+import { defineRule } from '../rule';
+import { describeFlow } from './util';
+
+export default defineRule({
+  id: 'unencrypted-port',
+  defaultSeverity: 'warning',
+  title: 'A required connection uses a port whose traffic is not encrypted',
+  description:
+    'Fires for every derived or stated flow on a port the documentation marks as not encrypted: TCP 25001 ' +
+    '("Sending installation parameters", RI-3/RI-8: *"Traffic itself isn\'t encrypted. But all user names and ' +
+    'passwords are sent encrypted."*), and plain HTTP on TCP 8080 (management server web page, CC-11) or TCP 80 ' +
+    '(update check, CC-12). The traffic crosses the network in clear text.',
+  howToFix:
+    'There is no setting that encrypts these ports. Keep the flow inside a trusted network segment, or silence ' +
+    'the rule for the file (`rules: { unencrypted-port: off }`) once the risk is accepted.',
+  catalogue: ['RI-3', 'RI-8', 'CC-11', 'CC-12'],
+  run(ctx) {
+    for (const f of ctx.flows) {
+      const dest = ctx.t.machines.get(f.destination);
+      const fact = portFact(f.port, agentPort(ctx.t, dest, DEFAULT_AGENT_PORT));
+      if (fact?.encryption !== 'unencrypted') continue;
+      ctx.report({
+        span: ctx.flowOrigin(f),
+        message: `port ${f.port.from} is unencrypted: ${describeFlow(f)}. ${fact.note}`,
+        related: ctx.flowRelated(f),
+        flowId: f.id,
+      });
+    }
+  },
+});

@@ -1,0 +1,56 @@
+// Test helpers shared by the engine's rule and flow tests.
+import assert from 'node:assert/strict';
+import { check } from '../src/check';
+import { applyEdits } from '../src/source';
+import type { CheckOptions, CheckResult, Diagnostic } from '../src/types';
+
+/** Strip the common indentation of a template literal and the first newline. */
+export function yaml(strings: TemplateStringsArray, ...values: unknown[]): string {
+  const raw = strings.reduce((acc, s, i) => acc + s + (i < values.length ? String(values[i]) : ''), '');
+  const lines = raw.replace(/^\n/, '').split('\n');
+  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => l.match(/^ */)![0].length));
+  return lines.map((l) => l.slice(indent)).join('\n');
+}
+
+export function run(text: string, options?: CheckOptions): CheckResult {
+  return check(text, options);
+}
+
+export function diags(text: string, rule: string, options?: CheckOptions): Diagnostic[] {
+  return check(text, options).diagnostics.filter((d) => d.rule === rule);
+}
+
+/** The exact source text a diagnostic points at. */
+export function at(text: string, d: Diagnostic): string {
+  return text.slice(d.span.start, d.span.end);
+}
+
+/** Applies the diagnostic's fix (by index, default: preferred or first) and returns the new text. */
+export function applyFix(text: string, d: Diagnostic, index?: number): string {
+  assert.ok(d.fixes.length > 0, `no fix on ${d.rule}: ${d.message}`);
+  const fix = index !== undefined ? d.fixes[index] : d.fixes.find((f) => f.isPreferred) ?? d.fixes[0];
+  return applyEdits(text, fix.edits);
+}
+
+/** A small valid deployment (the spec's example, trimmed) used as a base by many tests. */
+export const BASE = yaml`
+  acrotopo: 1
+  title: Contoso
+  network:
+    dns: true
+    subnets:
+      hq: 10.0.0.0/24
+      branch: 10.1.0.0/24
+  machines:
+    ams01:
+      os: windows
+      address: 10.0.0.10
+      components: [management-server, management-console]
+    fs01:
+      os: windows
+      address: 10.0.0.31
+      components: [agent-for-windows]
+      file-sharing-encryption: true
+  management:
+    server: ams01
+`;
