@@ -7,3 +7,4 @@ export { evaluateFirewalls } from './firewall';
 export { classifyStated } from './stated';
 export { buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
 export { parseYaml, AstReader } from './yaml-ast';
+export * from './diagram';

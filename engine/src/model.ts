@@ -11,7 +11,6 @@ import type {
   Firewall,
   Located,
   Machine,
-  Os,
   SeveritySetting,
   Span,
   StatedConnection,

@@ -1,9 +1,532 @@
-// JSON Schema validation (ajv) with errors mapped to YAML node ranges.
-// PLACEHOLDER — being written (schema helper). Returns no problems yet.
+// JSON Schema validation (ajv) with every error mapped back to the YAML node it is about.
+//
+// The schema (schemas/acrotopo.schema.json) is compiled once, at module load. A check converts the
+// document to plain JS (aliases bounded), validates it, and turns each ajv error into one problem:
+//   - unknown key (additionalProperties), bad name (propertyNames) → the KEY's span
+//   - wrong value (type, enum, const, pattern, range…)           → the VALUE's span
+//   - missing required key                                         → the parent's key span (or the
+//     first line of the sequence item / of the document)
+// Several errors on one node collapse into the most specific one. Paths are resolved through a cache
+// of each mapping's keys, so many errors in a huge file cost no more than one walk.
+import Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { isMap, isSeq } from 'yaml';
+import type { YAMLSeq } from 'yaml';
+import schemaJson from '../../schemas/acrotopo.schema.json';
+import { closeMatches } from './did-you-mean';
+import { yamlScalar } from './edits';
 import type { SchemaProblem } from './rule';
 import type { SourceFile } from './source';
-import type { AstReader } from './yaml-ast';
+import type { Span } from './types';
+import type { AnyNode, AstReader } from './yaml-ast';
+import { spanOf } from './yaml-ast';
 
-export function validateSchema(_reader: AstReader, _file: SourceFile): SchemaProblem[] {
-  return [];
+/** The JSON Schema of format v1, as shipped in schemas/acrotopo.schema.json. */
+export const ACROTOPO_SCHEMA: Record<string, unknown> = schemaJson as unknown as Record<string, unknown>;
+
+/** Keywords the schema carries for editors (VS Code, yaml-language-server); ajv only stores them. */
+const ANNOTATIONS = ['markdownDescription', 'patternErrorMessage', 'enumDescriptions', 'markdownEnumDescriptions', 'defaultSnippets'];
+
+/** `N-M` ranges (ports, source ports) must not run backwards: a check a regex cannot make. */
+export function rangeIsOrdered(value: string): boolean {
+  const m = /(\d+)-(\d+)$/.exec(value);
+  return !m || Number(m[1]) <= Number(m[2]);
+}
+
+function compile(): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
+  ajv.addVocabulary(ANNOTATIONS);
+  ajv.addKeyword({
+    keyword: 'x-ordered-range',
+    type: 'string',
+    schemaType: 'boolean',
+    errors: false,
+    validate: (enabled: boolean, data: string) => !enabled || rangeIsOrdered(data),
+  });
+  return ajv.compile(ACROTOPO_SCHEMA);
+}
+
+const validate: ValidateFunction = compile();
+
+// ---------------------------------------------------------------------------------------------
+// Locating nodes
+
+interface Entry {
+  keySpan: Span;
+  value: AnyNode | undefined;
+}
+
+interface Located {
+  /** the value node at the path as written (an alias stays an alias), when the whole path exists */
+  node: AnyNode | undefined;
+  /** the span of the last key on the path, when the last segment is a mapping key */
+  keySpan?: Span;
+  /** true when every segment of the path was found */
+  complete: boolean;
+  /** the deepest node found (for fallbacks) */
+  deepest: AnyNode | undefined;
+}
+
+/** Resolves JSON-pointer paths to YAML nodes; each mapping's keys are indexed once. */
+class Locator {
+  private readonly maps = new Map<unknown, Map<string, Entry>>();
+
+  constructor(private readonly reader: AstReader) {}
+
+  private entries(map: AnyNode): Map<string, Entry> {
+    let m = this.maps.get(map);
+    if (!m) {
+      m = new Map();
+      for (const p of this.reader.pairs(map)) if (!m.has(p.key)) m.set(p.key, { keySpan: p.keySpan, value: p.value });
+      this.maps.set(map, m);
+    }
+    return m;
+  }
+
+  locate(path: readonly string[]): Located {
+    const r = this.reader;
+    let written: AnyNode | undefined = (r.doc.contents as AnyNode | null) ?? undefined;
+    let node = r.deref(written);
+    let keySpan: Span | undefined;
+    for (const seg of path) {
+      if (!node) return { node: undefined, keySpan, complete: false, deepest: undefined };
+      let next: AnyNode | undefined;
+      if (isMap(node)) {
+        const e = this.entries(node).get(seg);
+        if (!e) return { node: undefined, keySpan: undefined, complete: false, deepest: node };
+        keySpan = e.keySpan;
+        next = e.value;
+      } else if (isSeq(node)) {
+        const items = (node as YAMLSeq).items as AnyNode[];
+        const i = Number(seg);
+        if (!Number.isInteger(i) || i < 0 || i >= items.length) return { node: undefined, keySpan: undefined, complete: false, deepest: node };
+        keySpan = undefined;
+        next = items[i] ?? undefined;
+      } else {
+        return { node: undefined, keySpan: undefined, complete: false, deepest: node };
+      }
+      written = next;
+      const resolved = r.deref(next);
+      if (!resolved && next) return { node: undefined, keySpan, complete: false, deepest: node };
+      node = resolved;
+    }
+    return { node: written, keySpan, complete: true, deepest: node };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Words
+
+function decodePointer(p: string): string[] {
+  if (p === '') return [];
+  return p.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+const ITEM_NOUN: Record<string, string> = {
+  components: 'component',
+  between: 'zone',
+  to: 'installation target',
+  firewalls: 'firewall',
+  allow: 'allow entry',
+  connections: 'connection',
+};
+
+function isIndex(seg: string): boolean {
+  return /^\d+$/.test(seg);
+}
+
+function get(data: unknown, path: readonly string[]): unknown {
+  let d = data;
+  for (const s of path) {
+    if (d === null || typeof d !== 'object') return undefined;
+    d = (d as Record<string, unknown>)[s];
+  }
+  return d;
+}
+
+/** A named owner (machine, subnet, firewall, allow entry, connection, rule) and the rest of the path. */
+function owner(path: readonly string[], data: unknown): { owner?: string; rest: string[] } {
+  const [a, b, c, d, e] = path;
+  if (a === 'machines' && b !== undefined) return { owner: `machine '${b}'`, rest: path.slice(2) };
+  if (a === 'network' && b === 'subnets' && c !== undefined) return { owner: `subnet '${c}'`, rest: path.slice(3) };
+  if (a === 'network' && b === 'firewalls' && c !== undefined && isIndex(c)) {
+    const name = get(data, ['network', 'firewalls', c, 'name']);
+    const fw = typeof name === 'string' && name !== '' ? `firewall '${name}'` : `firewall #${Number(c) + 1}`;
+    if (d === 'allow' && e !== undefined && isIndex(e)) return { owner: `allow entry #${Number(e) + 1} of ${fw}`, rest: path.slice(5) };
+    return { owner: fw, rest: path.slice(3) };
+  }
+  if (a === 'connections' && b !== undefined && isIndex(b)) return { owner: `connection #${Number(b) + 1}`, rest: path.slice(2) };
+  if (a === 'rules' && b !== undefined) return { owner: `rule '${b}'`, rest: path.slice(2) };
+  return { rest: [...path] };
+}
+
+function dotted(rest: readonly string[]): string {
+  let out = '';
+  for (const s of rest) out += isIndex(s) ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out;
+}
+
+/** "machine 'web01'", "encryption of machine 'web01'", "network.dns", "the top level". */
+function phrase(path: readonly string[], data: unknown): string {
+  const o = owner(path, data);
+  const rest = dotted(o.rest);
+  if (o.owner) return rest ? `${rest} of ${o.owner}` : o.owner;
+  return rest || 'the top level';
+}
+
+/** The noun for the value at a path: its key, or the singular of its list. */
+function noun(path: readonly string[]): string {
+  const last = path[path.length - 1];
+  if (last === undefined) return 'value';
+  if (isIndex(last)) return ITEM_NOUN[path[path.length - 2] ?? ''] ?? 'item';
+  if (path[0] === 'network' && path[1] === 'subnets' && path.length === 3) return 'subnet CIDR';
+  if (path[0] === 'machines' && path[2] === 'hosts' && path.length === 4) return 'hosts address';
+  if (path[0] === 'rules' && path.length === 2) return 'severity';
+  return last;
+}
+
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return 'nothing (the value is empty)';
+  if (typeof v === 'string') return `the text '${v}'`;
+  if (typeof v === 'number') return `the number ${v}`;
+  if (typeof v === 'boolean') return `${v}`;
+  if (Array.isArray(v)) return 'a list';
+  return 'a mapping';
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  string: 'text',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a mapping (key: value lines)',
+  array: 'a list',
+  null: 'empty',
+};
+
+/** What a definition's values look like, for messages (the schema's patternErrorMessage is for editors). */
+const SHAPES: Record<string, string> = {
+  flowPort: 'written tcp/N, udp/N, tcp/N-M, udp/N-M or icmp (e.g. tcp/9876; ports 1 to 65535, N ≤ M)',
+  sourcePorts: 'a source-port range N-M (e.g. 49152-65535; ports 0 to 65535, N ≤ M)',
+  ipAddress: 'an IPv4 or IPv6 address (e.g. 10.0.0.10)',
+  cidr: 'a network in CIDR notation (e.g. 10.0.0.0/24 or fd00::/64)',
+  name: "a name made of letters, digits, '-', '_' and '.', starting and ending with a letter, a digit or '_'",
+};
+
+function definitionOf(e: ErrorObject): string | undefined {
+  const m = /#\/definitions\/([^/]+)\/[^/]+$/.exec(e.schemaPath);
+  return m ? m[1] : undefined;
+}
+
+function quoteList(values: readonly unknown[]): string {
+  return values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(', ');
+}
+
+/** A port written another way (`TCP/9876`, `tcp 9876`, `9876/tcp`, `tcp:9876`, `9876`) in the canonical form. */
+export function normalizePort(v: unknown): string | undefined {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= 65535) return `tcp/${v}`;
+  if (typeof v !== 'string') return undefined;
+  const s = v.trim().toLowerCase();
+  if (s === 'icmp') return 'icmp';
+  let m = /^(tcp|udp)\s*[/: ]\s*(\d{1,5})(?:\s*[-–:]\s*(\d{1,5}))?$/.exec(s);
+  if (m) return portText(m[1], m[2], m[3]);
+  m = /^(\d{1,5})(?:\s*[-–]\s*(\d{1,5}))?\s*[/ ]\s*(tcp|udp)$/.exec(s);
+  if (m) return portText(m[3], m[1], m[2]);
+  m = /^(\d{1,5})(?:\s*-\s*(\d{1,5}))?$/.exec(s);
+  if (m) return portText('tcp', m[1], m[2]);
+  return undefined;
+}
+
+function portText(proto: string, a: string, b: string | undefined): string | undefined {
+  const from = Number(a);
+  const to = b === undefined ? from : Number(b);
+  if (from < 1 || to > 65535 || from > to) return undefined;
+  return from === to ? `${proto}/${from}` : `${proto}/${from}-${to}`;
+}
+
+const YAML11_BOOLEANS: Record<string, boolean> = { yes: true, no: false, on: true, off: false, y: true, n: false, true: true, false: false };
+
+// ---------------------------------------------------------------------------------------------
+// Turning errors into problems
+
+interface Candidate extends SchemaProblem {
+  rank: number;
+  order: number;
+}
+
+const RANK: Record<string, number> = {
+  additionalProperties: 100,
+  propertyNames: 100,
+  const: 90,
+  enum: 90,
+  pattern: 80,
+  'x-ordered-range': 80,
+  minimum: 70,
+  maximum: 70,
+  minItems: 60,
+  uniqueItems: 60,
+  type: 50,
+  required: 40,
+};
+
+function firstLine(file: SourceFile, span: Span): Span {
+  const line = file.line(file.lineOf(span.start));
+  return { start: span.start, end: Math.max(span.start, Math.min(span.end, line.end)) };
+}
+
+function trimmed(file: SourceFile, span: Span): Span {
+  let end = span.end;
+  while (end > span.start && /\s/.test(file.text[end - 1])) end--;
+  return { start: span.start, end };
+}
+
+class Mapper {
+  private readonly locator: Locator;
+  private readonly candidates = new Map<string, Candidate>();
+  private readonly missing = new Map<string, { path: string[]; props: string[]; order: number }>();
+  private order = 0;
+
+  constructor(private readonly reader: AstReader, private readonly file: SourceFile, private readonly data: unknown) {
+    this.locator = new Locator(reader);
+  }
+
+  private add(span: Span, message: string, rank: number, suggestions: SchemaProblem['suggestions'] = []): void {
+    const key = `${span.start}:${span.end}`;
+    const prev = this.candidates.get(key);
+    if (prev && prev.rank >= rank) return;
+    this.candidates.set(key, { span, message, suggestions, rank, order: prev?.order ?? this.order++ });
+  }
+
+  /** The span of the key at the end of `path` (unknown keys, bad names). */
+  private keySpan(path: string[]): Span {
+    const loc = this.locator.locate(path);
+    if (loc.keySpan) return loc.keySpan;
+    return this.valueSpan(path.slice(0, -1));
+  }
+
+  /** The span of the value at `path`; an empty value falls back to its key. */
+  private valueSpan(path: string[]): Span {
+    const loc = this.locator.locate(path);
+    if (loc.complete) {
+      const s = spanOf(loc.node);
+      if (s && s.end > s.start) return trimmed(this.file, s);
+      if (loc.keySpan) return loc.keySpan;
+      if (s) return s;
+    }
+    const d = spanOf(loc.deepest);
+    if (d && d.end > d.start) return firstLine(this.file, d);
+    return { start: 0, end: 0 };
+  }
+
+  /** Where a missing key is reported: the parent's key, a list item's first line, the document's first line. */
+  private parentSpan(path: string[]): Span {
+    const loc = this.locator.locate(path);
+    if (loc.complete && loc.keySpan) return loc.keySpan;
+    const s = spanOf(loc.complete ? this.reader.deref(loc.node) : loc.deepest);
+    if (s && s.end > s.start) return firstLine(this.file, trimmed(this.file, s));
+    return { start: 0, end: 0 };
+  }
+
+  private suggestValues(span: Span, value: unknown, allowed: readonly unknown[]): { best?: string; suggestions: SchemaProblem['suggestions'] } {
+    if (typeof value !== 'string') return { suggestions: [] };
+    const strings = allowed.filter((a): a is string => typeof a === 'string');
+    const matches = closeMatches(value, strings);
+    return { best: matches[0], suggestions: matches.map((m) => ({ span, newText: yamlScalar(m), title: `Change to '${m}'` })) };
+  }
+
+  handle(e: ErrorObject): void {
+    const path = decodePointer(e.instancePath);
+    const rank = RANK[e.keyword] ?? 10;
+    const where = phrase(path, this.data);
+    const propertyName = (e as ErrorObject & { propertyName?: string }).propertyName;
+
+    // Errors inside `propertyNames`: about a key's name.
+    if (propertyName !== undefined) {
+      const span = this.keySpan([...path, propertyName]);
+      const isSubnets = path.length === 2 && path[0] === 'network' && path[1] === 'subnets';
+      if (e.keyword === 'not' && isSubnets) {
+        this.add(span, `'${propertyName}' cannot be a subnet name: 'internet' is the reserved zone for everything outside the LAN; choose another name`, 95);
+      } else {
+        const what = path[0] === 'machines' && path.length === 1 ? 'machine name' : isSubnets ? 'subnet name' : path[2] === 'hosts' ? 'host name' : 'name';
+        this.add(span, `'${propertyName}' is not a valid ${what} in ${where}: use ${SHAPES.name}`, 95);
+      }
+      return;
+    }
+
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const key = String((e.params as { additionalProperty: string }).additionalProperty);
+        const span = this.keySpan([...path, key]);
+        const allowed = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).filter((k) => k !== '$schema');
+        const matches = closeMatches(key, allowed);
+        const isRules = path.length === 1 && path[0] === 'rules';
+        let message = isRules ? `unknown rule '${key}' in rules` : `unknown key '${key}' in ${where}`;
+        if (matches.length > 0) message += `; did you mean '${matches[0]}'?`;
+        else if (!isRules && allowed.length > 0) message += `; allowed keys: ${allowed.join(', ')}`;
+        this.add(span, message, rank, matches.map((m) => ({ span, newText: m, title: `Change to '${m}'` })));
+        return;
+      }
+      case 'propertyNames':
+        return; // the nested error carries the detail (handled above)
+      case 'required': {
+        const prop = String((e.params as { missingProperty: string }).missingProperty);
+        const k = e.instancePath;
+        const m = this.missing.get(k);
+        if (m) m.props.push(prop);
+        else this.missing.set(k, { path, props: [prop], order: this.order++ });
+        return;
+      }
+      default:
+        break;
+    }
+
+    const span = this.valueSpan(path);
+    const value = e.data;
+    const what = noun(path);
+    const parent = e.parentSchema as { enum?: unknown[]; const?: unknown; type?: string | string[] } | undefined;
+    const def = definitionOf(e);
+    const shape = def ? SHAPES[def] : undefined;
+
+    // The document itself.
+    if (path.length === 0 && e.keyword === 'type') {
+      const empty = value === null || value === undefined;
+      const suggestions = empty ? [{ span: { start: this.file.text.length, end: this.file.text.length }, newText: `${this.file.text.length > 0 && !/\n$/.test(this.file.text) ? this.file.eol : ''}acrotopo: 1${this.file.eol}`, title: "Add 'acrotopo: 1'" }] : [];
+      this.add(empty ? { start: 0, end: 0 } : span, empty
+        ? "the file is empty: an acrotopo file is a mapping that starts with 'acrotopo: 1'"
+        : `an acrotopo file is a mapping of keys (acrotopo, network, machines, …), not ${describe(value)}`, rank, suggestions);
+      return;
+    }
+
+    switch (e.keyword) {
+      case 'const': {
+        if (path.length === 1 && path[0] === 'acrotopo') {
+          const fix = [{ span, newText: '1', title: "Change to '1'" }];
+          if (value === '1') this.add(span, "acrotopo must be the number 1, not the text '1' (remove the quotes)", rank, fix);
+          else if (typeof value === 'number' && Number.isInteger(value) && value > 1) this.add(span, `acrotopo: ${value} is not supported: this version of Acrotopo reads format 1 only (acrotopo: 1)`, rank, fix);
+          else this.add(span, `acrotopo must be 1 (the format version), not ${describe(value)}`, rank, fix);
+          return;
+        }
+        this.add(span, `${where} must be ${JSON.stringify(e.params && (e.params as { allowedValue: unknown }).allowedValue)}`, rank);
+        return;
+      }
+      case 'enum': {
+        const allowed = (e.params as { allowedValues: unknown[] }).allowedValues ?? [];
+        // `product: 11.7` — YAML reads an unquoted 11.7 as a number.
+        if (typeof value === 'number' && allowed.includes(String(value))) {
+          const text = JSON.stringify(String(value));
+          this.add(span, `${where} must be text: write ${text} in quotes (unquoted, YAML reads ${value} as a number)`, 95, [{ span, newText: text, title: `Change to ${text}` }]);
+          return;
+        }
+        if (typeof value !== 'string') {
+          this.add(span, `${where} must be one of: ${quoteList(allowed)}; found ${describe(value)}`, rank);
+          return;
+        }
+        const s = this.suggestValues(span, value, allowed);
+        const dym = s.best ? ` did you mean '${s.best}'?` : '';
+        this.add(span, `'${value}' is not an allowed ${what} in ${owner(path, this.data).owner ?? phrase(path.slice(0, -1), this.data)};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
+        return;
+      }
+      case 'x-ordered-range': {
+        const swapped = typeof value === 'string' ? value.replace(/(\d+)-(\d+)$/, '$2-$1') : undefined;
+        const suggestions = swapped ? [{ span, newText: swapped, title: `Change to '${swapped}'` }] : [];
+        this.add(span, `${where} runs backwards: '${String(value)}' ends before it starts; write the lower port first${swapped ? ` ('${swapped}')` : ''}`, rank, suggestions);
+        return;
+      }
+      case 'pattern': {
+        const fix = def === 'flowPort' ? normalizePort(value) : undefined;
+        const suggestions = fix && fix !== value ? [{ span, newText: fix, title: `Change to '${fix}'` }] : [];
+        this.add(span, `${where} must be ${shape ?? `text matching ${(e.params as { pattern?: string }).pattern ?? 'the expected form'}`}; found ${describe(value)}`, rank, suggestions);
+        return;
+      }
+      case 'minimum':
+      case 'maximum': {
+        const sch = e.parentSchema as { minimum?: number; maximum?: number };
+        this.add(span, `${where} must be between ${sch.minimum ?? '…'} and ${sch.maximum ?? '…'}; found ${describe(value)}`, rank);
+        return;
+      }
+      case 'minItems': {
+        const limit = (e.params as { limit: number }).limit;
+        const isBetween = path[path.length - 1] === 'between';
+        this.add(span, isBetween
+          ? `between of ${owner(path, this.data).owner ?? 'the firewall'} must name at least ${limit} zones (a firewall separates two or more zones)`
+          : `${where} must have at least ${limit} items`, rank);
+        return;
+      }
+      case 'uniqueItems': {
+        const { i, j } = e.params as { i: number; j: number };
+        const dup = String(Math.max(i, j));
+        const itemSpan = this.valueSpan([...path, dup]);
+        const item = Array.isArray(value) ? value[Number(dup)] : undefined;
+        const itemNoun = ITEM_NOUN[path[path.length - 1] ?? ''] ?? 'item';
+        this.add(itemSpan, `${itemNoun} ${typeof item === 'string' ? `'${item}'` : JSON.stringify(item)} is listed twice in ${where}`, rank);
+        return;
+      }
+      case 'type': {
+        const types = Array.isArray(e.params.type) ? (e.params.type as string[]) : String(e.params.type).split(',');
+        const enumValues = parent?.enum;
+        const suggestions: SchemaProblem['suggestions'] = [];
+        let expected: string;
+        if (shape) expected = shape;
+        else if (enumValues) expected = `one of: ${quoteList(enumValues)}`;
+        else expected = types.map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+        let note = '';
+        if (types.includes('boolean') && typeof value === 'string' && value.toLowerCase() in YAML11_BOOLEANS) {
+          const b = YAML11_BOOLEANS[value.toLowerCase()];
+          suggestions.push({ span, newText: String(b), title: `Change to '${b}'` });
+          note = value.toLowerCase() === 'true' || value.toLowerCase() === 'false' ? ' (remove the quotes)' : ' (YAML 1.2 reads yes/no/on/off as text)';
+        } else if (def === 'flowPort') {
+          const fix = normalizePort(value);
+          if (fix) suggestions.push({ span, newText: fix, title: `Change to '${fix}'` });
+        } else if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && /^\d+$/.test(value.trim())) {
+          suggestions.push({ span, newText: value.trim(), title: `Change to ${value.trim()}` });
+          note = ' (remove the quotes)';
+        } else if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && !enumValues) {
+          note = ' (put it in quotes)';
+        }
+        this.add(span, `${where} must be ${expected}; found ${describe(value)}${note}`, rank, suggestions);
+        return;
+      }
+      default:
+        this.add(span, `${where} ${e.message ?? 'is not valid'}`, rank);
+    }
+  }
+
+  finish(): SchemaProblem[] {
+    for (const { path, props } of this.missing.values()) {
+      const list = props.map((p) => `'${p}'`);
+      const words = list.length === 1 ? `key ${list[0]}` : `keys ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+      if (path.length === 0) {
+        const root = this.reader.deref(this.reader.doc.contents);
+        const rs = spanOf(root);
+        const span = rs ? firstLine(this.file, trimmed(this.file, rs)) : { start: 0, end: 0 };
+        const suggestions: SchemaProblem['suggestions'] = [];
+        if (props.includes('acrotopo') && rs && isMap(root) && !(root as { flow?: boolean }).flow) {
+          suggestions.push({ span: { start: rs.start, end: rs.start }, newText: `acrotopo: 1${this.file.eol}${' '.repeat(this.file.position(rs.start).character)}`, title: "Add 'acrotopo: 1'" });
+        }
+        const message = props.length === 1 && props[0] === 'acrotopo'
+          ? "missing 'acrotopo: 1' (the format version) at the top of the file"
+          : `the file is missing the required ${words}`;
+        this.add(span, message, RANK.required, suggestions);
+        continue;
+      }
+      this.add(this.parentSpan(path), `${phrase(path, this.data)} is missing the required ${words}`, RANK.required);
+    }
+    return [...this.candidates.values()]
+      .sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.order - b.order)
+      .map(({ span, message, suggestions }) => ({ span, message, suggestions }));
+  }
+}
+
+/** Validates the document against the JSON Schema; one problem per offending node. */
+export function validateSchema(reader: AstReader, file: SourceFile): SchemaProblem[] {
+  let data: unknown;
+  try {
+    data = reader.doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return []; // e.g. an alias bomb: yaml-syntax reports it
+  }
+  if (validate(data)) return [];
+  const mapper = new Mapper(reader, file, data);
+  for (const e of validate.errors ?? []) mapper.handle(e);
+  return mapper.finish();
 }

@@ -1,0 +1,474 @@
+// The diagram MODEL: plain, serialisable data that says what the preview and `acrotopo render` draw.
+// No layout and no drawing here (that is the renderer's job): zones, machine boxes (or groups of alike
+// machines), one arrow per flow of the view, and the legend. Everything carries the source span (and the
+// 0-based range when the text is given) so a click in the picture can reveal the YAML.
+import { COMPONENT_BY_ID } from './facts';
+import { IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
+import { SourceFile } from './source';
+import type { CheckResult, Diagnostic, EncryptionClass, Flow, Machine, Range, Severity, Span } from './types';
+import { parseYaml } from './yaml-ast';
+
+export type DiagramView = 'installation' | 'communication' | 'all';
+export const DIAGRAM_VIEWS: readonly DiagramView[] = ['installation', 'communication', 'all'];
+export const DIAGRAM_VIEW_LABELS: Record<DiagramView, string> = {
+  installation: 'Remote installation',
+  communication: 'Communication between components',
+  all: 'All',
+};
+
+/** Machines of one zone with the same role signature and flow pattern are folded past this count. */
+export const DEFAULT_GROUP_THRESHOLD = 12;
+
+export interface DiagramOptions {
+  /** the document text: when given, every span also gets its 0-based range */
+  text?: string;
+  /** ids of groups to show as individual machines */
+  expand?: Iterable<string>;
+  /** fold alike machines when a zone has MORE than this many (default 12; Infinity = never) */
+  groupThreshold?: number;
+}
+
+export interface DiagramBadge {
+  /** component id, e.g. `agent-for-windows` */
+  id: string;
+  /** short text drawn in the badge */
+  short: string;
+  /** the documentation's name of the component */
+  label: string;
+}
+
+export type ZoneKind = 'subnet' | 'internet' | 'unassigned';
+
+export interface DiagramZone {
+  id: string;
+  kind: ZoneKind;
+  /** subnet name, `internet`, or `no zone` */
+  name: string;
+  cidr?: string;
+  span?: Span;
+  range?: Range;
+}
+
+export interface DiagramMember {
+  name: string;
+  span: Span;
+  range?: Range;
+}
+
+export interface DiagramNode {
+  id: string;
+  kind: 'machine' | 'group';
+  /** machine name; for a group `48 × Windows agents` */
+  label: string;
+  /** machine name (a group: its first member's) */
+  name: string;
+  os?: string;
+  components: DiagramBadge[];
+  /** zone id */
+  zone: string;
+  /** the machine's key in `machines:` (a group: the first member's) */
+  span?: Span;
+  range?: Range;
+  /** key start … value end: a cursor inside it highlights the box */
+  extent?: Span;
+  /** worst diagnostic on the machine (or on any member) */
+  severity?: Severity;
+  diagnosticCount: number;
+  /** not declared in the file (the implicit acronis-cloud / internet node) */
+  implicit?: boolean;
+  /** no flow of this view starts or ends here */
+  idle?: boolean;
+  /** a group: its members, in file order */
+  members?: DiagramMember[];
+  /** a group: member extents, for cursor highlighting */
+  memberExtents?: Span[];
+}
+
+export interface DiagramDiagnostic {
+  rule: string;
+  severity: Severity;
+  message: string;
+}
+
+export type FlowState = 'ok' | 'blocked' | 'impossible';
+
+export interface DiagramEdge {
+  /** the first flow's id */
+  id: string;
+  /** node ids */
+  from: string;
+  to: string;
+  /** destination port, e.g. `tcp/9876` */
+  label: string;
+  /** documentation purposes (several when flows of different rows share the arrow) */
+  purposes: string[];
+  catalogue: string[];
+  encryption: EncryptionClass;
+  encryptionNote: string;
+  state: FlowState;
+  /** firewall names (or `#N`) that block the flow */
+  blockedBy: string[];
+  /** `49152-65535` */
+  sourcePorts?: string;
+  kind: 'derived' | 'stated';
+  span?: Span;
+  range?: Range;
+  diagnostics: DiagramDiagnostic[];
+  severity?: Severity;
+  /** number of machine pairs this arrow stands for (>1 when it joins a group) */
+  count: number;
+  flowIds: string[];
+}
+
+export interface LegendEntry {
+  key: EncryptionClass | 'blocked';
+  label: string;
+  description: string;
+  /** used by at least one arrow of this diagram */
+  present: boolean;
+}
+
+export interface DiagramModel {
+  version: 1;
+  title?: string;
+  view: DiagramView;
+  viewLabel: string;
+  zones: DiagramZone[];
+  nodes: DiagramNode[];
+  edges: DiagramEdge[];
+  legend: LegendEntry[];
+  stats: {
+    machines: number;
+    flows: number;
+    groups: number;
+    /** flows left out because an end is not a declared machine */
+    omittedFlows: number;
+  };
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
+
+function worse(a: Severity | undefined, b: Severity | undefined): Severity | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return SEVERITY_RANK[b] > SEVERITY_RANK[a] ? b : a;
+}
+
+const SHORT: Record<string, string> = {
+  'management-server': 'mgmt server',
+  'management-console': 'console',
+  'agent-for-windows': 'agent win',
+  'agent-for-linux': 'agent linux',
+  'agent-for-vmware': 'agent vmware',
+  'agent-for-hyper-v': 'agent hyper-v',
+  'agent-for-exchange': 'agent exchange',
+  'agent-for-sql': 'agent sql',
+  'agent-for-active-directory': 'agent AD',
+  'storage-node': 'storage node',
+  'license-server': 'license',
+  'pxe-server': 'pxe',
+  vcenter: 'vcenter',
+  esxi: 'esxi',
+  'network-share': 'share',
+  'acronis-cloud': 'acronis cloud',
+};
+
+function badge(id: string): DiagramBadge {
+  const fact = COMPONENT_BY_ID.get(id);
+  return { id, short: SHORT[id] ?? id, label: fact?.label ?? id };
+}
+
+const OS_LABEL: Record<string, string> = { windows: 'Windows', linux: 'Linux', 'virtual-appliance': 'Virtual appliance', other: 'Other' };
+
+export const LEGEND: Omit<LegendEntry, 'present'>[] = [
+  { key: 'encrypted', label: 'Encrypted', description: 'SSH, HTTPS, or the agent port with compatible encryption settings' },
+  { key: 'depends', label: 'Depends', description: 'SMB (tcp/445): encrypted only if the target enables SMB encryption' },
+  { key: 'unencrypted', label: 'Not encrypted', description: 'plain traffic (tcp/25001, tcp/80, tcp/8080, disabled encryption, SMB without encryption)' },
+  { key: 'not-stated', label: 'Not stated', description: 'the documentation does not say (e.g. tcp/902)' },
+  { key: 'blocked', label: 'Blocked / impossible', description: 'a firewall blocks it, or the encryption settings make it impossible' },
+];
+
+/**
+ * Errors that keep the YAML from parsing at all (not duplicate keys or extra documents, which still give
+ * a usable document). The preview keeps its last good picture, and `acrotopo render` exits 2, on these.
+ */
+export function fatalSyntaxErrors(text: string): { message: string; span: Span; range: Range }[] {
+  const { problems } = parseYaml(text);
+  const fatal = problems.filter((p) => p.severity === 'error' && p.code !== 'DUPLICATE_KEY' && p.code !== 'MULTIPLE_DOCS');
+  if (fatal.length === 0) return [];
+  const file = new SourceFile(text);
+  return fatal.map((p) => ({ message: p.message, span: p.span, range: file.range(p.span) }));
+}
+
+interface MachineInfo {
+  name: string;
+  machine?: Machine;
+  zone: string;
+  os?: string;
+  components: string[];
+  span?: Span;
+  extent?: Span;
+  severity?: Severity;
+  diagnosticCount: number;
+  implicit?: boolean;
+}
+
+function flowInView(f: Flow, view: DiagramView): boolean {
+  return view === 'all' || f.view === view;
+}
+
+/** Builds the diagram of one view from the engine's result. Pure; never throws on a partial topology. */
+export function buildDiagram(result: CheckResult, view: DiagramView, opts: DiagramOptions = {}): DiagramModel {
+  const t = result.topology;
+  const file = opts.text !== undefined ? new SourceFile(opts.text) : undefined;
+  const rangeOf = (s: Span | undefined): Range | undefined => (file && s ? file.range(s) : undefined);
+  const threshold = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+  const expand = new Set(opts.expand ?? []);
+
+  // ---- zones
+  const zones: DiagramZone[] = [];
+  const zoneIds = new Map<string, string>();
+  for (const s of t.subnets.values()) {
+    if (s.name === INTERNET_ZONE) continue;
+    const id = `z/${s.name}`;
+    zoneIds.set(s.name, id);
+    zones.push({ id, kind: 'subnet', name: s.name, cidr: s.cidr?.value, span: s.keySpan, range: rangeOf(s.keySpan) });
+  }
+  const internetId = `z/${INTERNET_ZONE}`;
+  const unassignedId = 'u/';
+  const zoneOf = (m: Machine | undefined): string => {
+    const z = m?.zone;
+    if (z === INTERNET_ZONE) return internetId;
+    if (z !== undefined && zoneIds.has(z)) return zoneIds.get(z)!;
+    return unassignedId;
+  };
+
+  // ---- machines, with the worst diagnostic inside each machine's key … value
+  const infos = new Map<string, MachineInfo>();
+  const ordered = [...t.machines.values()].sort((a, b) => a.index - b.index);
+  for (const m of ordered) {
+    const extent = m.keySpan.end > m.keySpan.start ? { start: m.keySpan.start, end: Math.max(m.keySpan.end, m.valueSpan.end) } : undefined;
+    infos.set(m.name, {
+      name: m.name,
+      machine: m,
+      zone: zoneOf(m),
+      os: m.os?.value,
+      components: m.components.map((c) => c.value),
+      span: m.keySpan.end > m.keySpan.start ? m.keySpan : undefined,
+      extent,
+      diagnosticCount: 0,
+    });
+  }
+  const byStart = [...infos.values()].filter((i) => i.extent).sort((a, b) => a.extent!.start - b.extent!.start);
+  const flowDiags = new Map<string, Diagnostic[]>();
+  for (const d of result.diagnostics) {
+    if (d.flowId !== undefined) {
+      const list = flowDiags.get(d.flowId) ?? [];
+      list.push(d);
+      flowDiags.set(d.flowId, list);
+    }
+    // binary search: the last machine whose extent starts at or before the diagnostic
+    let lo = 0;
+    let hi = byStart.length - 1;
+    let hit = -1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (byStart[mid].extent!.start <= d.span.start) { hit = mid; lo = mid + 1; } else hi = mid - 1;
+    }
+    if (hit >= 0) {
+      const info = byStart[hit];
+      if (d.span.start < info.extent!.end || (d.span.start === info.extent!.end && d.span.end === d.span.start)) {
+        info.severity = worse(info.severity, d.severity);
+        info.diagnosticCount++;
+      }
+    }
+  }
+
+  // ---- flows of the view, with endpoints that are implicit (acronis-cloud, internet) added as nodes
+  const flows = result.flows.filter((f) => flowInView(f, view));
+  let omittedFlows = 0;
+  const usable: Flow[] = [];
+  const endpointInfo = (name: string): MachineInfo | undefined => {
+    const known = infos.get(name);
+    if (known) return known;
+    if (name === IMPLICIT_CLOUD || name === INTERNET_ZONE) {
+      const info: MachineInfo = { name, zone: internetId, components: name === IMPLICIT_CLOUD ? ['acronis-cloud'] : [], diagnosticCount: 0, implicit: true };
+      infos.set(name, info);
+      return info;
+    }
+    return undefined;
+  };
+  for (const f of flows) {
+    if (!endpointInfo(f.initiator) || !endpointInfo(f.destination)) { omittedFlows++; continue; }
+    usable.push(f);
+  }
+  const stateOf = (f: Flow): FlowState => (f.encryption === 'impossible' ? 'impossible' : f.blockedBy && f.blockedBy.length > 0 ? 'blocked' : 'ok');
+
+  // ---- grouping: per zone, machines with the same os + components + severity + flow pattern
+  const pattern = new Map<string, string[]>();
+  for (const f of usable) {
+    const tail = `${f.portLabel}|${f.encryption}|${stateOf(f)}|${f.catalogue ?? ''}`;
+    (pattern.get(f.initiator) ?? pattern.set(f.initiator, []).get(f.initiator)!).push(`>${f.destination}|${tail}`);
+    (pattern.get(f.destination) ?? pattern.set(f.destination, []).get(f.destination)!).push(`<${f.initiator}|${tail}`);
+  }
+  const buckets = new Map<string, MachineInfo[]>();
+  for (const info of infos.values()) {
+    if (info.implicit) continue;
+    const role = `${info.os ?? ''}|${[...info.components].sort().join(',')}`;
+    const key = `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${(pattern.get(info.name) ?? []).sort().join('\u0001')}`;
+    (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(info);
+  }
+  const nodeOf = new Map<string, string>(); // machine name -> node id
+  const groups: DiagramNode[] = [];
+  const groupIdCount = new Map<string, number>();
+  for (const members of buckets.values()) {
+    if (!(members.length > threshold)) continue;
+    const first = members[0];
+    const roleKey = `${first.os ?? 'no-os'}:${[...first.components].sort().join('+') || 'none'}`;
+    const base = `g/${first.zone}/${roleKey}`;
+    const n = (groupIdCount.get(base) ?? 0) + 1;
+    groupIdCount.set(base, n);
+    const id = n === 1 ? base : `${base}#${n}`;
+    if (expand.has(id)) continue;
+    const allAgents = first.components.length > 0 && first.components.every((c) => COMPONENT_BY_ID.get(c)?.roles.includes('agent'));
+    const what = first.components.length === 0 ? 'machines' : allAgents ? 'agents' : 'machines';
+    const osLabel = first.os ? OS_LABEL[first.os] ?? first.os : 'OS not set:';
+    let severity: Severity | undefined;
+    let diagnosticCount = 0;
+    for (const m of members) { severity = worse(severity, m.severity); diagnosticCount += m.diagnosticCount; nodeOf.set(m.name, id); }
+    groups.push({
+      id,
+      kind: 'group',
+      label: `${members.length} × ${osLabel} ${what}`,
+      name: first.name,
+      os: first.os,
+      components: first.components.map(badge),
+      zone: first.zone,
+      span: first.span,
+      range: rangeOf(first.span),
+      extent: first.extent,
+      severity,
+      diagnosticCount,
+      members: members.map((m) => ({ name: m.name, span: m.span ?? { start: 0, end: 0 }, range: rangeOf(m.span) })),
+      memberExtents: members.map((m) => m.extent).filter((e): e is Span => !!e),
+    });
+  }
+
+  // ---- nodes, in file order (a group sits where its first member is)
+  const involved = new Set<string>();
+  for (const f of usable) { involved.add(f.initiator); involved.add(f.destination); }
+  const nodes: DiagramNode[] = [];
+  const emittedGroups = new Set<string>();
+  const groupById = new Map(groups.map((g) => [g.id, g]));
+  for (const info of infos.values()) {
+    const gid = nodeOf.get(info.name);
+    if (gid) {
+      if (!emittedGroups.has(gid)) {
+        emittedGroups.add(gid);
+        const g = groupById.get(gid)!;
+        if (!involved.has(info.name)) g.idle = true;
+        nodes.push(g);
+      }
+      continue;
+    }
+    const id = `m/${info.name}`;
+    nodeOf.set(info.name, id);
+    nodes.push({
+      id,
+      kind: 'machine',
+      label: info.name,
+      name: info.name,
+      os: info.os,
+      components: info.components.map(badge),
+      zone: info.zone,
+      span: info.span,
+      range: rangeOf(info.span),
+      extent: info.extent,
+      severity: info.severity,
+      diagnosticCount: info.diagnosticCount,
+      implicit: info.implicit || undefined,
+      idle: involved.has(info.name) ? undefined : true,
+    });
+  }
+
+  // ---- edges: one per flow, merged when they join the same two nodes with the same port, class and state
+  const edges: DiagramEdge[] = [];
+  const edgeByKey = new Map<string, DiagramEdge>();
+  const pairsOf = new Map<DiagramEdge, Set<string>>();
+  const fwName = (i: number) => t.firewalls[i]?.name?.value ?? `firewall #${i + 1}`;
+  for (const f of usable) {
+    const from = nodeOf.get(f.initiator)!;
+    const to = nodeOf.get(f.destination)!;
+    const state = stateOf(f);
+    const key = `${from}\u0000${to}\u0000${f.portLabel}\u0000${f.encryption}\u0000${state}`;
+    const diags = (flowDiags.get(f.id) ?? []).map((d) => ({ rule: d.rule, severity: d.severity, message: d.message }));
+    let severity: Severity | undefined;
+    for (const d of diags) severity = worse(severity, d.severity);
+    const existing = edgeByKey.get(key);
+    if (existing) {
+      const pairs = pairsOf.get(existing)!;
+      pairs.add(`${f.initiator}\u0000${f.destination}`);
+      existing.count = pairs.size;
+      existing.flowIds.push(f.id);
+      if (!existing.purposes.includes(f.purpose)) existing.purposes.push(f.purpose);
+      if (f.catalogue && !existing.catalogue.includes(f.catalogue)) existing.catalogue.push(f.catalogue);
+      for (const b of f.blockedBy ?? []) if (!existing.blockedBy.includes(fwName(b.firewall))) existing.blockedBy.push(fwName(b.firewall));
+      // keep at most a few diagnostics per merged arrow (the editor lists them all)
+      for (const d of diags) if (existing.diagnostics.length < 20) existing.diagnostics.push(d);
+      existing.severity = worse(existing.severity, severity);
+      continue;
+    }
+    const origin = f.origin.end > f.origin.start ? f.origin : undefined;
+    const edge: DiagramEdge = {
+      id: f.id,
+      from,
+      to,
+      label: f.portLabel,
+      purposes: [f.purpose],
+      catalogue: f.catalogue ? [f.catalogue] : [],
+      encryption: f.encryption,
+      encryptionNote: f.encryptionNote,
+      state,
+      blockedBy: [...new Set((f.blockedBy ?? []).map((b) => fwName(b.firewall)))],
+      sourcePorts: f.sourcePorts ? `${f.sourcePorts.from}-${f.sourcePorts.to}` : undefined,
+      kind: f.kind,
+      span: origin,
+      range: rangeOf(origin),
+      diagnostics: diags.slice(0, 20),
+      severity,
+      count: 1,
+      flowIds: [f.id],
+    };
+    edgeByKey.set(key, edge);
+    pairsOf.set(edge, new Set([`${f.initiator}\u0000${f.destination}`]));
+    edges.push(edge);
+  }
+
+  // ---- zones that hold something (declared subnets are always shown), then internet and "no zone"
+  const used = new Set(nodes.map((n) => n.zone));
+  if (used.has(internetId)) zones.push({ id: internetId, kind: 'internet', name: INTERNET_ZONE });
+  if (used.has(unassignedId)) zones.push({ id: unassignedId, kind: 'unassigned', name: 'no zone' });
+
+  const present = new Set<string>(edges.map((e) => (e.state === 'ok' ? e.encryption : 'blocked')));
+  return {
+    version: 1,
+    title: t.title,
+    view,
+    viewLabel: DIAGRAM_VIEW_LABELS[view],
+    zones,
+    nodes,
+    edges,
+    legend: LEGEND.map((l) => ({ ...l, present: present.has(l.key) })),
+    stats: { machines: t.machines.size, flows: usable.length, groups: emittedGroups.size, omittedFlows },
+  };
+}
+
+/** The node whose key or value contains `offset` (a group when the offset is in one of its members). */
+export function nodeAtOffset(model: DiagramModel, offset: number): DiagramNode | undefined {
+  for (const n of model.nodes) {
+    if (n.kind === 'group') {
+      if (n.memberExtents?.some((e) => e.start <= offset && offset <= e.end)) return n;
+    } else if (n.extent && n.extent.start <= offset && offset <= n.extent.end) return n;
+  }
+  return undefined;
+}

@@ -1,0 +1,32 @@
+// "Did you mean …?" for misspelled keys, enum values and names.
+// A candidate is close when its edit distance (case-insensitive Levenshtein) is at most 2, and at most
+// half the length of the typed word (so `to` does not become `os`), or when one is a prefix of the other
+// (`agent-for-win` → `agent-for-windows`). Closest first; ties keep the candidates' own order.
+import { distance } from 'fastest-levenshtein';
+
+export const MAX_EDIT_DISTANCE = 2;
+
+/** Up to `limit` candidates close to `word`, best first. */
+export function closeMatches(word: string, candidates: readonly string[], limit = 3): string[] {
+  const w = word.toLowerCase();
+  if (w.length === 0) return [];
+  const maxDistance = Math.min(MAX_EDIT_DISTANCE, Math.floor(w.length / 2));
+  const scored: { c: string; score: number; index: number }[] = [];
+  candidates.forEach((c, index) => {
+    if (c === word) return;
+    const lc = c.toLowerCase();
+    // quick reject: lengths too far apart for the distance bound and not a prefix either
+    const prefix = w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc));
+    if (!prefix && Math.abs(lc.length - w.length) > maxDistance) return;
+    const d = lc === w ? 0 : distance(w, lc);
+    if (d <= maxDistance) scored.push({ c, score: d, index });
+    else if (prefix) scored.push({ c, score: MAX_EDIT_DISTANCE + 1 + Math.abs(lc.length - w.length) / 1000, index });
+  });
+  scored.sort((a, b) => a.score - b.score || a.index - b.index);
+  return scored.slice(0, limit).map((s) => s.c);
+}
+
+/** The best candidate close to `word`, if any. */
+export function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+  return closeMatches(word, candidates, 1)[0];
+}

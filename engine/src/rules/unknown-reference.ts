@@ -1,0 +1,103 @@
+import { yamlScalar } from '../edits';
+import { IMPLICIT_CLOUD, INTERNET_ZONE } from '../model';
+import { defineRule } from '../rule';
+import type { Located, Span } from '../types';
+import { closestName, nameList } from './util';
+
+type Kind = 'machine' | 'subnet' | 'zone' | 'zone or machine';
+
+/** A declared name and where it is declared (no span for the implicit `internet` / `acronis-cloud`). */
+interface Declared {
+  name: string;
+  span?: Span;
+}
+
+export default defineRule({
+  id: 'unknown-reference',
+  defaultSeverity: 'error',
+  title: 'A machine, subnet or zone name that is not declared',
+  description:
+    'Names in an acrotopo file point at things declared elsewhere in it. This rule checks every one:\n\n' +
+    '| where | must name |\n|---|---|\n' +
+    '| `management.server`, `installation.from`, each item of `installation.to` | a machine under `machines:` |\n' +
+    '| `connections[].from` / `to` | a machine, or the implicit `acronis-cloud` or `internet` |\n' +
+    '| a machine\'s `subnet:` | a subnet under `network.subnets:` (or the reserved zone `internet`) |\n' +
+    '| `network.firewalls[].between` items | a zone: a subnet name or `internet` |\n' +
+    '| `network.firewalls[].allow[].from` / `to` | a zone or a machine |\n\n' +
+    'An unknown name silently drops what depends on it: a misspelt `management.server` means no management ' +
+    'server, so none of the flows the documentation requires for it (CC-1 "Registering, managing agents", ' +
+    'RI-5 "Registration on the management server", …) is derived or checked; a misspelt zone in a firewall ' +
+    'makes the firewall block nothing. When a declared name of the right kind is within edit distance 2, ' +
+    'the message asks `did you mean \'NAME\'?`.',
+  howToFix:
+    'Correct the name (the quick fix applies the suggested one), or declare the missing machine under ' +
+    '`machines:` / the missing subnet under `network.subnets:`.\n\n' +
+    'To silence it: `# acrotopo-disable-next-line unknown-reference` above the line, or ' +
+    '`rules: { unknown-reference: off }` for the file.',
+  catalogue: [],
+  run(ctx) {
+    const t = ctx.t;
+    const machines: Declared[] = [...t.machines.values()].map((m) => ({ name: m.name, span: m.keySpan }));
+    const subnets: Declared[] = [...t.subnets.values()].map((s) => ({ name: s.name, span: s.keySpan }));
+    const internet: Declared = { name: INTERNET_ZONE };
+    const cloud: Declared = { name: IMPLICIT_CLOUD };
+    const withImplicit = (list: Declared[], extra: Declared[]) => [...list, ...extra.filter((e) => !list.some((x) => x.name === e.name))];
+
+    const machineOnly = machines;
+    const endpoints = withImplicit(machines, [cloud, internet]);
+    const subnetNames = withImplicit(subnets, [internet]);
+    const zones = subnetNames;
+    const zoneOrMachine = withImplicit([...subnets, internet, ...machines], [cloud]);
+
+    const index = (list: Declared[]) => new Map(list.map((d) => [d.name, d]));
+    const sets = new Map<Declared[], Map<string, Declared>>();
+    const lookup = (list: Declared[]) => {
+      let m = sets.get(list);
+      if (!m) sets.set(list, (m = index(list)));
+      return m;
+    };
+
+    const suggestions = new Map<Declared[], Map<string, string | undefined>>();
+    const plural: Record<Kind, string> = { machine: 'machines', subnet: 'subnets', zone: 'zones', 'zone or machine': 'zones and machines' };
+    const check = (ref: Located<string> | undefined, kind: Kind, list: Declared[], where: string) => {
+      if (!ref || lookup(list).has(ref.value)) return;
+      const name = ref.value;
+      let cache = suggestions.get(list);
+      if (!cache) suggestions.set(list, (cache = new Map()));
+      if (!cache.has(name)) cache.set(name, closestName(name, list.map((d) => d.name)));
+      const suggestion = cache.get(name);
+      const declared = suggestion ? lookup(list).get(suggestion) : undefined;
+      let message = `unknown ${kind} '${name}'`;
+      if (suggestion) message += `; did you mean '${suggestion}'?`;
+      else {
+        const names = list.filter((d) => d.span).map((d) => d.name);
+        message += names.length ? ` in ${where}; declared ${plural[kind]}: ${nameList(names, 5)}` : ` in ${where}; no ${plural[kind]} are declared`;
+      }
+      ctx.report({
+        span: ref.span,
+        message,
+        related: declared?.span ? [{ message: `'${suggestion}' is declared here`, span: declared.span }] : [],
+        fixes: suggestion ? [{ title: `Change '${name}' to '${suggestion}'`, isPreferred: true, edits: [{ span: ref.span, newText: yamlScalar(suggestion) }] }] : [],
+      });
+    };
+
+    if (t.management) check(t.management.server, 'machine', machineOnly, 'management.server');
+    if (t.installation) {
+      check(t.installation.from, 'machine', machineOnly, 'installation.from');
+      for (const item of t.installation.to) check(item, 'machine', machineOnly, 'installation.to');
+    }
+    for (const c of t.connections) {
+      check(c.from, 'machine', endpoints, 'connections');
+      check(c.to, 'machine', endpoints, 'connections');
+    }
+    for (const m of t.machines.values()) check(m.subnet, 'subnet', subnetNames, `the subnet of ${m.name}`);
+    for (const fw of t.firewalls) {
+      const label = fw.name ? `firewall ${fw.name.value}` : `firewall #${fw.index + 1}`;
+      for (const z of fw.between) check(z, 'zone', zones, `the between list of ${label}`);
+      for (const a of fw.allow) {
+        check(a.from, 'zone or machine', zoneOrMachine, `an allow entry of ${label}`);
+        check(a.to, 'zone or machine', zoneOrMachine, `an allow entry of ${label}`);
+      }
+    }
+  },
+});

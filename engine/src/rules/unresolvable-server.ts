@@ -1,0 +1,61 @@
+import { setKey } from '../edits';
+import { CATALOGUE_BY_ID, DEFAULT_AGENT_PORT } from '../facts';
+import { hasRole, managementServer } from '../flows';
+import { agentPort } from '../model';
+import { defineRule } from '../rule';
+import type { Report } from '../rule';
+import { addHostsEntryEdit, hasHostsEntry, machineRelated } from './util';
+
+export default defineRule({
+  id: 'unresolvable-server',
+  defaultSeverity: 'error',
+  title: 'Without DNS, an agent cannot resolve the management server\'s name',
+  description:
+    'When a new agent is installed it registers with the management server on the agent port (RI-5 ' +
+    '"Registration on the management server", TCP 9876). The documentation says: *"The agent registers ' +
+    'itself by using the specified network name or IP address of the management server. If the network ' +
+    'name is specified, the agent obtains the IP address either from the DNS server or from the hosts file ' +
+    '(`%SystemRoot%\\system32\\drivers\\etc\\hosts` in Windows or `/etc/hosts` in Linux)."*\n\n' +
+    'In a non-DNS environment (`network.dns: false`) with `management.register-by: name` (the default), an ' +
+    'agent machine whose `hosts:` has no entry for the management server has no way to turn the name into an ' +
+    'address: registration fails. This rule covers agents in the same subnet as the server and agents whose ' +
+    'subnet cannot be told; an agent in another subnet gets `missing-hosts-entry` instead (exactly one of the ' +
+    'two fires per agent).',
+  howToFix:
+    'Add the management server to the agent\'s hosts file (the preferred quick fix adds `hosts: { SERVER: ADDRESS }` ' +
+    'with the server\'s declared `address`), or make agents register by IP address with ' +
+    '`management: { register-by: address }` (second quick fix).\n\n' +
+    'To silence it: `# acrotopo-disable-next-line unresolvable-server` above the agent, or ' +
+    '`rules: { unresolvable-server: off }` for the file.',
+  catalogue: ['RI-5'],
+  run(ctx) {
+    const t = ctx.t;
+    const server = managementServer(t);
+    if (t.dns || !server || t.management?.registerBy !== 'name') return;
+    const row = CATALOGUE_BY_ID.get('RI-5')!;
+    const port = `tcp/${agentPort(t, server, DEFAULT_AGENT_PORT)}`;
+    const byAddress = setKey(ctx.file, ctx.reader, ['management'], 'register-by', 'address');
+    for (const agent of t.machines.values()) {
+      if (agent === server || !hasRole(agent, 'agent') || hasHostsEntry(agent, server.name)) continue;
+      // Cross-subnet agents are missing-hosts-entry's.
+      if (agent.zone && server.zone && agent.zone !== server.zone) continue;
+      const where = agent.zone && agent.zone === server.zone ? `in the same subnet (${agent.zone})` : 'in a subnet that cannot be told';
+      const fixes: NonNullable<Report['fixes']> = [];
+      const edit = addHostsEntryEdit(ctx, agent, server);
+      if (edit) fixes.push({ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] });
+      if (byAddress) fixes.push({ title: 'Register agents by address (management.register-by: address)', edits: [byAddress] });
+      ctx.report({
+        span: agent.keySpan,
+        message:
+          `agent ${agent.name} cannot resolve management server ${server.name}: the network has no DNS (network.dns: false), ` +
+          `it registers by name (RI-5 "${row.purpose}", ${port}) and its hosts file has no entry for ${server.name} ` +
+          `(agent ${where})`,
+        related: [
+          ...machineRelated(server, `management server ${server.name}`),
+          ...(t.dnsSpan ? [{ message: 'no DNS in this network', span: t.dnsSpan }] : []),
+        ],
+        fixes,
+      });
+    }
+  },
+});
