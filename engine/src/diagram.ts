@@ -18,6 +18,7 @@ export const DIAGRAM_VIEW_LABELS: Record<DiagramView, string> = {
 
 /** Machines of one zone with the same role signature and flow pattern are folded past this count. */
 export const DEFAULT_GROUP_THRESHOLD = 12;
+export const DEFAULT_MAX_NODES = 40;
 
 export interface DiagramOptions {
   /** the document text: when given, every span also gets its 0-based range */
@@ -26,6 +27,12 @@ export interface DiagramOptions {
   expand?: Iterable<string>;
   /** fold alike machines when a zone has MORE than this many (default 12; Infinity = never) */
   groupThreshold?: number;
+  /**
+   * Readability budget (default 60 boxes): when folding at `groupThreshold` still leaves more boxes
+   * than this, the threshold is halved (12 → 6 → 3 → 2) until the picture fits or nothing more folds.
+   * Infinity turns it off.
+   */
+  maxNodes?: number;
 }
 
 export interface DiagramBadge {
@@ -222,7 +229,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   const t = result.topology;
   const file = opts.text !== undefined ? new SourceFile(opts.text) : undefined;
   const rangeOf = (s: Span | undefined): Range | undefined => (file && s ? file.range(s) : undefined);
-  const threshold = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+  const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
   const expand = new Set(opts.expand ?? []);
 
   // ---- zones
@@ -318,6 +325,14 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     const key = `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${(pattern.get(info.name) ?? []).sort().join('\u0001')}`;
     (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(info);
   }
+  let threshold = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+  const implicitCount = [...infos.values()].filter((i) => i.implicit).length;
+  const boxesAt = (th: number) => {
+    let n = implicitCount;
+    for (const b of buckets.values()) n += b.length > th ? 1 : b.length;
+    return n;
+  };
+  while (threshold > 2 && boxesAt(threshold) > maxNodes) threshold = Math.max(2, Math.floor(threshold / 2));
   const nodeOf = new Map<string, string>(); // machine name -> node id
   const groups: DiagramNode[] = [];
   const groupIdCount = new Map<string, number>();

@@ -33,6 +33,40 @@ export function rangeIsOrdered(value: string): boolean {
   return !m || Number(m[1]) <= Number(m[2]);
 }
 
+/** Which definition (`#/definitions/NAME`) an inlined subschema came from. */
+const DEFINITION_OF = new WeakMap<object, string>();
+
+/**
+ * A copy of the schema with every local `$ref` replaced by its definition (the schema is not
+ * recursive). ajv then compiles one function: no per-reference calls whose error arrays are
+ * concatenated again and again (quadratic when thousands of machines are wrong).
+ */
+function inlineRefs(node: unknown, defs: Record<string, unknown>, depth = 0): unknown {
+  if (depth > 64) throw new Error('schema too deep (recursive $ref?)');
+  if (Array.isArray(node)) return node.map((x) => inlineRefs(x, defs, depth + 1));
+  if (node === null || typeof node !== 'object') return node;
+  const obj = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  let tag: string | undefined;
+  const ref = obj.$ref;
+  if (typeof ref === 'string') {
+    const m = /^#\/definitions\/([^/]+)$/.exec(ref);
+    if (!m || !(m[1] in defs)) throw new Error(`unsupported $ref ${ref}`);
+    const def = inlineRefs(defs[m[1]], defs, depth + 1) as Record<string, unknown>;
+    Object.assign(out, def);
+    tag = DEFINITION_OF.get(def) ?? m[1];
+  }
+  for (const [k, v] of Object.entries(obj)) {
+    if (k === '$ref' || k === 'definitions') continue;
+    // annotations next to a $ref (title, description) override the definition's; keywords nest
+    out[k] = k === 'properties' || k === 'patternProperties' || k === 'definitions'
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, inlineRefs(pv, defs, depth + 1)]))
+      : inlineRefs(v, defs, depth + 1);
+  }
+  if (tag) DEFINITION_OF.set(out, tag);
+  return out;
+}
+
 function compile(): ValidateFunction {
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
   ajv.addVocabulary(ANNOTATIONS);
@@ -43,7 +77,8 @@ function compile(): ValidateFunction {
     errors: false,
     validate: (enabled: boolean, data: string) => !enabled || rangeIsOrdered(data),
   });
-  return ajv.compile(ACROTOPO_SCHEMA);
+  const defs = (ACROTOPO_SCHEMA.definitions ?? {}) as Record<string, unknown>;
+  return ajv.compile(inlineRefs(ACROTOPO_SCHEMA, defs) as Record<string, unknown>);
 }
 
 const validate: ValidateFunction = compile();
@@ -214,8 +249,7 @@ const SHAPES: Record<string, string> = {
 };
 
 function definitionOf(e: ErrorObject): string | undefined {
-  const m = /#\/definitions\/([^/]+)\/[^/]+$/.exec(e.schemaPath);
-  return m ? m[1] : undefined;
+  return e.parentSchema ? DEFINITION_OF.get(e.parentSchema) : undefined;
 }
 
 function quoteList(values: readonly unknown[]): string {

@@ -74,10 +74,12 @@ export class SourceFile {
 
 /** Applies non-overlapping edits to a text (used by tests and the CLI's --fix). */
 export function applyEdits(text: string, edits: { span: Span; newText: string }[]): string {
-  const sorted = [...edits].sort((a, b) => b.span.start - a.span.start || b.span.end - a.span.end);
+  // Back to front. Inserts at one offset keep their array order in the result (as LSP specifies), so the
+  // later of two equal edits is applied first.
+  const sorted = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.span.start - a.e.span.start || b.e.span.end - a.e.span.end || b.i - a.i);
   let out = text;
   let lastStart = Infinity;
-  for (const e of sorted) {
+  for (const { e } of sorted) {
     if (e.span.end > lastStart) continue; // overlapping edit: skip rather than corrupt
     out = out.slice(0, e.span.start) + e.newText + out.slice(e.span.end);
     lastStart = e.span.start;

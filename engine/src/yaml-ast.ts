@@ -1,6 +1,6 @@
 // Parsing with `yaml` (node ranges kept) and small, bounded helpers to read the AST.
 // Aliases are resolved through these helpers only, with a budget, so an alias bomb cannot blow up.
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YNode, ParsedNode } from 'yaml';
 import type { Span } from './types';
 
@@ -28,21 +28,96 @@ export function parseYaml(text: string): ParsedYaml {
   const doc = parseDocument(text, {
     keepSourceTokens: false,
     prettyErrors: false,
-    uniqueKeys: true,
+    // yaml's own uniqueKeys check is quadratic per mapping (10k machines: seconds); ours below is linear.
+    uniqueKeys: false,
     merge: true,
     strict: true,
-    lineCounter: new LineCounter(),
   }) as Document.Parsed;
   const problems: SyntaxProblem[] = [];
   const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {
     let [start, end] = e.pos;
+    if (e.code === 'MULTIPLE_DOCS') {
+      // point at the document marker line, not at the whole rest of the file
+      const nl = text.indexOf('\n', start);
+      end = nl < 0 ? text.length : nl;
+      if (text[end - 1] === '\r') end--;
+    }
     if (end <= start) end = Math.min(text.length, start + 1);
     const base = MESSAGES[e.code] ?? e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
     problems.push({ span: { start, end }, message: `YAML: ${base}`, severity, code: e.code });
   };
   for (const e of doc.errors) push(e, 'error');
   for (const w of doc.warnings) push(w, 'warning');
+  const np = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/.exec(text);
+  if (np) {
+    const code = np[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    problems.push({ span: { start: np.index, end: np.index + 1 }, message: `YAML: non-printable character U+${code} (is this a binary file?); YAML allows only printable characters`, severity: 'error', code: 'NON_PRINTABLE' });
+  }
+  const bomb = aliasBomb(doc);
+  if (bomb) problems.push({ span: bomb, message: `YAML: this alias expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} nodes (an alias bomb?); aliased content this large is not checked`, severity: 'error', code: 'ALIAS_BOMB' });
+  for (const span of duplicateKeys(doc)) {
+    problems.push({ span, message: `YAML: duplicate key '${text.slice(span.start, span.end)}': a key may appear only once in a mapping`, severity: 'error', code: 'DUPLICATE_KEY' });
+  }
+  problems.sort((a, b) => a.span.start - b.span.start);
   return { doc, problems };
+}
+
+export const MAX_EXPANDED_NODES = 100_000;
+
+/**
+ * The first alias whose expansion would exceed MAX_EXPANDED_NODES nodes. Sizes are memoised per
+ * node, so this is linear in the document, whatever the aliases multiply to.
+ */
+function aliasBomb(doc: Document.Parsed): Span | undefined {
+  if (!doc.contents) return undefined;
+  const size = new Map<unknown, number>();
+  let found: Span | undefined;
+  const measure = (node: unknown, depth: number): number => {
+    if (!node || typeof node !== 'object') return 1;
+    const memo = size.get(node);
+    if (memo !== undefined) return memo;
+    if (depth > 5000) return 1; // the parser reports absurd nesting itself
+    size.set(node, 1); // cycle guard
+    let n = 1;
+    if (isAlias(node)) {
+      const target = (node as Alias).resolve(doc);
+      n = measure(target, depth + 1);
+      if (n > MAX_EXPANDED_NODES && !found) found = spanOf(node as AnyNode);
+    } else if (isMap(node)) {
+      for (const p of (node as YAMLMap).items) n += measure(p.key, depth + 1) + measure(p.value, depth + 1);
+    } else if (isSeq(node)) {
+      for (const it of (node as YAMLSeq).items) n += measure(it, depth + 1);
+    }
+    n = Math.min(n, Number.MAX_SAFE_INTEGER);
+    size.set(node, n);
+    return n;
+  };
+  let hasAlias = false;
+  visit(doc, { Alias() { hasAlias = true; return visit.BREAK; } });
+  if (!hasAlias) return undefined;
+  measure(doc.contents, 0);
+  return found;
+}
+
+/** Spans of keys that repeat an earlier key of the same mapping (scalar keys; linear). */
+function duplicateKeys(doc: Document.Parsed): Span[] {
+  const out: Span[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<string>();
+      for (const item of map.items) {
+        const k = item.key;
+        if (!isScalar(k) || k.value === '<<') continue;
+        const key = typeof k.value === 'object' ? JSON.stringify(k.value) : `${typeof k.value}:${String(k.value)}`;
+        if (seen.has(key)) {
+          const sp = spanOf(k as AnyNode);
+          if (sp) out.push(sp);
+        } else seen.add(key);
+      }
+    },
+  });
+  return out;
 }
 
 export function spanOf(node: AnyNode | null | undefined): Span | undefined {

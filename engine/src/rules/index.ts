@@ -1,8 +1,16 @@
 // The rule registry: one import + one entry per rule file, in the order of the spec's rule table.
 import type { Rule } from '../rule';
+import addressOutsideSubnet from './address-outside-subnet';
 import blockedConnection from './blocked-connection';
+import componentOsMismatch from './component-os-mismatch';
 import encryptionDisabled from './encryption-disabled';
 import encryptionMismatch from './encryption-mismatch';
+import hostsEntryMismatch from './hosts-entry-mismatch';
+import invalidInstaller from './invalid-installer';
+import invalidTarget from './invalid-target';
+import missingHostsEntry from './missing-hosts-entry';
+import nonDnsDiscovery from './non-dns-discovery';
+import portMismatch from './port-mismatch';
 import reversedConnection from './reversed-connection';
 import schema from './schema';
 import smbEncryptionUnknown from './smb-encryption-unknown';
@@ -10,25 +18,34 @@ import smbUnencrypted from './smb-unencrypted';
 import sourcePortsTooNarrow from './source-ports-too-narrow';
 import undocumentedConnection from './undocumented-connection';
 import unencryptedPort from './unencrypted-port';
+import unknownReference from './unknown-reference';
+import unresolvableServer from './unresolvable-server';
 import wrongInstallPort from './wrong-install-port';
 import yamlSyntax from './yaml-syntax';
 
 export const RULES: Rule[] = [
   yamlSyntax,
   schema,
-  // unknown-reference
+  unknownReference,
   unencryptedPort,
   smbEncryptionUnknown,
   smbUnencrypted,
   encryptionDisabled,
   encryptionMismatch,
-  // missing-hosts-entry, unresolvable-server, hosts-entry-mismatch, non-dns-discovery
+  missingHostsEntry,
+  unresolvableServer,
+  hostsEntryMismatch,
+  nonDnsDiscovery,
   blockedConnection,
   sourcePortsTooNarrow,
   wrongInstallPort,
   reversedConnection,
   undocumentedConnection,
-  // invalid-installer, invalid-target, component-os-mismatch, port-mismatch, address-outside-subnet
+  invalidInstaller,
+  invalidTarget,
+  componentOsMismatch,
+  portMismatch,
+  addressOutsideSubnet,
 ];
 
 export const RULE_BY_ID = new Map(RULES.map((r) => [r.id, r]));

@@ -39,7 +39,7 @@ export default defineRule({
       if (agent === server || !hasRole(agent, 'agent') || hasHostsEntry(agent, server.name)) continue;
       // Cross-subnet agents are missing-hosts-entry's.
       if (agent.zone && server.zone && agent.zone !== server.zone) continue;
-      const where = agent.zone && agent.zone === server.zone ? `in the same subnet (${agent.zone})` : 'in a subnet that cannot be told';
+      const where = agent.zone && agent.zone === server.zone ? `it is in the same subnet as the server (${agent.zone})` : 'its subnet cannot be told';
       const fixes: NonNullable<Report['fixes']> = [];
       const edit = addHostsEntryEdit(ctx, agent, server);
       if (edit) fixes.push({ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] });
@@ -48,8 +48,8 @@ export default defineRule({
         span: agent.keySpan,
         message:
           `agent ${agent.name} cannot resolve management server ${server.name}: the network has no DNS (network.dns: false), ` +
-          `it registers by name (RI-5 "${row.purpose}", ${port}) and its hosts file has no entry for ${server.name} ` +
-          `(agent ${where})`,
+          `it registers by name (RI-5 "${row.purpose}", ${port}) and its hosts file has no entry for ${server.name}; ` +
+          where,
         related: [
           ...machineRelated(server, `management server ${server.name}`),
           ...(t.dnsSpan ? [{ message: 'no DNS in this network', span: t.dnsSpan }] : []),

@@ -82,9 +82,7 @@ export function encryptionFix(ctx: RuleContext, off: EncryptionSide[]) {
 // ---------------------------------------------------------------------------------------------
 // Names, lists and hosts-file fixes (reference and name-resolution rules).
 import { distance } from 'fastest-levenshtein';
-import { setKey, yamlScalar } from '../edits';
-import type { RuleContext } from '../rule';
-import type { Machine, Span, TextEdit } from '../types';
+import { yamlScalar } from '../edits';
 
 /** `a, b, c and 4 more` (names in the order given). */
 export function nameList(names: readonly string[], max = 3): string {

@@ -1,0 +1,81 @@
+import { setKey } from '../edits';
+import { CATALOGUE_BY_ID, DEFAULT_AGENT_PORT, portFact } from '../facts';
+import { agentPort } from '../model';
+import { defineRule } from '../rule';
+import type { Machine } from '../types';
+import { machineRelated, nameList } from './util';
+
+/** Is this catalogue row one on the agent port (tcp/9876, "Remote Agent ports")? */
+function onAgentPort(catalogue: string | undefined): boolean {
+  const row = catalogue ? CATALOGUE_BY_ID.get(catalogue) : undefined;
+  return !!row && row.ports.some((p) => portFact(p, DEFAULT_AGENT_PORT)?.encryption === 'configurable');
+}
+
+export default defineRule({
+  id: 'port-mismatch',
+  defaultSeverity: 'error',
+  title: 'Two machines that must talk on the agent port use different ports',
+  description:
+    'All Acronis component traffic — management server ⇄ agents (CC-1, RI-5), console → server or agents ' +
+    '(CC-2, CC-3, RI-1), storage node (CC-4, CC-5) and license server (CC-13..15) — uses one port, TCP 9876 by ' +
+    'default. The administrative template\'s *"Remote Agent ports"* setting changes it: it is *"the port a ' +
+    'component uses for incoming and outgoing communication with other Acronis components"* (S4). A machine ' +
+    'whose `port:` differs from the port of a machine it must talk to cannot reach it (the catalogue infers ' +
+    'that clients and servers must agree).\n\n' +
+    'The effective port of a machine is its own `port:`, else `management.port`, else 9876. The rule reports ' +
+    'each machine whose own `port:` differs from a peer\'s, once, naming the peers; machines that set no ' +
+    '`port:` of their own all use `management.port` and agree.',
+  howToFix:
+    'Set the same port on both sides: change the machine\'s `port:` to its peers\' port (quick fix; the ' +
+    'management port is preferred), or remove the per-machine `port:` so that `management.port` applies, and ' +
+    'change the administrative template on the machines to match.\n\n' +
+    'To silence it: `# acrotopo-disable-next-line port-mismatch` above `port:`, or ' +
+    '`rules: { port-mismatch: off }` for the file.',
+  catalogue: ['CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-13', 'CC-14', 'CC-15', 'RI-1', 'RI-5'],
+  run(ctx) {
+    const t = ctx.t;
+    const managementPort = t.management?.port?.value ?? DEFAULT_AGENT_PORT;
+    // machine with its own port -> peer port -> peer names (insertion order = flow order)
+    const peers = new Map<Machine, Map<number, Set<string>>>();
+    const note = (m: Machine, mp: number, peer: Machine, pp: number) => {
+      if (!m.port || m.port.value !== mp) return;
+      let byPort = peers.get(m);
+      if (!byPort) peers.set(m, (byPort = new Map()));
+      let names = byPort.get(pp);
+      if (!names) byPort.set(pp, (names = new Set()));
+      names.add(peer.name);
+    };
+    for (const f of ctx.derived) {
+      if (!onAgentPort(f.catalogue)) continue;
+      const a = t.machines.get(f.initiator);
+      const b = t.machines.get(f.destination);
+      if (!a || !b || a === b) continue;
+      const pa = agentPort(t, a, DEFAULT_AGENT_PORT);
+      const pb = agentPort(t, b, DEFAULT_AGENT_PORT);
+      if (pa === pb) continue;
+      note(a, pa, b, pb);
+      note(b, pb, a, pa);
+    }
+    for (const [m, byPort] of peers) {
+      const own = m.port!;
+      const groups = [...byPort.entries()].map(([port, names]) => ({ port, names: [...names] }));
+      const total = groups.reduce((n, g) => n + g.names.length, 0);
+      const target = groups.find((g) => g.port === managementPort) ?? [...groups].sort((x, y) => y.names.length - x.names.length)[0];
+      const described = groups.map((g) => `${nameList(g.names)} ${g.names.length === 1 ? 'uses' : 'use'} ${g.port}`).join('; ');
+      const firstPeer = t.machines.get(groups[0].names[0]);
+      const edit = setKey(ctx.file, ctx.reader, ['machines', m.name], 'port', String(target.port));
+      ctx.report({
+        span: own.span,
+        message:
+          `port mismatch: ${m.name} uses agent port ${own.value}, but it must talk on the agent port ("Remote Agent ports", ` +
+          `default tcp/${DEFAULT_AGENT_PORT}) with ` +
+          (total === 1 ? `${groups[0].names[0]}, which uses ${groups[0].port}` : `${total} machines that use another port: ${described}`),
+        related: [
+          ...machineRelated(firstPeer, `${firstPeer?.name} uses port ${groups[0].port}`),
+          ...(t.management?.port ? [{ message: `management.port ${t.management.port.value}`, span: t.management.port.span }] : []),
+        ],
+        fixes: edit ? [{ title: `Set ${m.name}'s port to ${target.port}`, isPreferred: true, edits: [edit] }] : [],
+      });
+    }
+  },
+});

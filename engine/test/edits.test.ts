@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setKey } from '../src/edits';
+import { applyEdits, SourceFile } from '../src/source';
+import { AstReader, parseYaml } from '../src/yaml-ast';
+
+test('applyEdits: inserts at one offset appear in array order (LSP semantics)', () => {
+  const text = 'a: 1\n';
+  const out = applyEdits(text, [
+    { span: { start: 4, end: 4 }, newText: '\nb: 2' },
+    { span: { start: 4, end: 4 }, newText: '\nc: 3' },
+  ]);
+  assert.equal(out, 'a: 1\nb: 2\nc: 3\n');
+});
+
+test('applyEdits: a replacement and an insert at its start both apply, insert first', () => {
+  const out = applyEdits('x: abc\n', [
+    { span: { start: 3, end: 6 }, newText: 'def' },
+    { span: { start: 3, end: 3 }, newText: '[' },
+  ]);
+  assert.equal(out, 'x: [def\n');
+});
+
+test('applyEdits: overlapping edits are skipped, not corrupted', () => {
+  const out = applyEdits('0123456789', [
+    { span: { start: 2, end: 6 }, newText: 'A' },
+    { span: { start: 4, end: 8 }, newText: 'B' },
+  ]);
+  assert.equal(out, '0123B89');
+});
+
+test('two setKey inserts into one block map, applied together, keep their order', () => {
+  const text = 'machines:\n  ams01:\n    os: windows # keep\n';
+  const file = new SourceFile(text);
+  const reader = new AstReader(parseYaml(text).doc);
+  const e1 = setKey(file, reader, ['machines', 'ams01'], 'network-discovery', 'true')!;
+  const e2 = setKey(file, reader, ['machines', 'ams01'], 'file-and-printer-sharing', 'true')!;
+  assert.equal(applyEdits(text, [e1, e2]), 'machines:\n  ams01:\n    os: windows # keep\n    network-discovery: true\n    file-and-printer-sharing: true\n');
+});
