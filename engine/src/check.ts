@@ -41,6 +41,11 @@ export function suppressions(file: SourceFile): Map<number, Set<string>> {
   return out;
 }
 
+function clampSpan(s: Span, len: number): Span {
+  const start = Math.max(0, Math.min(s.start, len));
+  return { start, end: Math.max(start, Math.min(s.end, len)) };
+}
+
 function emptyTopology(): Topology {
   return { product: '11.7', dns: true, subnets: new Map(), firewalls: [], machines: new Map(), connections: [], rules: new Map() };
 }
@@ -150,6 +155,7 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
       continue;
     }
     for (const r of reports) {
+      r.span = clampSpan(r.span, text.length);
       const sev = effectiveSeverity(rule.id, r.severity ?? rule.defaultSeverity, t, options);
       if (sev === 'off') continue;
       const range = file.range(r.span);

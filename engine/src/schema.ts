@@ -319,6 +319,8 @@ class Mapper {
   private readonly candidates = new Map<string, Candidate>();
   private readonly missing = new Map<string, { path: string[]; props: string[]; order: number }>();
   private order = 0;
+  /** `path|key` of required keys that a misspelled sibling key probably meant (its fix adds them) */
+  private readonly misspelled = new Set<string>();
 
   constructor(private readonly reader: AstReader, private readonly file: SourceFile, private readonly data: unknown) {
     this.locator = new Locator(reader);
@@ -378,7 +380,7 @@ class Mapper {
     if (propertyName !== undefined) {
       const span = this.keySpan([...path, propertyName]);
       const isSubnets = path.length === 2 && path[0] === 'network' && path[1] === 'subnets';
-      if (e.keyword === 'not' && isSubnets) {
+      if (isSubnets && propertyName === 'internet') {
         this.add(span, `'${propertyName}' cannot be a subnet name: 'internet' is the reserved zone for everything outside the LAN; choose another name`, 95);
       } else {
         const what = path[0] === 'machines' && path.length === 1 ? 'machine name' : isSubnets ? 'subnet name' : path[2] === 'hosts' ? 'host name' : 'name';
@@ -398,6 +400,7 @@ class Mapper {
         if (matches.length > 0) message += `; did you mean '${matches[0]}'?`;
         else if (!isRules && allowed.length > 0) message += `; allowed keys: ${allowed.join(', ')}`;
         this.add(span, message, rank, matches.map((m) => ({ span, newText: m, title: `Change to '${m}'` })));
+        if (matches[0] !== undefined) this.misspelled.add(`${e.instancePath}|${matches[0]}`);
         return;
       }
       case 'propertyNames':
@@ -457,7 +460,8 @@ class Mapper {
         }
         const s = this.suggestValues(span, value, allowed);
         const dym = s.best ? ` did you mean '${s.best}'?` : '';
-        this.add(span, `'${value}' is not an allowed ${what} in ${owner(path, this.data).owner ?? phrase(path.slice(0, -1), this.data)};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
+        const container = owner(path, this.data).owner ?? (path.length > 1 ? phrase(path.slice(0, -1), this.data) : undefined);
+        this.add(span, `'${value}' is not an allowed ${what}${container ? ` in ${container}` : ''};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
         return;
       }
       case 'x-ordered-range': {
@@ -514,8 +518,11 @@ class Mapper {
         } else if ((types.includes('integer') || types.includes('number')) && typeof value === 'string' && /^\d+$/.test(value.trim())) {
           suggestions.push({ span, newText: value.trim(), title: `Change to ${value.trim()}` });
           note = ' (remove the quotes)';
-        } else if (types.includes('string') && (typeof value === 'number' || typeof value === 'boolean') && !enumValues) {
+        } else if (types.includes('string') && !types.includes('integer') && typeof value === 'number' && !enumValues) {
           note = ' (put it in quotes)';
+        } else if (types.includes('array') && !types.includes('string') && value !== null && typeof value !== 'object') {
+          const text = this.file.text.slice(span.start, span.end);
+          if (!text.includes('\n')) suggestions.push({ span, newText: `[${text}]`, title: `Change to [${text}]` });
         }
         this.add(span, `${where} must be ${expected}; found ${describe(value)}${note}`, rank, suggestions);
         return;
@@ -526,7 +533,10 @@ class Mapper {
   }
 
   finish(): SchemaProblem[] {
-    for (const { path, props } of this.missing.values()) {
+    for (const [pointer, entry] of this.missing) {
+      const path = entry.path;
+      const props = entry.props.filter((p) => !this.misspelled.has(`${pointer}|${p}`));
+      if (props.length === 0) continue;
       const list = props.map((p) => `'${p}'`);
       const words = list.length === 1 ? `key ${list[0]}` : `keys ${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
       if (path.length === 0) {

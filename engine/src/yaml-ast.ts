@@ -36,6 +36,8 @@ export function parseYaml(text: string): ParsedYaml {
   const problems: SyntaxProblem[] = [];
   const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {
     let [start, end] = e.pos;
+    start = Math.max(0, Math.min(start, text.length));
+    end = Math.max(start, Math.min(end, text.length));
     if (e.code === 'MULTIPLE_DOCS') {
       // point at the document marker line, not at the whole rest of the file
       const nl = text.indexOf('\n', start);
@@ -43,6 +45,7 @@ export function parseYaml(text: string): ParsedYaml {
       if (text[end - 1] === '\r') end--;
     }
     if (end <= start) end = Math.min(text.length, start + 1);
+    if (end <= start && start > 0 && start === text.length) start--; // at end of file: mark the last character
     const base = MESSAGES[e.code] ?? e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
     problems.push({ span: { start, end }, message: `YAML: ${base}`, severity, code: e.code });
   };
