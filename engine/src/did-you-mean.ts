@@ -1,7 +1,8 @@
 // "Did you mean …?" for misspelled keys, enum values and names.
 // A candidate is close when its edit distance (case-insensitive Levenshtein) is at most 2, and at most
 // half the length of the typed word (so `to` does not become `os`), or when one is a prefix of the other
-// (`agent-for-win` → `agent-for-windows`). Closest first; ties keep the candidates' own order.
+// (`agent-for-win` → `agent-for-windows`). Closest first (a swap of two letters counts as closer than
+// two other edits); ties keep the candidates' own order.
 import { distance } from 'fastest-levenshtein';
 
 export const MAX_EDIT_DISTANCE = 2;
@@ -19,7 +20,9 @@ export function closeMatches(word: string, candidates: readonly string[], limit 
     const prefix = w.length >= 3 && (lc.startsWith(w) || w.startsWith(lc));
     if (!prefix && Math.abs(lc.length - w.length) > maxDistance) return;
     const d = lc === w ? 0 : distance(w, lc);
-    if (d <= maxDistance) scored.push({ c, score: d, index });
+    // a swap of two letters (`prot` → `port`) costs 2 in Levenshtein; rank it before other 2s
+    const anagram = d > 0 && lc.length === w.length && [...lc].sort().join('') === [...w].sort().join('');
+    if (d <= maxDistance) scored.push({ c, score: anagram ? d - 0.5 : d, index });
     else if (prefix) scored.push({ c, score: MAX_EDIT_DISTANCE + 1 + Math.abs(lc.length - w.length) / 1000, index });
   });
   scored.sort((a, b) => a.score - b.score || a.index - b.index);

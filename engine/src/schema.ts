@@ -394,9 +394,12 @@ class Mapper {
         const key = String((e.params as { additionalProperty: string }).additionalProperty);
         const span = this.keySpan([...path, key]);
         const allowed = Object.keys(((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties) ?? {}).filter((k) => k !== '$schema');
-        const matches = closeMatches(key, allowed);
+        // a key already present is not what the misspelling meant (the fix would duplicate it)
+        const present = get(this.data, path);
+        const absent = present && typeof present === 'object' ? allowed.filter((k) => !Object.prototype.hasOwnProperty.call(present, k)) : allowed;
+        const matches = closeMatches(key, absent);
         const isRules = path.length === 1 && path[0] === 'rules';
-        let message = isRules ? `unknown rule '${key}' in rules` : `unknown key '${key}' in ${where}`;
+        let message = isRules ? `unknown rule '${key}' in rules` : `unknown key '${key}' ${path.length === 0 ? 'at' : 'in'} ${where}`;
         if (matches.length > 0) message += `; did you mean '${matches[0]}'?`;
         else if (!isRules && allowed.length > 0) message += `; allowed keys: ${allowed.join(', ')}`;
         this.add(span, message, rank, matches.map((m) => ({ span, newText: m, title: `Change to '${m}'` })));
@@ -460,7 +463,10 @@ class Mapper {
         }
         const s = this.suggestValues(span, value, allowed);
         const dym = s.best ? ` did you mean '${s.best}'?` : '';
-        const container = owner(path, this.data).owner ?? (path.length > 1 ? phrase(path.slice(0, -1), this.data) : undefined);
+        // the owner itself when the value is directly its (a subnet's CIDR, a rule's severity), else the parent
+        const o = owner(path, this.data);
+        const up = isIndex(path[path.length - 1] ?? '') ? 2 : 1; // a list item: name the list's owner
+        const container = o.owner && o.rest.length === 0 ? o.owner : path.length > up ? phrase(path.slice(0, -up), this.data) : undefined;
         this.add(span, `'${value}' is not an allowed ${what}${container ? ` in ${container}` : ''};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
         return;
       }

@@ -138,6 +138,13 @@ export class AliasBudget {
   }
 }
 
+export interface PairInfo {
+  key: string;
+  keyNode: AnyNode;
+  value: AnyNode | undefined;
+  keySpan: Span;
+}
+
 export class AstReader {
   constructor(readonly doc: Document.Parsed, readonly budget: AliasBudget = new AliasBudget()) {}
 
@@ -155,10 +162,34 @@ export class AstReader {
     return n ?? undefined;
   }
 
-  /** Pairs of a mapping node, merge keys (`<<`) expanded; keys as strings. */
-  pairs(node: unknown): { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] {
+  /** Pairs of each mapping node and an index by key, built once (the AST is not changed during a check). */
+  private readonly pairCache = new WeakMap<object, { list: PairInfo[]; byKey: Map<string, PairInfo> }>();
+
+  private indexed(map: AnyNode): { list: PairInfo[]; byKey: Map<string, PairInfo> } {
+    let entry = this.pairCache.get(map);
+    if (!entry) {
+      const list = this.readPairs(map);
+      entry = { list, byKey: new Map(list.map((p) => [p.key, p])) };
+      this.pairCache.set(map, entry);
+    }
+    return entry;
+  }
+
+  /** Pairs of a mapping node, merge keys (`<<`) expanded; keys as strings. Shared: do not modify the array. */
+  pairs(node: unknown): PairInfo[] {
     const map = this.deref(node);
     if (!map || !isMap(map)) return [];
+    return this.indexed(map).list;
+  }
+
+  /** The pair of a mapping node with this key (merge keys expanded), in constant time. */
+  pair(node: unknown, key: string): PairInfo | undefined {
+    const map = this.deref(node);
+    if (!map || !isMap(map)) return undefined;
+    return this.indexed(map).byKey.get(key);
+  }
+
+  private readPairs(map: AnyNode): PairInfo[] {
     const out: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
     const seen = new Set<string>();
     const merged: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
@@ -184,7 +215,7 @@ export class AstReader {
   }
 
   get(node: unknown, key: string): { keySpan: Span; value: AnyNode | undefined } | undefined {
-    const p = this.pairs(node).find((x) => x.key === key);
+    const p = this.pair(node, key);
     return p ? { keySpan: p.keySpan, value: p.value } : undefined;
   }
 
@@ -241,7 +272,7 @@ export function nodeAtPath(reader: AstReader, path: string[]): { node: AnyNode |
   for (const seg of path) {
     if (!node) break;
     if (isMap(node)) {
-      const p = reader.pairs(node).find((x) => x.key === seg);
+      const p = reader.pair(node, seg);
       if (!p) break;
       keySpan = p.keySpan;
       node = p.value ? reader.deref(p.value) ?? p.value : undefined;

@@ -37,3 +37,25 @@ test('two setKey inserts into one block map, applied together, keep their order'
   const e2 = setKey(file, reader, ['machines', 'ams01'], 'file-and-printer-sharing', 'true')!;
   assert.equal(applyEdits(text, [e1, e2]), 'machines:\n  ams01:\n    os: windows # keep\n    network-discovery: true\n    file-and-printer-sharing: true\n');
 });
+
+test('AstReader.pair: constant-time lookup, merge keys expanded, own keys win', () => {
+  const text = 'base: &b { os: linux, port: 1 }\nm:\n  <<: *b\n  port: 2\n';
+  const reader = new AstReader(parseYaml(text).doc);
+  const m = reader.get(reader.doc.contents, 'm')!.value;
+  assert.equal(reader.scalar(reader.pair(m, 'port')!.value)!.value, 2);
+  assert.equal(reader.scalar(reader.pair(m, 'os')!.value)!.value, 'linux');
+  assert.equal(reader.pair(m, 'nope'), undefined);
+  assert.equal(reader.pair(reader.pair(m, 'os')!.value, 'x'), undefined, 'not a map');
+  assert.strictEqual(reader.pairs(m), reader.pairs(m), 'built once per map');
+  assert.deepEqual(reader.pairs(m).map((p) => p.key), ['port', 'os']);
+});
+
+test('setKey through a machines map with many entries finds the right machine', () => {
+  const lines = ['machines:'];
+  for (let i = 0; i < 2000; i++) lines.push(`  m${i}: { os: linux }`);
+  const text = lines.join('\n') + '\n';
+  const file = new SourceFile(text);
+  const reader = new AstReader(parseYaml(text).doc);
+  const e = setKey(file, reader, ['machines', 'm1999'], 'port', '9876')!;
+  assert.match(applyEdits(text, [e]), /m1999: \{ os: linux, port: 9876 \}\n$/);
+});

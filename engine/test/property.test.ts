@@ -73,7 +73,9 @@ const topologyArb = fc.record({
   mgmtClient: fc.option(fc.constantFrom(...ENC)),
 });
 
-function render(t: fc.RecordValue<typeof topologyArb>): string {
+type Topo = typeof topologyArb extends fc.Arbitrary<infer T> ? T : never;
+
+function render(t: Topo): string {
   const L: string[] = ['acrotopo: 1', `product: "${t.product}"`, 'network:', `  dns: ${t.dns}`, '  subnets:', '    s0: 10.0.0.0/24', '    s1: 10.0.1.0/24', '    s2: 10.0.2.0/24'];
   if (t.firewall) {
     L.push('  firewalls:', '    - name: fw', '      between: [s0, s1]', '      allow:');

@@ -1,0 +1,147 @@
+// Plans the edits the LSP benchmark types into a generated deployment (bench/generate.mjs style).
+// Every edit replaces text inside ONE line (line count never changes) and every change is followed
+// by the edit that reverts it, so the document stays close to the original and positions stay valid.
+// Edits are spread over the top (title, dns), the middle (machines) and the end (installation,
+// connections) and most of them change the diagnostics.
+
+/**
+ * @typedef {{ label: string, line: number, character: number, endCharacter: number, newText: string }} Edit
+ */
+
+/** Finds the lines matching re, returning { line, match } for each. */
+function findLines(lines, re, from = 0, to = lines.length) {
+  const out = [];
+  for (let i = from; i < to; i++) {
+    const m = re.exec(lines[i]);
+    if (m) out.push({ line: i, match: m });
+  }
+  return out;
+}
+
+/** The candidate nearest to the fraction f (0…1) of the candidates. */
+function near(cands, f) {
+  if (cands.length === 0) return undefined;
+  return cands[Math.min(cands.length - 1, Math.max(0, Math.floor(f * cands.length)))];
+}
+
+/**
+ * @param {string} text the document
+ * @param {number} count how many edits (pairs of change + revert; an odd count ends on a change)
+ * @returns {Edit[]}
+ */
+export function planEdits(text, count) {
+  const lines = text.split('\n');
+  const machinesStart = lines.findIndex((l) => l === 'machines:');
+  const installStart = lines.findIndex((l) => l === 'installation:');
+  const mid0 = machinesStart >= 0 ? machinesStart : 0;
+  const mid1 = installStart >= 0 ? installStart : lines.length;
+
+  const title = findLines(lines, /^title: (.*)$/)[0];
+  const dns = findLines(lines, /^ {2}dns: (true)$/)[0];
+  // Agents that name their subnet: moving their address to another subnet gives address-outside-subnet.
+  const addressWithSubnet = [];
+  for (const a of findLines(lines, /^ {4}address: (10\.\d+)\.(\d+)\.(\d+)$/, mid0, mid1)) {
+    if (/^ {4}subnet: /.test(lines[a.line + 1] ?? '')) addressWithSubnet.push(a);
+  }
+  const component = findLines(lines, /^ {4}components: \[(agent-for-windows|agent-for-linux)/, mid0, mid1);
+  const machineComment = findLines(lines, /^ {2}[a-z][\w-]*:( {2}# .*)$/, mid0, mid1);
+  const installItem = findLines(lines, /^ {4}- ([\w-]+)$/, mid1);
+  const connectionPort = findLines(lines, /^ {2}- \{ from: [\w-]+, to: [\w-]+, port: (tcp\/9876) \}$/, mid1);
+
+  /** @type {((round: number) => [Edit, Edit] | undefined)[]} */
+  const templates = [
+    // top: retitle (no diagnostic changes; cost of a no-op re-check)
+    () => {
+      if (!title) return undefined;
+      const start = lines[title.line].length;
+      return [
+        { label: 'top: edit title', line: title.line, character: start, endCharacter: start, newText: ' (draft)' },
+        { label: 'top: revert title', line: title.line, character: start, endCharacter: start + ' (draft)'.length, newText: '' },
+      ];
+    },
+    // middle: move an agent's address into another subnet (address-outside-subnet appears)
+    (round) => {
+      const a = near(addressWithSubnet, 0.35 + 0.1 * (round % 4));
+      if (!a) return undefined;
+      const col = lines[a.line].indexOf(a.match[1]);
+      const old = `${a.match[1]}.${a.match[2]}`;
+      const moved = `${a.match[1]}.${(Number(a.match[2]) + 1) % 200}`;
+      return [
+        { label: 'middle: move address to another subnet', line: a.line, character: col, endCharacter: col + old.length, newText: moved },
+        { label: 'middle: restore address', line: a.line, character: col, endCharacter: col + moved.length, newText: old },
+      ];
+    },
+    // end: installation target renamed to an unknown machine (unknown-reference)
+    (round) => {
+      const it = near(installItem, 0.2 + 0.2 * (round % 4));
+      if (!it) return undefined;
+      const col = lines[it.line].length;
+      return [
+        { label: 'end: unknown installation target', line: it.line, character: col, endCharacter: col, newText: 'x' },
+        { label: 'end: fix installation target', line: it.line, character: col, endCharacter: col + 1, newText: '' },
+      ];
+    },
+    // middle: break a component name (schema error, the machine loses its agent flows)
+    (round) => {
+      const c = near(component, 0.5 + 0.1 * (round % 4));
+      if (!c) return undefined;
+      const col = lines[c.line].indexOf(c.match[1]) + c.match[1].length - 1;
+      const last = c.match[1].slice(-1);
+      return [
+        { label: 'middle: misspell component', line: c.line, character: col, endCharacter: col + 1, newText: 'z' },
+        { label: 'middle: fix component', line: c.line, character: col, endCharacter: col + 1, newText: last },
+      ];
+    },
+    // top: dns off (every registration by name now needs a hosts entry: many diagnostics change)
+    () => {
+      if (!dns) return undefined;
+      const col = lines[dns.line].indexOf('true');
+      return [
+        { label: 'top: dns: false', line: dns.line, character: col, endCharacter: col + 4, newText: 'false' },
+        { label: 'top: dns: true', line: dns.line, character: col, endCharacter: col + 5, newText: 'true' },
+      ];
+    },
+    // end: a stated connection on an undocumented port
+    (round) => {
+      const c = near(connectionPort, 0.3 + 0.2 * (round % 3));
+      if (!c) return undefined;
+      const col = lines[c.line].indexOf('tcp/9876') + 4;
+      return [
+        { label: 'end: stated port 9876 → 3389', line: c.line, character: col, endCharacter: col + 4, newText: '3389' },
+        { label: 'end: stated port back to 9876', line: c.line, character: col, endCharacter: col + 4, newText: '9876' },
+      ];
+    },
+    // middle: typing in a comment (no diagnostic change)
+    (round) => {
+      const m = near(machineComment, 0.25 + 0.15 * (round % 4));
+      if (!m) return undefined;
+      const col = lines[m.line].length;
+      return [
+        { label: 'middle: type in a comment', line: m.line, character: col, endCharacter: col, newText: ' (todo)' },
+        { label: 'middle: undo comment', line: m.line, character: col, endCharacter: col + ' (todo)'.length, newText: '' },
+      ];
+    },
+  ];
+
+  /** @type {Edit[]} */
+  const edits = [];
+  for (let round = 0; edits.length < count && round < 1000; round++) {
+    let produced = 0;
+    for (const t of templates) {
+      if (edits.length >= count) break;
+      const pair = t(round);
+      if (!pair) continue;
+      produced++;
+      edits.push(pair[0]);
+      if (edits.length < count) edits.push(pair[1]);
+    }
+    if (produced === 0) break;
+  }
+  return edits;
+}
+
+/** Applies a single-line edit to the lines array (mutates it). */
+export function applyEdit(lines, e) {
+  const l = lines[e.line];
+  lines[e.line] = l.slice(0, e.character) + e.newText + l.slice(e.endCharacter);
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/env node
+// `npm run bench`: generates deployments of 100 / 1k / 10k machines (bench/generate.mjs), then measures
+//   - the engine's check() in-process (bench/engine-check.mjs through tsx),
+//   - `acrotopo check FILE --format json` end to end (the built CLI),
+//   - our language server and yaml-language-server (with OUR JSON Schema) on the same files, through
+//     the same LSP driver (bench/lsp-driver.mjs): open → diagnostics, edit → diagnostics, peak RSS,
+// prints a table with the targets of issue 5 (met / not met) and writes it to docs/benchmarks.md.
+//
+// Environment: BENCH_SIZES=100,1000,10000  BENCH_EDITS=50  BENCH_SERVERS=ours,yaml
+//              BENCH_BUDGET_S=60 (edit time budget per server and size)  BENCH_NO_DOCS=1 (do not write docs)
+//              BENCH_SKIP=engine,cli (skip parts)
+// Every wait is bounded; every process started here is killed before exit.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join, relative } from 'node:path';
+import { writeDeployment } from './generate.mjs';
+import { ROOT, SERVERS, percentile, runServer } from './lsp-driver.mjs';
+
+const sizes = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 20);
+const editCount = Number(process.env.BENCH_EDITS || 50);
+const serverIds = (process.env.BENCH_SERVERS || 'ours,yaml').split(',').map((s) => s.trim()).filter((s) => s in SERVERS);
+const budgetMs = Number(process.env.BENCH_BUDGET_S || 60) * 1000;
+const skip = new Set((process.env.BENCH_SKIP || '').split(',').map((s) => s.trim()).filter(Boolean));
+const CLI = join(ROOT, 'cli', 'bin', 'acrotopo.js');
+const CLI_BUNDLE = join(ROOT, 'cli', 'dist', 'acrotopo.js');
+const started = Date.now();
+const log = (...a) => console.error('[bench]', ...a);
+
+/** Runs a process with a timeout; resolves { code, stdout, stderr, ms, timedOut }. */
+function runProcess(cmd, argv, timeoutMs) {
+  return new Promise((resolveRun) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.on('data', (c) => {
+      if (stdout.length < 64 * 1024 * 1024) stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr = (stderr + c).slice(-8000);
+    });
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (e) => {
+      stderr += String(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr, ms: performance.now() - t0, timedOut });
+    });
+  });
+}
+
+const fmtMs = (v) => (Number.isFinite(v) ? (v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${v.toFixed(v < 10 ? 1 : 0)} ms`) : '—');
+const fmtMiB = (v) => (Number.isFinite(v) ? `${v.toFixed(0)} MiB` : '—');
+const fmtX = (v) => (Number.isFinite(v) ? `${v >= 10 ? v.toFixed(0) : v.toFixed(1)}×` : '—');
+const sizeLabel = (n) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
+
+// ---- 0. build (the CLI and the server are measured as shipped: the esbuild bundles) ---------------
+if (!process.env.BENCH_NO_BUILD) {
+  log('building (node scripts/build.mjs)…');
+  const b = await runProcess(process.execPath, ['scripts/build.mjs'], 180_000);
+  if (b.code !== 0) log(`build failed (exit ${b.code}); measuring whatever bundles exist.\n${b.stderr.split('\n').slice(0, 6).join('\n')}`);
+}
+
+// ---- 1. files --------------------------------------------------------------------------------------
+const files = sizes.map((n) => {
+  const { file, stats } = writeDeployment(n);
+  log(`${relative(ROOT, file)}: ${stats.lines} lines, ${(stats.bytes / 1048576).toFixed(2)} MiB`);
+  return { n, file, stats };
+});
+
+// ---- 2. engine in-process, 3. CLI -------------------------------------------------------------------
+/** @type {Map<number, any>} */
+const engine = new Map();
+if (!skip.has('engine')) {
+  for (const f of files) {
+    log(`engine check() in-process on ${sizeLabel(f.n)}…`);
+    const r = await runProcess(process.execPath, ['--import', 'tsx', 'bench/engine-check.mjs', '--budget-ms', String(Math.min(budgetMs, 60_000)), f.file], 240_000);
+    const line = r.stdout.trim().split('\n').filter(Boolean).at(-1);
+    try {
+      engine.set(f.n, JSON.parse(line ?? ''));
+    } catch {
+      engine.set(f.n, { error: r.timedOut ? 'timed out' : `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-2).join(' ')}` });
+    }
+  }
+}
+/** @type {Map<number, any>} */
+const cli = new Map();
+if (!skip.has('cli')) {
+  if (!existsSync(CLI) || !existsSync(CLI_BUNDLE)) {
+    log('CLI not built (cli/bin/acrotopo.js or cli/dist/acrotopo.js missing): skipped');
+  } else {
+    for (const f of files) {
+      log(`acrotopo check --format json on ${sizeLabel(f.n)}…`);
+      const times = [];
+      let diagnostics = NaN;
+      let error;
+      for (let i = 0; i < 3; i++) {
+        const r = await runProcess(process.execPath, [CLI, 'check', f.file, '--format', 'json'], 120_000);
+        if (r.timedOut || (r.code !== 0 && r.code !== 1)) {
+          error = r.timedOut ? 'timed out' : `exit ${r.code}: ${r.stderr.trim().split('\n').slice(-1)[0] ?? ''}`;
+          break;
+        }
+        times.push(r.ms);
+        try {
+          const out = JSON.parse(r.stdout);
+          diagnostics = out.reduce((a, x) => a + (x.diagnostics?.length ?? 0), 0);
+        } catch {
+          error = 'output is not the JSON array of the spec';
+        }
+        if (r.ms > 20_000) break; // slow: one run says enough
+      }
+      cli.set(f.n, { medianMs: percentile(times, 50), runs: times.length, diagnostics, error });
+    }
+  }
+}
+
+// ---- 4. language servers ---------------------------------------------------------------------------------
+/** @type {Map<string, any>} key `${id}:${n}` */
+const lsp = new Map();
+for (const f of files) {
+  for (const id of serverIds) {
+    const server = SERVERS[id];
+    if (!existsSync(server.bin)) {
+      lsp.set(`${id}:${f.n}`, { error: `${relative(ROOT, server.bin)} not found` });
+      continue;
+    }
+    if (id === 'ours' && !existsSync(join(ROOT, 'server', 'dist', 'server.js'))) {
+      lsp.set(`${id}:${f.n}`, { error: 'server/dist/server.js not built' });
+      continue;
+    }
+    log(`${server.label} on ${sizeLabel(f.n)} (${editCount} edits, budget ${budgetMs / 1000} s)…`);
+    const r = await runServer({ server, file: f.file, edits: editCount, budgetMs, openTimeoutMs: 120_000, editTimeoutMs: 60_000 });
+    if (r.error) log(`  ${server.label}: ${r.error}${r.stderrTail ? `\n  stderr: ${r.stderrTail}` : ''}`);
+    lsp.set(`${id}:${f.n}`, r);
+  }
+}
+
+// ---- 5. report ---------------------------------------------------------------------------------------------
+const cpuModel = cpus()[0]?.model ?? 'unknown';
+let osName = process.platform;
+try {
+  osName = /PRETTY_NAME="([^"]+)"/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1] ?? osName;
+} catch {
+  /* not Linux */
+}
+let yamlLsVersion = '?';
+try {
+  yamlLsVersion = JSON.parse(readFileSync(join(ROOT, 'node_modules/yaml-language-server/package.json'), 'utf8')).version;
+} catch {
+  /* not installed */
+}
+let commit = '';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+} catch {
+  /* not a git checkout */
+}
+const machine = [
+  `- date: ${new Date().toISOString()}${commit ? ` (commit ${commit}, with the working tree as it was)` : ''}`,
+  `- CPU: ${cpuModel}, ${cpus().length} cores; RAM ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${osName}`,
+  `- Node ${process.version}; yaml-language-server ${yamlLsVersion}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`,
+  `- edits per file: ${editCount} (time budget ${budgetMs / 1000} s per server and size; a server that uses it up is measured on the edits it finished)`,
+];
+
+const lspHeader = ['size', 'server', 'open → diagnostics', 'edit → diagnostics median', 'edit p95', 'edits done', 'diagnostics', 'peak RSS', 'speed-up vs yaml-ls (open / edit p95)'];
+const lspRows = [];
+for (const f of files) {
+  const yaml = lsp.get(`yaml:${f.n}`);
+  for (const id of serverIds) {
+    const r = lsp.get(`${id}:${f.n}`);
+    if (!r) continue;
+    const speed = id === 'ours' && yaml && r.edits ? `${fmtX(yaml.openMs / r.openMs)} / ${fmtX(yaml.editP95Ms / r.editP95Ms)}` : '';
+    lspRows.push([
+      sizeLabel(f.n),
+      SERVERS[id].label,
+      fmtMs(r.openMs),
+      fmtMs(r.editMedianMs),
+      fmtMs(r.editP95Ms),
+      r.edits ? `${r.edits.length}/${editCount}` : '—',
+      Number.isFinite(r.openDiagnostics) ? String(r.openDiagnostics) : '—',
+      fmtMiB(r.peakRssMiB),
+      r.error && !r.edits?.length ? `error: ${r.error}` : speed,
+    ]);
+  }
+}
+const checkHeader = ['size', 'lines', 'MiB', 'engine check() cold', 'engine check() warm median', 'acrotopo check (CLI, wall)', 'diagnostics'];
+const checkRows = files.map((f) => {
+  const e = engine.get(f.n);
+  const c = cli.get(f.n);
+  return [
+    sizeLabel(f.n),
+    String(f.stats.lines),
+    (f.stats.bytes / 1048576).toFixed(2),
+    e?.error ? `error: ${e.error}` : fmtMs(e?.coldMs),
+    e?.error ? '' : fmtMs(e?.warmMedianMs),
+    c?.error ? `error: ${c.error}` : fmtMs(c?.medianMs),
+    String(e?.diagnostics ?? c?.diagnostics ?? '—'),
+  ];
+});
+
+// Targets (issue 5).
+const targets = [];
+const target = (what, value, limit, fmt, cmp = '≤') => {
+  const met = Number.isFinite(value) ? (cmp === '≤' ? value <= limit : value >= limit) : undefined;
+  targets.push([what, `${cmp} ${fmt(limit)}`, fmt(value), met === undefined ? 'not measured' : met ? 'met' : 'NOT met']);
+};
+{
+  const o10 = lsp.get('ours:10000');
+  const y10 = lsp.get('yaml:10000');
+  const o1 = lsp.get('ours:1000');
+  if (sizes.includes(10000)) {
+    target('10k: edit → diagnostics p95 (our server)', o10?.editP95Ms, 100, fmtMs);
+    target('10k: open → diagnostics (our server)', o10?.openMs, 500, fmtMs);
+    target('10k: peak RSS (our server)', o10?.peakRssMiB, 250, fmtMiB);
+    target('10k: ≥ 15× faster than yaml-language-server (edit p95)', y10?.editP95Ms / o10?.editP95Ms, 15, fmtX, '≥');
+    target('10k: acrotopo check, CLI wall time', cli.get(10000)?.medianMs, 1000, fmtMs);
+    target('10k: engine check() in-process (cold)', engine.get(10000)?.coldMs, 1000, fmtMs);
+  }
+  if (sizes.includes(1000)) target('1k: edit → diagnostics p95 (our server)', o1?.editP95Ms, 25, fmtMs);
+}
+
+const table = (header, rows) => {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padEnd(w[i])).join('  ');
+  return [line(header), w.map((n) => '─'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+};
+const md = (header, rows) => [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map((c) => String(c).replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
+
+console.log('\nLanguage servers (same files, same edits, same driver)');
+console.log(table(lspHeader, lspRows));
+console.log('\nBatch check');
+console.log(table(checkHeader, checkRows));
+console.log('\nTargets (issue 5)');
+console.log(table(['target', 'limit', 'measured', 'status'], targets));
+console.log('\n' + machine.join('\n'));
+
+const notes = [];
+for (const [k, r] of lsp) if (r.error) notes.push(`- ${k.replace(':', ' on ')}: ${r.error}`);
+for (const [n, c] of cli) if (c.error) notes.push(`- CLI on ${sizeLabel(n)}: ${c.error}`);
+for (const [n, e] of engine) if (e.error) notes.push(`- engine on ${sizeLabel(n)}: ${e.error}`);
+
+if (!process.env.BENCH_NO_DOCS) {
+  const doc = `# Benchmarks
+
+Generated by \`npm run bench\` (bench/run.mjs); rerun it to refresh this page. Sizes: ${files.map((f) => sizeLabel(f.n)).join(', ')} machines.
+
+## What is measured
+
+- **Files**: \`bench/generate.mjs\` writes deterministic deployments (seeded PRNG) to \`bench/out/\`: one subnet per
+  ~230 machines, a management server, consoles, a license server, storage nodes, Windows (vista+ and pre-vista)
+  and Linux agents, agent-for-vmware with vCenter/ESXi, cloud backup, hosts entries (a few missing or wrong),
+  per-machine port and encryption overrides, firewalls with allow entries (some with narrow source ports), an
+  installation list of ~10 % of the machines, stated connections and comments.
+- **Language servers**: \`bench/lsp-driver.mjs\` starts the server over stdio, sends \`didOpen\` and times the first
+  \`publishDiagnostics\`; then types ${editCount} single-line edits one at a time (top, middle and end of the file; most change
+  the diagnostics: an address moved to another subnet, a misspelt component, an unknown installation target,
+  \`dns: false\`, a stated port) and times each \`didChange\` → \`publishDiagnostics\` (for that version when the server
+  sends versions). Both servers get the same files and the same edits; yaml-language-server validates against
+  OUR schema (\`schemas/acrotopo.schema.json\` mapped to \`*.acrotopo.yaml\`, schema store off). The times are what a user
+  waits for, including each server's own debounce (yaml-language-server waits 200 ms before validating).
+  Peak RSS is the server process's VmHWM.
+- **Batch**: the engine's \`check()\` in a fresh process (cold = first call, warm = median of the repeats) and
+  \`node cli/bin/acrotopo.js check FILE --format json\` wall time (median of up to 3 runs, Node start-up included).
+
+## Results
+
+${machine.join('\n')}
+
+### Language servers
+
+${md(lspHeader, lspRows)}
+
+### Batch check
+
+${md(checkHeader, checkRows)}
+
+### Targets (issue 5)
+
+${md(['target', 'limit', 'measured', 'status'], targets)}
+${notes.length ? `\n### Notes from this run\n\n${notes.join('\n')}\n` : ''}
+## Running it
+
+\`\`\`sh
+npm run bench                                   # 100, 1k, 10k machines, ${editCount} edits; writes this page
+BENCH_SIZES=100,1000 BENCH_EDITS=10 npm run bench   # quick
+BENCH_SERVERS=ours BENCH_SKIP=cli npm run bench     # only our server and the engine
+node bench/lsp-driver.mjs --server yaml bench/out/bench-1000.acrotopo.yaml --edits 20   # one server, JSON out
+\`\`\`
+
+Knobs: \`BENCH_SIZES\`, \`BENCH_EDITS\`, \`BENCH_SERVERS\` (ours,yaml), \`BENCH_BUDGET_S\` (edit time budget per server
+and size, default 60), \`BENCH_SKIP\` (engine,cli), \`BENCH_NO_DOCS=1\` (do not rewrite this page),
+\`BENCH_NO_BUILD=1\`. Timings on a shared 2-core machine vary from run to run: compare figures from one run.
+`;
+  mkdirSync(join(ROOT, 'docs'), { recursive: true });
+  writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), doc);
+  log(`wrote docs/benchmarks.md (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
+}

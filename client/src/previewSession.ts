@@ -1,0 +1,155 @@
+// The extension side of one preview panel, without any `vscode` import so it is unit-tested as plain
+// code: it turns document text into diagram models for the webview (check → buildDiagram), keeps the
+// last good picture when the YAML does not parse, and routes the webview's messages (reveal, view
+// switch, group expansion, exports). client/src/preview.ts binds it to a real WebviewPanel.
+import { buildDiagram, check, fatalSyntaxErrors } from '@acrotopo/engine';
+import type { CheckOptions, DiagramView, Range, SeveritySetting } from '@acrotopo/engine';
+import { parseFromWebview } from '../../webview/src/protocol';
+import type { ExportFormat, FromWebview, PreviewState, ToWebview } from '../../webview/src/protocol';
+
+export interface PreviewHost {
+  /** current text of the previewed document (undefined: closed / unavailable) */
+  text(): string | undefined;
+  uri: string;
+  fileName: string;
+  post(message: ToWebview): void;
+  reveal(range: Range): void;
+  /** asks where to save and writes the exported data */
+  save(format: ExportFormat, data: string): Promise<void> | void;
+  /** severities from the editor settings */
+  rules?(): Record<string, SeveritySetting> | undefined;
+  /** persist panel state (the webview also keeps it, for the serializer) */
+  stateChanged?(state: PreviewState): void;
+  log?(message: string): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const UPDATE_DEBOUNCE_MS = 250;
+
+export class PreviewSession {
+  view: DiagramView;
+  readonly expanded = new Set<string>();
+  private seq = 0;
+  private ready = false;
+  private timer: unknown;
+  private hadGood = false;
+  private disposed = false;
+  private pendingExport: ExportFormat | undefined;
+
+  constructor(private readonly host: PreviewHost, state?: Partial<PreviewState>) {
+    this.view = state?.view ?? 'all';
+    for (const g of state?.expanded ?? []) this.expanded.add(g);
+  }
+
+  get state(): PreviewState {
+    return { uri: this.host.uri, view: this.view, expanded: [...this.expanded] };
+  }
+
+  /** The document changed: redraw after the debounce. */
+  documentChanged(): void {
+    if (this.disposed) return;
+    if (this.timer !== undefined) this.host.clearTimeout(this.timer);
+    this.timer = this.host.setTimeout(() => {
+      this.timer = undefined;
+      this.update();
+    }, UPDATE_DEBOUNCE_MS);
+  }
+
+  /** The editor's cursor moved to `offset` in the previewed document. */
+  cursorMoved(offset: number): void {
+    if (this.ready && !this.disposed) this.host.post({ type: 'cursor', offset });
+  }
+
+  /** Asks the webview for the picture (it holds the layout); waits for the webview to be ready. */
+  requestExport(format: ExportFormat): void {
+    if (this.disposed) return;
+    if (!this.ready) this.pendingExport = format;
+    else this.host.post({ type: 'requestExport', format });
+  }
+
+  /** Builds and posts the model now (or the reason the last good one is kept). */
+  update(): void {
+    if (this.disposed || !this.ready) return;
+    const text = this.host.text();
+    if (text === undefined) return;
+    const seq = ++this.seq;
+    try {
+      const fatal = fatalSyntaxErrors(text);
+      if (fatal.length > 0) {
+        const f = fatal[0];
+        const where = `line ${f.range.start.line + 1}`;
+        this.host.post({
+          type: 'stale',
+          seq,
+          line: f.range.start.line,
+          reason: `${where}: ${f.message}${this.hadGood ? ' — showing the last diagram that parsed' : ''}`,
+        });
+        return;
+      }
+      const options: CheckOptions = { fileName: this.host.fileName, rules: this.host.rules?.() };
+      const result = check(text, options);
+      const model = buildDiagram(result, this.view, { text, expand: this.expanded });
+      this.hadGood = true;
+      this.host.post({ type: 'model', seq, model, uri: this.host.uri, fileName: this.host.fileName, expanded: [...this.expanded] });
+    } catch (e) {
+      this.host.log?.(`preview: ${e instanceof Error ? e.message : String(e)}`);
+      this.host.post({ type: 'stale', seq, reason: `the diagram could not be built: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  /** Handles one raw message from the webview. Returns the parsed message (undefined when ignored). */
+  async receive(raw: unknown): Promise<FromWebview | undefined> {
+    const msg = parseFromWebview(raw);
+    if (!msg || this.disposed) {
+      if (!msg) this.host.log?.('preview: ignored a malformed message from the webview');
+      return undefined;
+    }
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.update();
+        if (this.pendingExport) {
+          this.host.post({ type: 'requestExport', format: this.pendingExport });
+          this.pendingExport = undefined;
+        }
+        break;
+      case 'reveal':
+        this.host.reveal(msg.range);
+        break;
+      case 'setView':
+        if (msg.view !== this.view) {
+          this.view = msg.view;
+          this.host.stateChanged?.(this.state);
+          this.update();
+        }
+        break;
+      case 'expand':
+        if (!this.expanded.has(msg.group)) {
+          this.expanded.add(msg.group);
+          this.host.stateChanged?.(this.state);
+          this.update();
+        }
+        break;
+      case 'collapseAll':
+        if (this.expanded.size > 0) {
+          this.expanded.clear();
+          this.host.stateChanged?.(this.state);
+          this.update();
+        }
+        break;
+      case 'exported':
+        await this.host.save(msg.format, msg.data);
+        break;
+      case 'error':
+        this.host.log?.(`preview webview: ${msg.message}`);
+        break;
+    }
+    return msg;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    if (this.timer !== undefined) this.host.clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,119 @@
+// Language features through VS Code's own command API, i.e. exactly what the editor asks the server for.
+const assert = require('assert');
+const vscode = require('vscode');
+const h = require('./helpers.cjs');
+
+const FIXTURE = 'rollout.acrotopo.yaml';
+
+describe('Acrotopo extension in the VS Code extension host', function () {
+  this.timeout(60000);
+
+  before(async () => {
+    const ext = vscode.extensions.getExtension('acrotopo.acrotopo');
+    assert.ok(ext, 'extension acrotopo.acrotopo is installed');
+    await h.openFixture(FIXTURE);
+    await h.until(() => ext.isActive, 'activation on an acrotopo document');
+  });
+  afterEach(() => h.closeAll());
+
+  it('gives *.acrotopo.yaml files the acrotopo language and registers the commands', async () => {
+    const doc = await h.openFixture(FIXTURE);
+    assert.strictEqual(doc.languageId, 'acrotopo');
+    const commands = await vscode.commands.getCommands(true);
+    for (const c of ['acrotopo.showOutput', 'acrotopo.restartServer']) assert.ok(commands.includes(c), `command ${c}`);
+  });
+
+  it('reports the derived tcp/25001 flow as unencrypted at the installation target (vscode.languages.getDiagnostics)', async () => {
+    const doc = await h.openFixture(FIXTURE);
+    const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port');
+    const d = ds.find((x) => h.codeOf(x) === 'unencrypted-port');
+    assert.match(d.message, /^port 25001 is unencrypted: ams01 → fs01/);
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Warning);
+    assert.strictEqual(d.source, 'acrotopo');
+    const target = h.positionOf(doc, 'fs01', { after: 'installation:' });
+    assert.deepStrictEqual([d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+      [target.line, target.character, target.line, target.character + 'fs01'.length]);
+    const smb = ds.find((x) => h.codeOf(x) === 'smb-encryption-unknown');
+    assert.ok(smb, 'smb-encryption-unknown is reported too');
+    assert.strictEqual(smb.severity, vscode.DiagnosticSeverity.Information);
+  });
+
+  it('explains a port on hover (vscode.executeHoverProvider)', async () => {
+    const doc = await h.openFixture(FIXTURE);
+    const pos = h.positionOf(doc, '25001', { after: 'allow:' });
+    const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos);
+    const text = h.hoverText(hovers);
+    assert.match(text, /tcp\/25001/);
+    assert.match(text, /installation parameters/i);
+  });
+
+  it('completes enum values and components (vscode.executeCompletionItemProvider)', async () => {
+    const doc = await h.openUntitled('acrotopo: 1\nmachines:\n  m1:\n    os: \n    components: []\n');
+    const osPos = h.positionOf(doc, 'os: ', { delta: 4 });
+    const os = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, osPos);
+    const osLabels = os.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const v of ['windows', 'linux', 'virtual-appliance', 'other']) assert.ok(osLabels.includes(v), `os completion ${v} in ${osLabels}`);
+    const compPos = h.positionOf(doc, '[]', { delta: 1 });
+    const comps = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, compPos);
+    const compLabels = comps.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
+    for (const v of ['management-server', 'agent-for-windows', 'agent-for-linux']) assert.ok(compLabels.includes(v), `component ${v} in ${compLabels}`);
+  });
+
+  it('quick-fixes smb-encryption-unknown (vscode.executeCodeActionProvider + workspace.applyEdit)', async () => {
+    const doc = await h.openUntitled(h.fixtureText(FIXTURE));
+    const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');
+    const smb = ds.find((d) => h.codeOf(d) === 'smb-encryption-unknown');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, smb.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => /file-sharing-encryption: true/.test(a.title));
+    assert.ok(fix, `fix offered; got: ${actions.map((a) => a.title)}`);
+    assert.ok(fix.edit, 'the fix carries its edit');
+    // (vscode.executeCodeActionProvider does not hand back CodeAction.diagnostics, so that link is checked in the UI test.)
+    assert.ok(await vscode.workspace.applyEdit(fix.edit));
+    assert.match(doc.getText(), /fs01:\n(?: {4}.*\n)*? {4}file-sharing-encryption: true\n/);
+    await h.diagnostics(doc, (ds) => ds.length > 0 && !ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'the SMB diagnostic to go');
+  });
+
+  it('renames a machine everywhere it is referenced (vscode.executeDocumentRenameProvider)', async () => {
+    const doc = await h.openUntitled(h.fixtureText(FIXTURE));
+    await h.diagnostics(doc);
+    const key = h.positionOf(doc, 'fs01:', { after: 'machines:' });
+    const edit = await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', doc.uri, key, 'files01');
+    assert.ok(edit, 'rename gives a workspace edit');
+    const before = (doc.getText().match(/\bfs01\b/g) || []).length;
+    const edits = edit.get(doc.uri);
+    assert.strictEqual(edits.length, before, `one edit per occurrence of fs01 (${before})`);
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.doesNotMatch(doc.getText(), /\bfs01\b/);
+    const after = await h.diagnostics(doc, (ds) => ds.some((d) => /files01/.test(d.message)), 'diagnostics naming files01');
+    assert.ok(!after.some((d) => h.codeOf(d) === 'unknown-reference'), `no dangling reference: ${after.map((d) => d.message)}`);
+  });
+
+  it('honours the acrotopo.rules setting (configuration is synchronised to the server)', async () => {
+    const doc = await h.openFixture(FIXTURE);
+    await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port');
+    const config = vscode.workspace.getConfiguration('acrotopo');
+    await config.update('rules', { 'unencrypted-port': 'off', 'smb-encryption-unknown': 'error' }, vscode.ConfigurationTarget.Global);
+    try {
+      const ds = await h.diagnostics(doc, (ds) => !ds.some((d) => h.codeOf(d) === 'unencrypted-port')
+        && ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown' && d.severity === vscode.DiagnosticSeverity.Error), 'the new severities');
+      assert.ok(ds.length > 0);
+    } finally {
+      await config.update('rules', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port back');
+  });
+
+  it('honours # acrotopo-disable-next-line', async () => {
+    const doc = await h.openUntitled(h.fixtureText(FIXTURE).replace('  to: [fs01]', '  # acrotopo-disable-next-line unencrypted-port\n  to: [fs01]'));
+    const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');
+    assert.ok(!ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port is silenced');
+  });
+
+  it('restarts the server on acrotopo.restartServer and keeps working', async () => {
+    await vscode.commands.executeCommand('acrotopo.restartServer');
+    const doc = await h.openFixture(FIXTURE);
+    const pos = h.positionOf(doc, '25001', { after: 'allow:' });
+    const text = await h.until(async () => h.hoverText(await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, pos)), 'hover after restart');
+    assert.match(text, /25001/);
+  });
+});

@@ -1,0 +1,157 @@
+// Code actions, built from what the diagnostics carry in `data` (the engine's fixes), never by
+// re-running a rule: one quick fix per engine fix, "Disable RULE for this line", "Disable RULE for this
+// file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
+import { parseYaml, AstReader, SourceFile } from '@acrotopo/engine';
+import { setKey } from '@acrotopo/engine/src/edits';
+import { CodeActionKind } from 'vscode-languageserver';
+import type { CodeAction, CodeActionParams, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { diagnosticData } from './diagnostics';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.acrotopo`;
+
+const DISABLE_RE = /^(\s*)#\s*acrotopo-disable-next-line\b(.*)$/;
+
+function lineText(doc: TextDocument, line: number): string {
+  return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
+}
+
+function eol(doc: TextDocument): string {
+  const t = doc.getText();
+  const i = t.indexOf('\n');
+  return i > 0 && t[i - 1] === '\r' ? '\r\n' : '\n';
+}
+
+/** `# acrotopo-disable-next-line RULE` above the diagnostic's line (or RULE added to one already there). */
+export function disableLineEdit(doc: TextDocument, line: number, rule: string): TextEdit {
+  const text = lineText(doc, line);
+  const indent = /^\s*/.exec(text)![0];
+  // the nearest comment line above, when it is a disable comment for this line
+  let l = line - 1;
+  while (l >= 0 && /^\s*#/.test(lineText(doc, l)) && !DISABLE_RE.test(lineText(doc, l))) l--;
+  if (l >= 0) {
+    const m = DISABLE_RE.exec(lineText(doc, l));
+    if (m) {
+      const list = m[2].replace(/\s+--.*$/, '').trim();
+      const end = lineText(doc, l).replace(/\s+--.*$/, '').replace(/\s+$/, '').length;
+      if (list.length > 0) return { range: { start: { line: l, character: end }, end: { line: l, character: end } }, newText: `, ${rule}` };
+    }
+  }
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# acrotopo-disable-next-line ${rule}${eol(doc)}` };
+}
+
+/** `RULE: off` in the top-level `rules:` mapping (created at the end of the file when absent). */
+export function disableFileEdit(doc: TextDocument, rule: string): TextEdit | undefined {
+  const text = doc.getText();
+  const file = new SourceFile(text);
+  const { doc: ydoc } = parseYaml(text);
+  const reader = new AstReader(ydoc);
+  const root = reader.deref(ydoc.contents);
+  const nl = file.eol;
+  if (root && reader.isMap(root)) {
+    const rules = reader.get(root, 'rules');
+    if (rules) {
+      if (rules.value && reader.isMap(rules.value)) {
+        const e = setKey(file, reader, ['rules'], rule, 'off');
+        return e ? { range: e.range, newText: e.newText } : undefined;
+      }
+      const scalar = rules.value ? reader.scalar(rules.value) : undefined;
+      if (!rules.value || (scalar && (scalar.value === null || scalar.value === undefined))) {
+        // `rules:` with nothing (or an explicit null) after it: the entry goes on the next line
+        const keyLine = file.line(file.lineOf(rules.keySpan.start));
+        const keyCol = rules.keySpan.start - keyLine.start;
+        const from = scalar && scalar.span.end > scalar.span.start && scalar.span.start < keyLine.end ? scalar.span.start : keyLine.end;
+        const removed = file.text.slice(from, keyLine.end);
+        const start = removed.trim() === '' || scalar ? from : keyLine.end;
+        return { range: file.range({ start, end: keyLine.end }), newText: `${nl}${' '.repeat(keyCol + 2)}${rule}: off` };
+      }
+      return undefined; // `rules:` holds something that is not a mapping: leave it to the schema rule
+    }
+    if (ydoc.errors.length === 0 && (root as { flow?: boolean }).flow) {
+      const e = setKey(file, reader, [], 'rules', `{ ${rule}: off }`);
+      return e ? { range: e.range, newText: e.newText } : undefined;
+    }
+  }
+  const end = file.position(text.length);
+  const needsNl = text.length > 0 && !/[\r\n]$/.test(text);
+  return { range: { start: end, end }, newText: `${needsNl ? nl : ''}rules:${nl}  ${rule}: off${nl}` };
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  const eq = (p: Range['start'], q: Range['start']) => p.line === q.line && p.character === q.character;
+  // two insertions at the same point overlap too (their order would be arbitrary)
+  if (eq(a.start, a.end) && eq(b.start, b.end)) return eq(a.start, b.start);
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+/** Every preferred fix of the diagnostics, skipping fixes whose edits overlap one already taken. */
+export function collectFixAll(diagnostics: Diagnostic[]): { edits: TextEdit[]; fixed: Diagnostic[] } {
+  const edits: TextEdit[] = [];
+  const fixed: Diagnostic[] = [];
+  for (const d of diagnostics) {
+    const data = diagnosticData(d);
+    if (!data) continue;
+    const fix = data.fixes.find((f) => f.isPreferred);
+    if (!fix || fix.edits.length === 0) continue;
+    if (fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
+    edits.push(...fix.edits);
+    fixed.push(d);
+  }
+  return { edits, fixed };
+}
+
+function wants(only: string[] | undefined, kind: string): boolean {
+  if (!only || only.length === 0) return true;
+  return only.some((o) => kind === o || kind.startsWith(`${o}.`));
+}
+
+/**
+ * @param all the diagnostics published for this version of the document (for the fix-all actions);
+ *            undefined when the published set is out of date
+ */
+export function codeActions(doc: TextDocument, params: CodeActionParams, all: Diagnostic[] | undefined): CodeAction[] {
+  const uri = doc.uri;
+  const only = params.context.only;
+  const out: CodeAction[] = [];
+  const ours = params.context.diagnostics.filter((d) => d.source === 'acrotopo' && diagnosticData(d));
+
+  if (wants(only, CodeActionKind.QuickFix)) {
+    const fileRules = new Set<string>();
+    for (const d of ours) {
+      const data = diagnosticData(d)!;
+      for (const f of data.fixes) {
+        out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: f.isPreferred, edit: { changes: { [uri]: f.edits } } });
+      }
+    }
+    for (const d of ours) {
+      const data = diagnosticData(d)!;
+      if (!all) continue;
+      const sameRule = all.filter((x) => diagnosticData(x)?.rule === data.rule);
+      const fixable = collectFixAll(sameRule);
+      if (fixable.fixed.length > 1 && !fileRules.has(`fix:${data.rule}`)) {
+        fileRules.add(`fix:${data.rule}`);
+        out.push({ title: `Fix all ${data.rule} problems`, kind: CodeActionKind.QuickFix, diagnostics: fixable.fixed, edit: { changes: { [uri]: fixable.edits } } });
+      }
+    }
+    for (const d of ours) {
+      const data = diagnosticData(d)!;
+      if (data.rule === 'internal-error') continue;
+      out.push({ title: `Disable ${data.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [disableLineEdit(doc, d.range.start.line, data.rule)] } } });
+    }
+    for (const d of ours) {
+      const data = diagnosticData(d)!;
+      if (data.rule === 'internal-error' || fileRules.has(data.rule)) continue;
+      fileRules.add(data.rule);
+      const e = disableFileEdit(doc, data.rule);
+      if (e) out.push({ title: `Disable ${data.rule} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ours.filter((x) => diagnosticData(x)!.rule === data.rule), edit: { changes: { [uri]: [e] } } });
+    }
+  }
+
+  if (wants(only, FIX_ALL_KIND)) {
+    const source = all ?? ours;
+    const { edits, fixed } = collectFixAll(source);
+    if (edits.length > 0) out.push({ title: 'Fix all auto-fixable acrotopo problems', kind: FIX_ALL_KIND, diagnostics: fixed, edit: { changes: { [uri]: edits } } });
+  }
+  return out;
+}

@@ -1,0 +1,183 @@
+// Wiring only: LSP requests and notifications → the feature modules. `startServer` works on any
+// connection (stdio, node IPC, or an in-process stream pair).
+import { ResponseError, TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification } from 'vscode-languageserver';
+import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer } from './analysis';
+import { createLog } from './log';
+import type { Log } from './log';
+import { setSchemaPath } from './schema';
+import { checkOptions, defaultSettings, normalizeSettings } from './settings';
+import type { Settings } from './settings';
+import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import { complete } from './features/completion';
+import { Validator } from './features/diagnostics';
+import { foldingRanges } from './features/folding';
+import { hover } from './features/hover';
+import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
+import { documentSymbols } from './features/symbols';
+import { CodeActionKind } from 'vscode-languageserver';
+
+export const SERVER_NAME = 'acrotopo-language-server';
+export const SERVER_VERSION = '0.1.0';
+
+/**
+ * Runs a handler so that a throw never reaches the connection as a crash: the error is logged and
+ * the fallback returned. A ResponseError (a deliberate refusal, e.g. an invalid rename) is passed on.
+ */
+function guard<A extends unknown[], R>(log: Log, name: string, fallback: R, fn: (...args: A) => R): (...args: A) => R {
+  return (...args: A): R => {
+    try {
+      return fn(...args);
+    } catch (e) {
+      if (e instanceof ResponseError) throw e;
+      log.error(`${name} failed`, e);
+      return fallback;
+    }
+  };
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: Settings = defaultSettings();
+  let hasConfiguration = false;
+  let hasDynamicConfigRegistration = false;
+  let resolveReady!: () => void;
+  const ready = new Promise<void>((r) => (resolveReady = r));
+  const log = createLog(connection, () => settings.trace.server === 'verbose');
+  const analyzer = new Analyzer(() => checkOptions(settings));
+  const validator = new Validator(connection, documents, analyzer, { debounceMs: () => settings.validate.debounceMs, ready: () => ready }, log);
+
+  async function pullSettings(): Promise<void> {
+    if (!hasConfiguration) return;
+    try {
+      const raw: unknown = await connection.workspace.getConfiguration({ section: 'acrotopo' });
+      settings = normalizeSettings(raw);
+    } catch (e) {
+      log.error('could not read the acrotopo settings', e);
+    }
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    hasConfiguration = !!caps.workspace?.configuration;
+    hasDynamicConfigRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown; schemaPath?: unknown };
+    if (init.settings) settings = normalizeSettings(init.settings);
+    if (typeof init.schemaPath === 'string') setSchemaPath(init.schemaPath);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [':', ' ', '/', '-', ',', '[', '{'], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND], resolveProvider: false },
+        documentSymbolProvider: { label: 'Acrotopo' },
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        foldingRangeProvider: true,
+        documentHighlightProvider: true,
+      },
+      serverInfo: { name: SERVER_NAME, version: SERVER_VERSION },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    if (hasDynamicConfigRegistration) {
+      try {
+        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'acrotopo' });
+      } catch (e) {
+        log.error('could not register for configuration changes', e);
+      }
+    }
+    await pullSettings();
+    resolveReady();
+  });
+
+  connection.onDidChangeConfiguration(async (params) => {
+    try {
+      if (hasConfiguration) await pullSettings();
+      else {
+        const raw = (params.settings as { acrotopo?: unknown } | undefined)?.acrotopo;
+        if (raw !== undefined) settings = normalizeSettings(raw);
+      }
+      analyzer.invalidateAll();
+      validator.revalidateAll();
+    } catch (e) {
+      log.error('configuration change failed', e);
+    }
+  });
+
+  // A document just opened is validated at once; edits are debounced.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((e) => justOpened.add(e.document.uri));
+  documents.onDidChangeContent((e) => {
+    const immediate = justOpened.delete(e.document.uri);
+    validator.schedule(e.document, immediate);
+  });
+  documents.onDidClose((e) => validator.close(e.document.uri));
+
+  const doc = (uri: string) => documents.get(uri);
+  const analysis = (d: TextDocument) => analyzer.analyze(d);
+  const cancelled = (token: CancellationToken | undefined) => !!token?.isCancellationRequested;
+
+  connection.onHover(guard(log, 'hover', null, (p, token) => {
+    const d = doc(p.textDocument.uri);
+    if (!d || cancelled(token)) return null;
+    return hover(d, p.position, analysis(d));
+  }));
+
+  connection.onCompletion(guard(log, 'completion', { isIncomplete: false, items: [] }, (p, token) => {
+    const d = doc(p.textDocument.uri);
+    if (!d || cancelled(token)) return { isIncomplete: false, items: [] };
+    return complete(d, p.position, analysis(d));
+  }));
+
+  connection.onCodeAction(guard(log, 'code actions', [], (p) => {
+    const d = doc(p.textDocument.uri);
+    if (!d) return [];
+    return codeActions(d, p, validator.publishedFor(d.uri, d.version));
+  }));
+
+  connection.onDocumentSymbol(guard(log, 'document symbols', [], (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? documentSymbols(d) : [];
+  }));
+
+  connection.onDefinition(guard(log, 'definition', null, (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? definition(d, p.position, analysis(d)) : null;
+  }));
+
+  connection.onReferences(guard(log, 'references', null, (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? references(d, p.position, analysis(d), p.context?.includeDeclaration !== false) : null;
+  }));
+
+  connection.onPrepareRename(guard(log, 'prepare rename', null, (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? prepareRename(d, p.position, analysis(d)) : null;
+  }));
+
+  connection.onRenameRequest(guard(log, 'rename', null, (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? rename(d, p.position, p.newName, analysis(d)) : null;
+  }));
+
+  connection.onFoldingRanges(guard(log, 'folding ranges', [], (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? foldingRanges(d) : [];
+  }));
+
+  connection.onDocumentHighlight(guard(log, 'document highlights', null, (p) => {
+    const d = doc(p.textDocument.uri);
+    return d ? documentHighlights(d, p.position, analysis(d)) : null;
+  }));
+
+  connection.onShutdown(() => {
+    for (const d of documents.all()) validator.cancel(d.uri);
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

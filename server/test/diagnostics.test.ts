@@ -1,0 +1,121 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { RULE_BY_ID } from '@acrotopo/engine';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { LspClient, positionOf, textAt } from './lsp-client';
+import { DEPLOYMENT, uri, VALID_SERVER } from './fixtures';
+
+const waits = (...rules: string[]) => {
+  const missing = rules.filter((r) => !RULE_BY_ID.has(r));
+  return missing.length > 0 ? `waits for rule(s) ${missing.join(', ')}` : false;
+};
+
+function byRule(ds: Diagnostic[], rule: string): Diagnostic[] {
+  return ds.filter((d) => d.code === rule);
+}
+
+describe('diagnostics', () => {
+  let c: LspClient;
+  before(async () => {
+    c = await LspClient.start();
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  it('publishes on open with code, source, codeDescription, relatedInformation and data', { skip: waits('unencrypted-port', 'unknown-reference') }, async () => {
+    const u = uri();
+    const ds = await c.open(u, DEPLOYMENT);
+    const [unenc] = byRule(ds, 'unencrypted-port');
+    assert.ok(unenc, JSON.stringify(ds.map((d) => [d.code, d.message])));
+    assert.match(unenc.message, /^port 25001 is unencrypted: /);
+    assert.equal(unenc.source, 'acrotopo');
+    assert.equal(unenc.severity, 2);
+    assert.equal(unenc.codeDescription?.href, 'https://github.com/acrotopo/acrotopo/blob/main/docs/rules.md#unencrypted-port');
+    // related information points at the machines' keys, in the same document
+    assert.ok(unenc.relatedInformation && unenc.relatedInformation.length >= 2);
+    for (const r of unenc.relatedInformation!) assert.equal(r.location.uri, u);
+    const relatedTexts = unenc.relatedInformation!.map((r) => textAt(DEPLOYMENT, r.location.range));
+    assert.ok(relatedTexts.includes('ams01') && relatedTexts.includes('fs01'), relatedTexts.join(','));
+    assert.deepEqual((unenc.data as { rule: string }).rule, 'unencrypted-port');
+
+    const [unknown] = byRule(ds, 'unknown-reference');
+    assert.equal(textAt(DEPLOYMENT, unknown.range), 'ams1');
+    assert.equal(unknown.severity, 1);
+    const data = unknown.data as { rule: string; fixes: { title: string; isPreferred: boolean; edits: { newText: string }[] }[] };
+    assert.equal(data.fixes.length, 1);
+    assert.equal(data.fixes[0].edits[0].newText, 'ams01');
+    assert.equal(data.fixes[0].isPreferred, true);
+  });
+
+  it('re-validates after an incremental change', { skip: waits('unknown-reference') }, async () => {
+    const u = uri();
+    const before1 = await c.open(u, DEPLOYMENT);
+    assert.equal(byRule(before1, 'unknown-reference').length, 1);
+    // replace `ams1` by `ams01` with a ranged (incremental) change: insert a `0`
+    const at = positionOf(DEPLOYMENT, 'server: ams1', 0, 'server: ams'.length);
+    await c.change(u, 2, [{ range: { start: at, end: at }, text: '0' }]);
+    const after2 = await c.diagnostics(u, 2);
+    assert.equal(byRule(after2, 'unknown-reference').length, 0);
+    // and back, with a ranged deletion
+    await c.change(u, 3, [{ range: { start: at, end: { line: at.line, character: at.character + 1 } }, text: '' }]);
+    const after3 = await c.diagnostics(u, 3);
+    assert.equal(byRule(after3, 'unknown-reference').length, 1);
+    assert.equal(textAt(DEPLOYMENT, byRule(after3, 'unknown-reference')[0].range), 'ams1');
+  });
+
+  it('never publishes a stale version: a newer change cancels the older', async () => {
+    await c.setSettings({ validate: { debounceMs: 400 } });
+    try {
+      const u = uri();
+      await c.open(u, VALID_SERVER);
+      for (let v = 2; v <= 6; v++) await c.change(u, v, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `# edit ${v}\n` }]);
+      await c.diagnostics(u, 6);
+      const versions = c.published.filter((p) => p.uri === u).map((p) => p.version);
+      assert.deepEqual(versions.filter((v) => v !== 1 && v !== 6), [], `published versions: ${versions.join(', ')}`);
+      assert.equal(versions[versions.length - 1], 6);
+    } finally {
+      await c.setSettings({});
+    }
+  });
+
+  it('applies acrotopo.rules from the settings and re-publishes on a configuration change', { skip: waits('unencrypted-port') }, async () => {
+    const u = uri();
+    const first = await c.open(u, DEPLOYMENT);
+    assert.ok(byRule(first, 'unencrypted-port').length > 0);
+    await c.setSettings({ rules: { 'unencrypted-port': 'off', 'smb-encryption-unknown': 'error' } });
+    // the server pulls the new settings and re-publishes every open document
+    const again = await c.waitFor('a re-publication without unencrypted-port', () => {
+      const mine = c.published.filter((p) => p.uri === u);
+      const last = mine[mine.length - 1].diagnostics;
+      return byRule(last, 'unencrypted-port').length === 0 ? last : undefined;
+    });
+    assert.equal(byRule(again, 'unknown-reference').length, 1, 'other rules still reported');
+    if (RULE_BY_ID.has('smb-encryption-unknown')) {
+      const smb = byRule(again, 'smb-encryption-unknown');
+      assert.ok(smb.length > 0);
+      for (const d of smb) assert.equal(d.severity, 1);
+    }
+    // the file's own `rules:` win over the settings
+    await c.setSettings({ rules: { 'unencrypted-port': 'off' } });
+    const u2 = uri();
+    const own = await c.open(u2, `${DEPLOYMENT}rules:\n  unencrypted-port: error\n`);
+    assert.ok(byRule(own, 'unencrypted-port').every((d) => d.severity === 1) && byRule(own, 'unencrypted-port').length > 0);
+    await c.setSettings({});
+  });
+
+  it('reports broken YAML as yaml-syntax without crashing', { skip: waits('yaml-syntax') }, async () => {
+    const u = uri();
+    const ds = await c.open(u, 'acrotopo: 1\nmachines:\n  a: [unclosed\n  b: {\n');
+    assert.ok(byRule(ds, 'yaml-syntax').length > 0);
+    for (const d of ds) assert.equal(d.source, 'acrotopo');
+  });
+
+  it('clears the problems of a closed document', async () => {
+    const u = uri();
+    await c.open(u, DEPLOYMENT);
+    await c.close(u);
+    const cleared = await c.waitFor('the clearing publication', () => c.published.find((p) => p.uri === u && p.version === undefined));
+    assert.deepEqual(cleared.diagnostics, []);
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { LspClient } from './lsp-client';
+import { DEPLOYMENT, uri } from './fixtures';
+
+describe('language server lifecycle and robustness', () => {
+  let c: LspClient;
+  before(async () => {
+    c = await LspClient.start();
+  });
+  after(async () => {
+    await c.stop();
+  });
+
+  it('advertises its capabilities', () => {
+    const caps = c.initializeResult.capabilities as Record<string, any>;
+    assert.equal(caps.textDocumentSync.change, 2, 'incremental sync');
+    assert.equal(caps.textDocumentSync.openClose, true);
+    assert.equal(caps.hoverProvider, true);
+    assert.ok(caps.completionProvider.triggerCharacters.includes(':'));
+    assert.deepEqual(caps.codeActionProvider.codeActionKinds, ['quickfix', 'source.fixAll', 'source.fixAll.acrotopo']);
+    assert.ok(caps.documentSymbolProvider);
+    assert.equal(caps.definitionProvider, true);
+    assert.equal(caps.referencesProvider, true);
+    assert.deepEqual(caps.renameProvider, { prepareProvider: true });
+    assert.equal(caps.foldingRangeProvider, true);
+    assert.equal(caps.documentHighlightProvider, true);
+    assert.equal(c.initializeResult.serverInfo?.name, 'acrotopo-language-server');
+  });
+
+  it('pulls the acrotopo settings with workspace/configuration', async () => {
+    await c.waitFor('a configuration request', () => (c.configurationRequests > 0 ? true : undefined));
+  });
+
+  it('survives requests on garbage input and unknown documents', async () => {
+    const u = uri('garbage');
+    const garbage = '{{{[[[: : :\n\t- - ? ! &a *a *b\n\u0000\u0007 }}}' + '\n  - :'.repeat(50) + '\n"unclosed';
+    await c.open(u, garbage);
+    const pos = { line: 1, character: 3 };
+    for (let line = 0; line < 4; line++) {
+      for (let character = 0; character < 12; character += 3) {
+        const p = { line, character };
+        await c.hover(u, p);
+        await c.completion(u, p);
+        await c.definition(u, p);
+        await c.references(u, p);
+        await c.prepareRename(u, p);
+        await c.highlights(u, p);
+      }
+    }
+    await c.symbols(u);
+    await c.folding(u);
+    await c.codeActions(u, { start: pos, end: pos }, [{ range: { start: pos, end: pos }, message: 'x', source: 'acrotopo', data: { nonsense: true } }]);
+    // positions past the end, and a document the server never saw
+    await c.hover(u, { line: 999, character: 999 });
+    await c.completion(u, { line: 999, character: 999 });
+    assert.equal(await c.hover('file:///never-opened.acrotopo.yaml', pos), null);
+    // a request with malformed params gets an answer (null or an error), not a dead server
+    await c.request('textDocument/hover', { nonsense: 1 }).catch(() => undefined);
+    // … and the failure is logged to the client, not thrown into the void
+    await c.waitFor('the logged hover failure', () => (c.logs.some((l) => /^hover failed/.test(l)) ? true : undefined));
+    // still answering afterwards
+    const d = await c.open(uri('after-garbage'), DEPLOYMENT);
+    assert.ok(d.length > 0);
+    assert.ok(c.alive);
+  });
+
+  it('does not publish for a document closed before its validation ran', async () => {
+    await c.setSettings({ validate: { debounceMs: 300 } });
+    const u = uri('closed');
+    await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'acrotopo', version: 1, text: DEPLOYMENT } });
+    await c.diagnostics(u, 1);
+    await c.change(u, 2, [{ text: DEPLOYMENT + '\n# edited\n' }]);
+    await c.close(u);
+    // the close clears the document's problems (an unversioned empty publication) …
+    await c.waitFor('the clearing publication', () => c.published.find((p) => p.uri === u && p.version === undefined && p.diagnostics.length === 0));
+    // … and a document opened afterwards is still served, while v2 of the closed one never is
+    const other = uri('after-close');
+    await c.open(other, DEPLOYMENT);
+    await c.setSettings({});
+    await c.open(uri('after-close-2'), DEPLOYMENT);
+    assert.equal(c.published.some((p) => p.uri === u && p.version === 2), false);
+  });
+
+  it('checks a large document and keeps answering', async () => {
+    const lines = ['acrotopo: 1', 'network:', '  subnets:', '    lan: 10.0.0.0/8', 'machines:', '  ams01:', '    os: windows', '    address: 10.0.0.1', '    components: [management-server, management-console]'];
+    for (let i = 0; i < 2000; i++) lines.push(`  m${i}:`, '    os: linux', `    address: 10.${(i >> 8) & 255}.${i & 255}.2`, '    components: [agent-for-linux]');
+    lines.push('management:', '  server: ams01');
+    const u = uri('large');
+    const d = await c.open(u, lines.join('\n') + '\n');
+    assert.ok(Array.isArray(d));
+    const h = await c.hover(u, { line: 9, character: 3 });
+    assert.match(JSON.stringify(h), /m0/);
+  });
+});
