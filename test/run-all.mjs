@@ -16,6 +16,7 @@
 //   ACROTOPO_E2E_TOOLS where code-server lives (default ~/.cache/acrotopo/e2e-tools)
 //   TEST_CONCURRENCY   test files run in parallel per stage (default: cores, at most 4)
 //   STAGE_TIMEOUT_S    per-stage timeout in seconds (default 1200)
+//   TEST_TIMEOUT_S     per-test timeout in seconds (default 600)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, homedir } from 'node:os';
@@ -27,6 +28,7 @@ const resultsDir = join(root, 'test-results');
 const isCI = !!process.env.CI && process.env.CI !== 'false' && process.env.CI !== '0';
 const e2eEnv = process.env.ACROTOPO_E2E;
 const stageTimeoutMs = Number(process.env.STAGE_TIMEOUT_S || 1200) * 1000;
+const testTimeoutMs = Number(process.env.TEST_TIMEOUT_S || 600) * 1000;
 const concurrency = Number(process.env.TEST_CONCURRENCY) || Math.max(1, Math.min(availableParallelism(), 4));
 const e2eTools = process.env.ACROTOPO_E2E_TOOLS || join(homedir(), '.cache', 'acrotopo', 'e2e-tools');
 const CHROMIUM = '/usr/bin/chromium';
@@ -219,7 +221,9 @@ async function nodeStage(stage, files) {
   }
   banner(`${stage.name}: ${files.length} test file${files.length === 1 ? '' : 's'}`);
   const c = stage.concurrency ?? concurrency;
-  const argv = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${c}`, ...files.map((f) => relative(root, f))];
+  // --test-force-exit: a file that leaves a browser or a server running must not hold the stage open
+  // (its orphans die with the process group); --test-timeout bounds one hung test.
+  const argv = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${c}`, '--test-force-exit', `--test-timeout=${testTimeoutMs}`, ...files.map((f) => relative(root, f))];
   const r = await run(process.execPath, argv, { env: stage.name === 'preview' ? { ACROTOPO_CHROMIUM: process.env.ACROTOPO_CHROMIUM || CHROMIUM } : {} });
   record(stage.name, r, parseNodeCounts(r.output));
 }

@@ -3,7 +3,7 @@
 // diagnostic of effective severity error (or more warnings than --max-warnings), 2 usage or I/O error —
 // the files that could be read are still checked and printed. Never writes a file.
 import { readFileSync, statSync } from 'node:fs';
-import { check } from '@acrotopo/engine';
+import { check, DEFAULT_MAX_BYTES } from '@acrotopo/engine';
 import type { Diagnostic, SeveritySetting } from '@acrotopo/engine';
 import { errnoMessage, expandArgs } from './files';
 import { formatJson } from './formatters/json';
@@ -36,6 +36,12 @@ export interface FileProblem {
   message: string;
 }
 
+/**
+ * Files larger than this are refused before reading (the engine itself reports, without checking,
+ * any text over its own 16 MiB limit; this bound only keeps a huge file from exhausting memory).
+ */
+const MAX_READ_BYTES = 4 * DEFAULT_MAX_BYTES;
+
 /** Bytes looked at for a NUL when deciding that a file is binary (as git and grep do). */
 const BINARY_SNIFF = 8192;
 
@@ -45,7 +51,13 @@ export type ReadResult = { text: string } | { error: string };
 export function readSource(absolute: string, shown: string): ReadResult {
   let buf: Buffer;
   try {
-    if (statSync(absolute).isDirectory()) return { error: `cannot read '${shown}': it is a directory` };
+    const st = statSync(absolute);
+    if (st.isDirectory()) return { error: `cannot read '${shown}': it is a directory` };
+    // Regular files and pipes (e.g. /dev/stdin fed by a pipe); not devices such as /dev/zero.
+    if (!st.isFile() && !st.isFIFO()) return { error: `cannot read '${shown}': not a regular file` };
+    if (st.size > MAX_READ_BYTES) {
+      return { error: `cannot read '${shown}': it is ${(st.size / 1048576).toFixed(0)} MiB; files over ${MAX_READ_BYTES / 1048576} MiB are not read` };
+    }
     buf = readFileSync(absolute);
   } catch (e) {
     return { error: `cannot read '${shown}': ${errnoMessage(e)}` };

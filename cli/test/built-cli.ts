@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import type { Plugin } from 'esbuild';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'cli', 'bin', 'acrotopo.js');
@@ -20,19 +19,6 @@ function newestMtime(dir: string): number {
   }
   return newest;
 }
-
-// Until the preview engineer's cli/src/render.ts lands, `acrotopo render` answers that it is not built in.
-const missingRenderPlugin: Plugin = {
-  name: 'missing-render',
-  setup(b) {
-    if (existsSync(join(ROOT, 'cli', 'src', 'render.ts'))) return;
-    b.onResolve({ filter: /^\.\/render$/ }, () => ({ path: 'render', namespace: 'missing-render' }));
-    b.onLoad({ filter: /.*/, namespace: 'missing-render' }, () => ({
-      loader: 'ts',
-      contents: "export async function runRender(_a: string[], io: { stderr: { write(s: string): unknown } }): Promise<number> { io.stderr.write('acrotopo: render is not available in this build\\n'); return 2; }",
-    }));
-  },
-};
 
 let ready: Promise<void> | undefined;
 
@@ -52,7 +38,6 @@ export function ensureBuiltCli(): Promise<void> {
       entryPoints: ['cli/src/main.ts'],
       write: false,
       outfile: OUT,
-      plugins: [missingRenderPlugin],
     });
     mkdirSync(dirname(OUT), { recursive: true });
     const js = result.outputFiles.find((f) => f.path.endsWith('.js'))!;

@@ -238,6 +238,15 @@ describe('acrotopo check: formats', () => {
     assert.match(run.invocations[0].toolExecutionNotifications[0].message.text, /missing\.acrotopo\.yaml/);
   });
 
+  it('--format sarif: a file outside the working directory gets an absolute file URI', () => {
+    const r = runBin(['check', '../errors.acrotopo.yaml', '-f', 'sarif'], { cwd: join(dir, 'tree') });
+    const log = JSON.parse(r.stdout);
+    assert.deepEqual(sarifProblems(log), []);
+    const loc = log.runs[0].results[0].locations[0].physicalLocation.artifactLocation;
+    assert.equal(loc.uriBaseId, undefined);
+    assert.match(loc.uri, /^file:\/\/\/.*\/errors\.acrotopo\.yaml$/);
+  });
+
   it('the SARIF checker itself rejects a broken log', () => {
     assert.notDeepEqual(sarifProblems({ version: '2.1.0', runs: [{ tool: { driver: {} } }] }), []);
     assert.notDeepEqual(sarifProblems({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x', rules: [{ id: 'a' }] } }, results: [{ ruleId: 'b', ruleIndex: 0, message: { text: 'm' } }] }] }), []);
@@ -274,7 +283,7 @@ describe('acrotopo: help, version, usage errors', () => {
     assert.equal(r.stdout, `${VERSION}\n`);
   });
   it('--help, check --help, firewall --help: exit 0 on stdout', () => {
-    for (const args of [['--help'], ['-h'], ['check', '--help'], ['firewall', '--help'], ['help', 'check']]) {
+    for (const args of [['--help'], ['-h'], ['check', '--help'], ['firewall', '--help'], ['help', 'check'], ['render', '--help'], ['help', 'render']]) {
       const r = inDir(args);
       assert.equal(r.code, 0, args.join(' '));
       assert.match(r.stdout, /^Usage: acrotopo/, args.join(' '));
@@ -282,6 +291,7 @@ describe('acrotopo: help, version, usage errors', () => {
     }
     assert.match(inDir(['check', '--help']).stdout, /--max-warnings N/);
     assert.match(inDir(['firewall', '--help']).stdout, /table \(default\), csv \(RFC 4180\) or json/);
+    assert.match(inDir(['render', '--help']).stdout, /^Usage: acrotopo render FILE/);
   });
   it('an unknown option: exit 2 with usage on stderr', () => {
     const r = inDir(['check', '--colour', 'clean.acrotopo.yaml']);

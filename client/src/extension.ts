@@ -40,17 +40,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const lc = new LanguageClient(LANGUAGE_ID, 'Acrotopo Language Server', serverOptions, clientOptions);
   client = lc;
   context.subscriptions.push(
-    lc.onDidChangeState((e) => {
-      void vscode.commands.executeCommand('setContext', 'acrotopo.serverStarted', e.newState === State.Running);
-    }),
-  );
-
-  context.subscriptions.push(
     vscode.commands.registerCommand('acrotopo.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('acrotopo.restartServer', async () => {
       output.info('restarting the language server');
-      if (lc.state === State.Running) await lc.restart();
-      else await lc.start();
+      try {
+        if (lc.state === State.Running) await lc.restart();
+        else await lc.start();
+      } catch (e) {
+        output.error(`restart failed: ${e instanceof Error ? e.message : String(e)}`);
+        void vscode.window.showErrorMessage('The Acrotopo language server did not restart. See the Acrotopo output for details.');
+      }
     }),
   );
 

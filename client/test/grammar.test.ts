@@ -97,7 +97,7 @@ quoted: 'it''s'
 escaped: "tab\\there \\q"
 installation:
   from: ams01
-  # acrotopo-disable-next-line smb-encryption-unknown, not-a-rule
+  # acrotopo-disable-next-line smb-encryption-unknown, not-a-rule -- the share is encrypted, see ticket 42
   to: [web-01.example]
 rules:
   smb-encryption-unknown: off
@@ -188,6 +188,11 @@ test('Acrotopo: rule ids in rules: and in the suppression comment', () => {
   assert.ok(has(scopesAt(t, example, line, 'smb-encryption-unknown'), 'support.constant.rule.acrotopo'));
   assert.ok(has(scopesAt(t, example, line, 'not-a-rule'), 'invalid.illegal.unknown-rule.acrotopo'));
   assert.ok(has(scopesAt(t, example, line, '#'), 'comment.line.number-sign.directive.acrotopo'));
+  const reason = scopesAt(t, example, line, 'ticket');
+  assert.ok(has(reason, 'comment.line.description.acrotopo') && !has(reason, 'invalid.illegal.unknown-rule.acrotopo'), 'text after -- is the reason');
+  // only a whole-line comment is a directive (as in the engine)
+  const inline = 'os: windows # acrotopo-disable-next-line schema';
+  assert.ok(!has(scopesAt(tokenize(inline), inline, 'os:', 'acrotopo-disable'), 'keyword.control.directive.suppression.acrotopo'));
   assert.ok(has(scopesAt(t, example, 'smb-encryption-unknown: off', 'smb-encryption-unknown'), 'support.constant.rule.acrotopo'));
   assert.ok(has(scopesAt(t, example, 'smb-encryption-unknown: off', 'off'), 'support.constant.severity.acrotopo'));
   assert.ok(has(scopesAt(t, example, 'unencrypted-port: error', 'error'), 'support.constant.severity.acrotopo'));

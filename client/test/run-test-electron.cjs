@@ -37,7 +37,7 @@ async function main() {
   try { result = JSON.parse(fs.readFileSync(resultFile, 'utf8')); } catch { /* VS Code never ran the suite */ }
   fs.rmSync(tmp, { recursive: true, force: true });
   const failed = code === 0 ? result.failures : Math.max(result.failures, 1);
-  console.log(`test-electron: ${result.passes} passed, ${failed} failed`);
+  console.log(`${result.passes} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
 }
 main();

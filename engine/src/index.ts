@@ -8,3 +8,4 @@ export { classifyStated } from './stated';
 export { buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
 export { parseYaml, AstReader } from './yaml-ast';
 export * from './diagram';
+export { validateSchema, ACROTOPO_SCHEMA } from './schema';

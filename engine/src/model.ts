@@ -71,7 +71,11 @@ function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode |
       case 'port': m.port = loc(r.int(v)); break;
       case 'encryption': m.encryption = readEncryption(r, v); break;
       case 'hosts':
-        m.hostsSpan = spanOf(r.deref(v)) ?? p.keySpan;
+        {
+          // an empty `hosts:` has a zero-length null node: point at the key instead
+          const hs = spanOf(r.deref(v));
+          m.hostsSpan = hs && hs.end > hs.start ? hs : p.keySpan;
+        }
         for (const h of r.pairs(v)) {
           const addr = r.string(h.value);
           if (addr) m.hosts.push({ name: { value: h.key, span: h.keySpan }, address: addr });

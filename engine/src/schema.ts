@@ -58,8 +58,9 @@ function inlineRefs(node: unknown, defs: Record<string, unknown>, depth = 0): un
   }
   for (const [k, v] of Object.entries(obj)) {
     if (k === '$ref' || k === 'definitions') continue;
-    // annotations next to a $ref (title, description) override the definition's; keywords nest
-    out[k] = k === 'properties' || k === 'patternProperties' || k === 'definitions'
+    // annotations next to a $ref (title, description) override the definition's. The keys of
+    // `properties` are property names, not keywords (a property could be called `$ref`).
+    out[k] = k === 'properties' || k === 'patternProperties'
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, inlineRefs(pv, defs, depth + 1)]))
       : inlineRefs(v, defs, depth + 1);
   }
@@ -166,6 +167,16 @@ const ITEM_NOUN: Record<string, string> = {
   connections: 'connection',
 };
 
+/** User text in a message: quoted, and cut short (a junk file must not give a 20 kB message). */
+function q(s: string): string {
+  return `'${clip(s)}'`;
+}
+
+function clip(s: string, max = 60): string {
+  const flat = s.replace(/[\u0000-\u001f\u007f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : '?'));
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
 function isIndex(seg: string): boolean {
   return /^\d+$/.test(seg);
 }
@@ -182,16 +193,16 @@ function get(data: unknown, path: readonly string[]): unknown {
 /** A named owner (machine, subnet, firewall, allow entry, connection, rule) and the rest of the path. */
 function owner(path: readonly string[], data: unknown): { owner?: string; rest: string[] } {
   const [a, b, c, d, e] = path;
-  if (a === 'machines' && b !== undefined) return { owner: `machine '${b}'`, rest: path.slice(2) };
-  if (a === 'network' && b === 'subnets' && c !== undefined) return { owner: `subnet '${c}'`, rest: path.slice(3) };
+  if (a === 'machines' && b !== undefined) return { owner: `machine ${q(b)}`, rest: path.slice(2) };
+  if (a === 'network' && b === 'subnets' && c !== undefined) return { owner: `subnet ${q(c)}`, rest: path.slice(3) };
   if (a === 'network' && b === 'firewalls' && c !== undefined && isIndex(c)) {
     const name = get(data, ['network', 'firewalls', c, 'name']);
-    const fw = typeof name === 'string' && name !== '' ? `firewall '${name}'` : `firewall #${Number(c) + 1}`;
+    const fw = typeof name === 'string' && name !== '' ? `firewall ${q(name)}` : `firewall #${Number(c) + 1}`;
     if (d === 'allow' && e !== undefined && isIndex(e)) return { owner: `allow entry #${Number(e) + 1} of ${fw}`, rest: path.slice(5) };
     return { owner: fw, rest: path.slice(3) };
   }
   if (a === 'connections' && b !== undefined && isIndex(b)) return { owner: `connection #${Number(b) + 1}`, rest: path.slice(2) };
-  if (a === 'rules' && b !== undefined) return { owner: `rule '${b}'`, rest: path.slice(2) };
+  if (a === 'rules' && b !== undefined) return { owner: `rule ${q(b)}`, rest: path.slice(2) };
   return { rest: [...path] };
 }
 
@@ -222,7 +233,7 @@ function noun(path: readonly string[]): string {
 
 function describe(v: unknown): string {
   if (v === null || v === undefined) return 'nothing (the value is empty)';
-  if (typeof v === 'string') return `the text '${v}'`;
+  if (typeof v === 'string') return `the text ${q(v)}`;
   if (typeof v === 'number') return `the number ${v}`;
   if (typeof v === 'boolean') return `${v}`;
   if (Array.isArray(v)) return 'a list';
@@ -381,10 +392,10 @@ class Mapper {
       const span = this.keySpan([...path, propertyName]);
       const isSubnets = path.length === 2 && path[0] === 'network' && path[1] === 'subnets';
       if (isSubnets && propertyName === 'internet') {
-        this.add(span, `'${propertyName}' cannot be a subnet name: 'internet' is the reserved zone for everything outside the LAN; choose another name`, 95);
+        this.add(span, `${q(propertyName)} cannot be a subnet name: 'internet' is the reserved zone for everything outside the LAN; choose another name`, 95);
       } else {
         const what = path[0] === 'machines' && path.length === 1 ? 'machine name' : isSubnets ? 'subnet name' : path[2] === 'hosts' ? 'host name' : 'name';
-        this.add(span, `'${propertyName}' is not a valid ${what} in ${where}: use ${SHAPES.name}`, 95);
+        this.add(span, `${q(propertyName)} is not a valid ${what} in ${where}: use ${SHAPES.name}`, 95);
       }
       return;
     }
@@ -399,7 +410,7 @@ class Mapper {
         const absent = present && typeof present === 'object' ? allowed.filter((k) => !Object.prototype.hasOwnProperty.call(present, k)) : allowed;
         const matches = closeMatches(key, absent);
         const isRules = path.length === 1 && path[0] === 'rules';
-        let message = isRules ? `unknown rule '${key}' in rules` : `unknown key '${key}' ${path.length === 0 ? 'at' : 'in'} ${where}`;
+        let message = isRules ? `unknown rule ${q(key)} in rules` : `unknown key ${q(key)} ${path.length === 0 ? 'at' : 'in'} ${where}`;
         if (matches.length > 0) message += `; did you mean '${matches[0]}'?`;
         else if (!isRules && allowed.length > 0) message += `; allowed keys: ${allowed.join(', ')}`;
         this.add(span, message, rank, matches.map((m) => ({ span, newText: m, title: `Change to '${m}'` })));
@@ -467,13 +478,13 @@ class Mapper {
         const o = owner(path, this.data);
         const up = isIndex(path[path.length - 1] ?? '') ? 2 : 1; // a list item: name the list's owner
         const container = o.owner && o.rest.length === 0 ? o.owner : path.length > up ? phrase(path.slice(0, -up), this.data) : undefined;
-        this.add(span, `'${value}' is not an allowed ${what}${container ? ` in ${container}` : ''};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
+        this.add(span, `${q(value)} is not an allowed ${what}${container ? ` in ${container}` : ''};${dym} expected one of: ${quoteList(allowed)}`, rank, s.suggestions);
         return;
       }
       case 'x-ordered-range': {
         const swapped = typeof value === 'string' ? value.replace(/(\d+)-(\d+)$/, '$2-$1') : undefined;
         const suggestions = swapped ? [{ span, newText: swapped, title: `Change to '${swapped}'` }] : [];
-        this.add(span, `${where} runs backwards: '${String(value)}' ends before it starts; write the lower port first${swapped ? ` ('${swapped}')` : ''}`, rank, suggestions);
+        this.add(span, `${where} runs backwards: ${q(String(value))} ends before it starts; write the lower port first${swapped ? ` ('${swapped}')` : ''}`, rank, suggestions);
         return;
       }
       case 'pattern': {
@@ -502,7 +513,7 @@ class Mapper {
         const itemSpan = this.valueSpan([...path, dup]);
         const item = Array.isArray(value) ? value[Number(dup)] : undefined;
         const itemNoun = ITEM_NOUN[path[path.length - 1] ?? ''] ?? 'item';
-        this.add(itemSpan, `${itemNoun} ${typeof item === 'string' ? `'${item}'` : JSON.stringify(item)} is listed twice in ${where}`, rank);
+        this.add(itemSpan, `${itemNoun} ${typeof item === 'string' ? q(item) : clip(JSON.stringify(item) ?? '')} is listed twice in ${where}`, rank);
         return;
       }
       case 'type': {

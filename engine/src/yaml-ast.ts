@@ -32,6 +32,7 @@ export function parseYaml(text: string): ParsedYaml {
     uniqueKeys: false,
     merge: true,
     strict: true,
+    logLevel: 'error', // no console warnings (e.g. collection keys stringified by toJS)
   }) as Document.Parsed;
   const problems: SyntaxProblem[] = [];
   const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setKey } from '../src/edits';
+import { buildTopology } from '../src/model';
 import { applyEdits, SourceFile } from '../src/source';
 import { AstReader, parseYaml } from '../src/yaml-ast';
 
@@ -58,4 +59,11 @@ test('setKey through a machines map with many entries finds the right machine', 
   const reader = new AstReader(parseYaml(text).doc);
   const e = setKey(file, reader, ['machines', 'm1999'], 'port', '9876')!;
   assert.match(applyEdits(text, [e]), /m1999: \{ os: linux, port: 9876 \}\n$/);
+});
+
+test('model: an empty `hosts:` is located at its key (not a zero-length span)', () => {
+  const text = 'machines:\n  a:\n    hosts:\n    os: linux\n';
+  const t = buildTopology(new AstReader(parseYaml(text).doc));
+  const s = t.machines.get('a')!.hostsSpan!;
+  assert.equal(text.slice(s.start, s.end), 'hosts');
 });

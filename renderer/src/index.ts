@@ -3,7 +3,7 @@ export { layout, edgeLabelText, G } from './layout';
 export type { PositionedDiagram, PositionedNode, PositionedEdge, PositionedZone, PositionedBadge, LegendItem, Point, Box, LayoutOptions } from './layout';
 export { renderSvg, PALETTES, edgeStyle, edgeStyleKey, rangeAttr } from './svg';
 export type { Theme, Palette, SvgOptions } from './svg';
-export { esc, neutralise, clip, monoWidth, MONO, SANS } from './text';
+export { esc, neutralise, clip, monoWidth, dataValue, MONO, SANS } from './text';
 
 import type { DiagramModel } from '@acrotopo/engine';
 import { layout } from './layout';

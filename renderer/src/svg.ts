@@ -3,7 +3,7 @@
 // under a strict CSP. Every name and label is escaped; nothing from the document becomes a link.
 import type { DiagramEdge, DiagramNode, EncryptionClass, Range, Severity } from '@acrotopo/engine';
 import type { PositionedDiagram, PositionedEdge, PositionedNode, PositionedZone, Point } from './layout';
-import { esc, MONO, neutralise, SANS } from './text';
+import { dataValue, esc, MONO, SANS } from './text';
 
 export type Theme = 'light' | 'dark' | 'vscode';
 
@@ -136,7 +136,7 @@ const SEVERITY_WORD: Record<Severity, string> = { error: 'error', warning: 'warn
 function zoneSvg(z: PositionedZone, p: Palette): string {
   const fill = z.zone.kind === 'internet' ? p.internetFill : p.zoneFill;
   const dash = z.zone.kind === 'unassigned' ? '5 4' : undefined;
-  return `<g${attrs({ class: `zone zone-${z.zone.kind}`, 'data-zone': z.zone.name, 'data-range': rangeAttr(z.zone.range) })}>`
+  return `<g${attrs({ class: `zone zone-${z.zone.kind}`, 'data-zone': dataValue(z.zone.name), 'data-range': rangeAttr(z.zone.range) })}>`
     + `<title>${tip([`zone ${z.zone.name}`, z.zone.cidr])}</title>`
     + `<rect${attrs({ x: r1(z.x), y: r1(z.y), width: r1(z.width), height: r1(z.height), rx: 10, fill, stroke: p.zoneStroke, 'stroke-width': 1.2, 'stroke-dasharray': dash })}/>`
     + `<text${attrs({ x: r1(z.x + 12), y: r1(z.y + 22), fill: p.fg, 'font-family': SANS, 'font-size': 13, 'font-weight': 'bold' })}>${esc(z.title)}</text>`
@@ -170,11 +170,11 @@ function nodeTooltip(n: DiagramNode, zoneName: string): string {
   ]);
 }
 
-function nodeSvg(pn: PositionedNode, p: Palette, zoneName: string): string {
+function nodeSvg(pn: PositionedNode, index: number, p: Palette, zoneName: string): string {
   const n = pn.node;
   const { x, y, width: w, height: h } = pn;
   const cls = ['node', n.kind, n.severity ? `sev-${n.severity}` : '', n.idle ? 'idle' : '', n.implicit ? 'implicit' : ''].filter(Boolean).join(' ');
-  let s = `<g${attrs({ class: cls, 'data-node': n.id, 'data-machine': n.name, 'data-group': n.kind === 'group' ? n.id : undefined, 'data-count': n.members?.length, 'data-range': rangeAttr(n.range), opacity: n.idle ? 0.55 : undefined, tabindex: 0, role: 'button' })}>`;
+  let s = `<g${attrs({ class: cls, 'data-index': index, 'data-node': dataValue(n.id), 'data-machine': dataValue(n.name), 'data-group': n.kind === 'group' ? dataValue(n.id) : undefined, 'data-count': n.members?.length, 'data-range': rangeAttr(n.range), opacity: n.idle ? 0.55 : undefined, tabindex: 0, role: 'button' })}>`;
   s += `<title>${nodeTooltip(n, zoneName)}</title>`;
   if (n.kind === 'group') {
     s += `<rect${attrs({ x: r1(x + 6), y: r1(y - 6), width: r1(w), height: r1(h), rx: 6, fill: p.nodeFill, stroke: p.nodeStroke, 'stroke-width': 1 })}/>`;
@@ -209,7 +209,7 @@ function edgeTooltip(e: DiagramEdge, from: string, to: string): string {
   ]);
 }
 
-function edgeSvg(pe: PositionedEdge, p: Palette, names: Map<string, string>, prefix: string): string {
+function edgeSvg(pe: PositionedEdge, index: number, p: Palette, names: Map<string, string>, prefix: string): string {
   const e = pe.edge;
   if (pe.points.length < 2) return '';
   const key = edgeStyleKey(e);
@@ -217,7 +217,7 @@ function edgeSvg(pe: PositionedEdge, p: Palette, names: Map<string, string>, pre
   const colour = p.edge[key];
   const d = pathOf(pe.points);
   const cls = `edge enc-${e.encryption} state-${e.state}${e.severity ? ` sev-${e.severity}` : ''}`;
-  let s = `<g${attrs({ class: cls, 'data-flow': e.id, 'data-from': e.from, 'data-to': e.to, 'data-port': e.label, 'data-encryption': e.encryption, 'data-state': e.state, 'data-count': e.count, 'data-range': rangeAttr(e.range), tabindex: 0, role: 'button' })}>`;
+  let s = `<g${attrs({ class: cls, 'data-index': index, 'data-flow': dataValue(e.id), 'data-from': dataValue(e.from), 'data-to': dataValue(e.to), 'data-port': dataValue(e.label), 'data-encryption': e.encryption, 'data-state': e.state, 'data-count': e.count, 'data-range': rangeAttr(e.range), tabindex: 0, role: 'button' })}>`;
   s += `<title>${edgeTooltip(e, names.get(e.from) ?? e.from, names.get(e.to) ?? e.to)}</title>`;
   s += `<path${attrs({ class: 'hit', d, fill: 'none', stroke: 'transparent', 'stroke-width': 10 })}/>`;
   s += `<path${attrs({ class: 'line', d, fill: 'none', stroke: colour, 'stroke-width': st.width, 'stroke-dasharray': st.dash, 'stroke-linecap': key === 'unencrypted' ? 'round' : undefined, 'marker-end': `url(#${prefix}arrow-${key})` })}/>`;
@@ -253,7 +253,7 @@ export function renderSvg(pd: PositionedDiagram, opts: SvgOptions = {}): string 
   const zoneNames = new Map(pd.model.zones.map((z) => [z.id, z.name]));
   const names = new Map(pd.model.nodes.map((n) => [n.id, n.kind === 'group' ? n.label : n.name]));
   const m = pd.model;
-  let s = `<svg xmlns="http://www.w3.org/2000/svg"${attrs({ width: pd.width, height: pd.height, viewBox: `0 0 ${pd.width} ${pd.height}`, class: `acrotopo-diagram theme-${theme}`, 'data-view': m.view, 'font-family': MONO, role: 'img', 'aria-label': `${neutralise(pd.title)} — ${m.viewLabel}` })}>`;
+  let s = `<svg xmlns="http://www.w3.org/2000/svg"${attrs({ width: pd.width, height: pd.height, viewBox: `0 0 ${pd.width} ${pd.height}`, class: `acrotopo-diagram theme-${theme}`, 'data-view': m.view, 'font-family': MONO, role: 'img' })}>`;
   s += `<title>${esc(`${pd.title} — ${m.viewLabel}`)}</title>`;
   s += markers(p, prefix);
   if (p.background) s += `<rect${attrs({ class: 'background', x: 0, y: 0, width: pd.width, height: pd.height, fill: p.background })}/>`;
@@ -261,8 +261,8 @@ export function renderSvg(pd: PositionedDiagram, opts: SvgOptions = {}): string 
   s += `<text${attrs({ x: 16, y: 45, fill: p.muted, 'font-size': 11 })}>${esc(pd.subtitle)}</text></g>`;
   s += legendSvg(pd, p, prefix);
   s += '<g class="zones">' + pd.zones.map((z) => zoneSvg(z, p)).join('') + '</g>';
-  s += '<g class="nodes">' + pd.nodes.map((n) => nodeSvg(n, p, zoneNames.get(n.node.zone) ?? '')).join('') + '</g>';
-  s += '<g class="edges">' + pd.edges.map((e) => edgeSvg(e, p, names, prefix)).join('') + '</g>';
+  s += '<g class="nodes">' + pd.nodes.map((n, i) => nodeSvg(n, i, p, zoneNames.get(n.node.zone) ?? '')).join('') + '</g>';
+  s += '<g class="edges">' + pd.edges.map((e, i) => edgeSvg(e, i, p, names, prefix)).join('') + '</g>';
   if (m.nodes.length === 0) {
     s += `<text${attrs({ x: 16, y: G_EMPTY_Y, fill: p.muted, 'font-size': 12 })}>No machines to draw: add machines under \`machines:\`.</text>`;
   }

@@ -49,3 +49,12 @@ export function monoWidth(text: string, size: number): number {
 export function sansWidth(text: string, size: number): number {
   return Math.ceil([...text].length * size * 0.62);
 }
+
+/**
+ * A value from the document (a name, an id) for a `data-*` attribute: percent-encoded like
+ * encodeURIComponent, so no attribute ever holds markup, `javascript:`, `onerror=` or a bidi control
+ * from the document. Read it back with decodeURIComponent.
+ */
+export function dataValue(text: string): string {
+  return encodeURIComponent(text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD'));
+}

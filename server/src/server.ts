@@ -20,6 +20,7 @@ import { CodeActionKind } from 'vscode-languageserver';
 
 export const SERVER_NAME = 'acrotopo-language-server';
 export const SERVER_VERSION = '0.1.0';
+const SETTINGS_WAIT_MS = 3000;
 
 /**
  * Runs a handler so that a throw never reaches the connection as a crash: the error is logged and
@@ -42,6 +43,7 @@ export function startServer(connection: Connection): void {
   let settings: Settings = defaultSettings();
   let hasConfiguration = false;
   let hasDynamicConfigRegistration = false;
+  let settingsLate = false;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
   const log = createLog(connection, () => settings.trace.server === 'verbose');
@@ -59,12 +61,23 @@ export function startServer(connection: Connection): void {
   }
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
-    const caps = params.capabilities;
+    const caps = params.capabilities ?? {};
     hasConfiguration = !!caps.workspace?.configuration;
     hasDynamicConfigRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
-    const init = (params.initializationOptions ?? {}) as { settings?: unknown; schemaPath?: unknown };
-    if (init.settings) settings = normalizeSettings(init.settings);
+    // initial settings may come with the request: `{ settings: {…} }`, or `{ acrotopo: {…} }` as Helix
+    // sends its `config` table
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown; acrotopo?: unknown; schemaPath?: unknown };
+    if (init.settings ?? init.acrotopo) settings = normalizeSettings(init.settings ?? init.acrotopo);
     if (typeof init.schemaPath === 'string') setSchemaPath(init.schemaPath);
+    // Validation waits for the client's settings, but never forever: a client that cannot be asked
+    // is not asked, and one that does not answer in time gets the defaults (and a re-check later).
+    if (!hasConfiguration) resolveReady();
+    else {
+      setTimeout(() => {
+        settingsLate = true;
+        resolveReady();
+      }, SETTINGS_WAIT_MS).unref?.();
+    }
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -84,14 +97,14 @@ export function startServer(connection: Connection): void {
 
   connection.onInitialized(async () => {
     if (hasDynamicConfigRegistration) {
-      try {
-        await connection.client.register(DidChangeConfigurationNotification.type, { section: 'acrotopo' });
-      } catch (e) {
-        log.error('could not register for configuration changes', e);
-      }
+      connection.client.register(DidChangeConfigurationNotification.type, { section: 'acrotopo' }).catch((e: unknown) => log.error('could not register for configuration changes', e));
     }
     await pullSettings();
     resolveReady();
+    if (settingsLate) {
+      analyzer.invalidateAll();
+      validator.revalidateAll();
+    }
   });
 
   connection.onDidChangeConfiguration(async (params) => {

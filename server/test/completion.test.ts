@@ -54,6 +54,8 @@ describe('completion', () => {
     assert.ok(labels(comps.items).includes('management-console'));
     assert.ok(labels(comps.items).includes('license-server'));
     assert.ok(!labels(comps.items).includes('agent-for-linux'), 'already listed');
+    const list = await completeAt(VALID_SERVER.replace('    components: [agent-for-linux]', '    components: |'));
+    assert.match(list.apply('agent-for-linux'), /\n    components: \[agent-for-linux\]\n/);
     const enc = await completeAt(VALID_SERVER.replace('  server: ams01', '  server: ams01\n  encryption:\n    client: |'));
     assert.deepEqual(labels(enc.items).sort(), ['disabled', 'enabled', 'required']);
     const reg = await completeAt(VALID_SERVER.replace('  server: ams01', '  server: ams01\n  register-by: a|'));
@@ -76,6 +78,15 @@ describe('completion', () => {
     // a block sequence item
     const block = await completeAt(VALID_SERVER.replace('  to: [fs01, web01]', '  to:\n    - fs01\n    - |'));
     assert.ok(labels(block.items).includes('web01'));
+  });
+
+  it('hosts entries: machine names with their address; source-port ranges per OS', async () => {
+    const hosts = await completeAt(VALID_SERVER.replace('hosts: { ams01: 10.0.0.10 }', 'hosts: { ams01: 10.0.0.10, | }'));
+    assert.deepEqual(labels(hosts.items), ['fs01'], 'not itself, not ams01 already there');
+    assert.match(hosts.apply('fs01'), /hosts: \{ ams01: 10\.0\.0\.10, fs01: 10\.0\.0\.31 \}/);
+    const sp = await completeAt(VALID_SERVER.replace('- { from: branch, to: hq, port: tcp/9876 }', '- { from: branch, to: hq, port: tcp/9876, source-ports: | }'));
+    assert.deepEqual(labels(sp.items), ['1025-5000', '49152-65535', '32768-61000']);
+    assert.match(sp.items[2].detail ?? '', /Linux/);
   });
 
   it('subnet and zone names; zones or machines in allow from/to', async () => {

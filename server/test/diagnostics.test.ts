@@ -65,7 +65,7 @@ describe('diagnostics', () => {
   });
 
   it('never publishes a stale version: a newer change cancels the older', async () => {
-    await c.setSettings({ validate: { debounceMs: 400 } });
+    await c.setSettings({ validate: { debounceMs: 1500 } });
     try {
       const u = uri();
       await c.open(u, VALID_SERVER);

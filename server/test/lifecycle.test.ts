@@ -66,7 +66,7 @@ describe('language server lifecycle and robustness', () => {
   });
 
   it('does not publish for a document closed before its validation ran', async () => {
-    await c.setSettings({ validate: { debounceMs: 300 } });
+    await c.setSettings({ validate: { debounceMs: 1500 } });
     const u = uri('closed');
     await c.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: u, languageId: 'acrotopo', version: 1, text: DEPLOYMENT } });
     await c.diagnostics(u, 1);
@@ -82,6 +82,26 @@ describe('language server lifecycle and robustness', () => {
     assert.equal(c.published.some((p) => p.uri === u && p.version === 2), false);
   });
 
+  it('answers every request at every position of a valid and a broken document without a handler failure', async () => {
+    const broken = DEPLOYMENT.replace('  ams01:\n', '  ams01: [\n').replace('{ from: hq,', '{ from: "hq,').replace('management:\n', 'management: {\n');
+    for (const text of [DEPLOYMENT, broken]) {
+      const u = uri('sweep');
+      await c.open(u, text);
+      const lines = text.split('\n');
+      const pending: Promise<unknown>[] = [];
+      for (let line = 0; line < lines.length; line++) {
+        for (let character = 0; character <= lines[line].length; character += 3) {
+          const p = { line, character };
+          pending.push(c.hover(u, p), c.completion(u, p), c.prepareRename(u, p), c.highlights(u, p), c.definition(u, p));
+        }
+      }
+      await Promise.all(pending);
+      await c.symbols(u);
+      await c.folding(u);
+    }
+    assert.deepEqual(c.logs.filter((l) => / failed/.test(l) && !/^hover failed: TypeError: Cannot read properties of undefined \(reading 'uri'\)/.test(l)), []);
+  });
+
   it('checks a large document and keeps answering', async () => {
     const lines = ['acrotopo: 1', 'network:', '  subnets:', '    lan: 10.0.0.0/8', 'machines:', '  ams01:', '    os: windows', '    address: 10.0.0.1', '    components: [management-server, management-console]'];
     for (let i = 0; i < 2000; i++) lines.push(`  m${i}:`, '    os: linux', `    address: 10.${(i >> 8) & 255}.${i & 255}.2`, '    components: [agent-for-linux]');
@@ -91,5 +111,40 @@ describe('language server lifecycle and robustness', () => {
     assert.ok(Array.isArray(d));
     const h = await c.hover(u, { line: 9, character: 3 });
     assert.match(JSON.stringify(h), /m0/);
+  });
+});
+
+describe('transports', () => {
+  it('speaks LSP over node IPC too (how the VS Code client starts it)', async () => {
+    const ipc = await LspClient.start({ transport: 'ipc' });
+    try {
+      assert.equal(ipc.initializeResult.serverInfo?.name, 'acrotopo-language-server');
+      const ds = await ipc.open(uri('ipc'), DEPLOYMENT);
+      assert.ok(ds.length > 0);
+      assert.ok(ds.every((d) => d.source === 'acrotopo'));
+    } finally {
+      await ipc.stop();
+    }
+  });
+
+  it('takes settings from didChangeConfiguration when the client cannot be asked', async () => {
+    const push = await LspClient.start({ configuration: false });
+    try {
+      const u = uri('push');
+      const first = await push.open(u, DEPLOYMENT);
+      assert.equal(push.configurationRequests, 0);
+      const rule = first[0].code as string;
+      const count = push.published.filter((p) => p.uri === u).length;
+      push.settings = {};
+      await push.conn.sendNotification('workspace/didChangeConfiguration', { settings: { acrotopo: { rules: { [rule]: 'off' } } } });
+      const again = await push.waitFor('a re-publication', () => {
+        const mine = push.published.filter((p) => p.uri === u);
+        return mine.length > count ? mine[mine.length - 1].diagnostics : undefined;
+      });
+      assert.equal(again.filter((d) => d.code === rule).length, 0);
+      assert.equal(again.length, first.filter((d) => d.code !== rule).length);
+    } finally {
+      await push.stop();
+    }
   });
 });

@@ -1,12 +1,12 @@
 // A small LSP client for the tests: spawns the BUILT server (`node server/bin/acrotopo-language-server.js
 // --stdio`) and talks real JSON-RPC over its stdio. The server bundle is rebuilt first when it is older
 // than its sources (only the server entry, the same esbuild options as scripts/build.mjs).
-import { spawn } from 'node:child_process';
-import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
   CodeAction,
@@ -124,6 +124,8 @@ export interface StartOptions {
   settings?: Record<string, unknown>;
   /** advertise workspace/configuration support (default true) */
   configuration?: boolean;
+  /** `stdio` (default): the bin over stdin/stdout; `ipc`: the bundle forked with `--node-ipc`, as VS Code starts it */
+  transport?: 'stdio' | 'ipc';
 }
 
 export class LspClient {
@@ -135,16 +137,24 @@ export class LspClient {
   private waiters: (() => void)[] = [];
   private exited = false;
 
-  private constructor(readonly proc: ChildProcessWithoutNullStreams, readonly conn: MessageConnection, settings: Record<string, unknown>) {
+  private constructor(readonly proc: ChildProcess, readonly conn: MessageConnection, settings: Record<string, unknown>) {
     this.settings = settings;
   }
 
   static async start(opts: StartOptions = {}): Promise<LspClient> {
     await ensureBuilt();
-    const proc = spawn(process.execPath, [BIN, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    const conn = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
+    let proc: ChildProcess;
+    let conn: MessageConnection;
+    if (opts.transport === 'ipc') {
+      proc = fork(OUT, ['--node-ipc'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
+      conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
+    } else {
+      const p = spawn(process.execPath, [BIN, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      proc = p;
+      conn = createMessageConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
+    }
     const client = new LspClient(proc, conn, opts.settings ?? {});
-    proc.stderr.on('data', (d: Buffer) => (client.stderr += d.toString()));
+    proc.stderr?.on('data', (d: Buffer) => (client.stderr += d.toString()));
     proc.on('exit', () => {
       client.exited = true;
       client.notify();

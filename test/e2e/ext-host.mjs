@@ -43,5 +43,5 @@ finally {
 }
 const passed = Number(/(\d+) passing/.exec(output)?.[1] ?? 0);
 const failedCount = Number(/(\d+) failing/.exec(output)?.[1] ?? 0);
-console.log(`ext-host e2e: ${passed} passed, ${exitCode === 0 ? failedCount : Math.max(failedCount, 1)} failed`);
+console.log(`${passed} passed, ${exitCode === 0 ? failedCount : Math.max(failedCount, 1)} failed`);
 process.exit(exitCode === 0 ? 0 : 1);

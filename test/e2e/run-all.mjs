@@ -15,5 +15,5 @@ for (const [i, runner] of ['ui.mjs', 'ext-host.mjs'].entries()) {
   failed += m ? Number(m[2]) : 1;
   if (r.status !== 0 && m && Number(m[2]) === 0) failed++;
 }
-console.log(`e2e: ${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

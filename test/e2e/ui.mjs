@@ -130,12 +130,17 @@ if (!setupFailed) {
     await shot('ui-problems');
   });
 
-  await check('status bar shows the problem count of the active document', async () => {
+  await check('status bar shows the problem count of the active document; a click opens Problems', async () => {
     const item = page.locator('.statusbar-item[aria-label^="Acrotopo:"]').first();
     await item.waitFor({ timeout: 10_000 });
     const label = await item.getAttribute('aria-label');
     log(`status bar: ${label}`);
     if (!/^Acrotopo: \d+ errors?, [1-9]\d* warnings?, [1-9]\d* infos?/.test(label ?? '')) throw new Error(`unexpected status: ${label}`);
+    // A click on it opens the Problems panel (closed first with View: Toggle Panel).
+    await page.keyboard.press('Control+J');
+    await page.locator('.markers-panel').waitFor({ state: 'hidden', timeout: 10_000 });
+    await item.click();
+    await page.locator('.markers-panel').waitFor({ state: 'visible', timeout: 10_000 });
   });
 
   await check('hover on a port explains it', async () => {
@@ -181,5 +186,5 @@ const failed = setupFailed ? 1 + results.filter((r) => !r.ok).length : results.f
 await cs?.stop({ keepLogs: failed > 0 || !!process.env.E2E_KEEP });
 for (const r of results.filter((x) => !x.ok)) console.error(`\n✗ ${r.name}\n${r.error?.stack ?? r.error}`);
 const passed = results.filter((r) => r.ok).length;
-console.log(`ui e2e: ${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);

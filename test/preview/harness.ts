@@ -89,7 +89,7 @@ export async function openHarness(viewport = { width: 1400, height: 900 }, state
       res.end(readFileSync(join(MEDIA, m[1])));
       return;
     }
-    res.writeHead(404);
+    res.writeHead(url.pathname === '/favicon.ico' ? 204 : 404);
     res.end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -108,6 +108,9 @@ export async function openHarness(viewport = { width: 1400, height: 900 }, state
     pageErrors.push(e.message);
     problems.push(`pageerror: ${e.message}`);
   });
+  // tsx compiles the functions below with esbuild's keepNames, which calls a `__name` helper that the
+  // page does not have: give it one (identity) before anything else runs.
+  await page.addInitScript({ content: 'window.__name = (f) => f;' });
   await page.addInitScript((initialState: unknown) => {
     const w = window as unknown as Record<string, unknown>;
     w.__posted = [];

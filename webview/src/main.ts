@@ -210,19 +210,18 @@ function reveal(range: Range | undefined): void {
 
 /** A click (or Enter) on a node or an arrow reveals its YAML; a double click on a group expands it. */
 function activate(target: EventTarget | null, double: boolean): void {
-  const m = st.model;
-  if (!m || !(target instanceof Element)) return;
+  const pd = st.positioned;
+  if (!pd || !(target instanceof Element)) return;
+  // elements carry their index in the positioned diagram (names in data-* are only informational)
   const edgeEl = target.closest('[data-flow]');
   if (edgeEl) {
-    const id = edgeEl.getAttribute('data-flow');
-    const e = m.edges.find((x) => x.id === id);
+    const e = pd.edges[Number(edgeEl.getAttribute('data-index'))]?.edge;
     if (e && !double) reveal(e.range);
     return;
   }
   const nodeEl = target.closest('[data-node]');
   if (nodeEl) {
-    const id = nodeEl.getAttribute('data-node');
-    const n = m.nodes.find((x) => x.id === id);
+    const n = pd.nodes[Number(nodeEl.getAttribute('data-index'))]?.node;
     if (!n) return;
     if (double && n.kind === 'group') post({ type: 'expand', group: n.id });
     else if (!double) reveal(n.range);
@@ -292,7 +291,10 @@ async function draw(model: DiagramModel, seq: number): Promise<void> {
   st.model = model;
   st.positioned = pd;
   nodeEls.clear();
-  for (const g of Array.from(svg.querySelectorAll('[data-node]'))) nodeEls.set(g.getAttribute('data-node') ?? '', g);
+  for (const g of Array.from(svg.querySelectorAll('[data-node]'))) {
+    const n = pd.nodes[Number(g.getAttribute('data-index'))]?.node;
+    if (n) nodeEls.set(n.id, g);
+  }
   st.highlight = undefined;
   if (st.cursorOffset !== undefined) highlight(nodeAtOffset(model, st.cursorOffset)?.id);
   if (st.fitPending) {

@@ -6,7 +6,7 @@ const path = require('path');
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls fn() until it returns a truthy value (returned) or the time is up (throws with the last value). */
-async function until(fn, what, timeoutMs = 20000) {
+async function until(fn, what, timeoutMs = 30000) {
   const end = Date.now() + timeoutMs;
   let last;
   for (;;) {
@@ -35,6 +35,22 @@ async function openUntitled(content) {
   const doc = await vscode.workspace.openTextDocument({ language: 'acrotopo', content });
   await vscode.window.showTextDocument(doc);
   return doc;
+}
+
+let scratchCount = 0;
+const scratchUris = [];
+/** Writes a new, uniquely named file into the workspace and opens it (tests that edit use this; never the fixtures). */
+async function openScratch(content) {
+  const uri = fixtureUri(`scratch-${process.pid}-${++scratchCount}.acrotopo.yaml`);
+  await vscode.workspace.fs.writeFile(uri, Buffer.from(content, 'utf8'));
+  scratchUris.push(uri);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(doc);
+  return doc;
+}
+
+async function deleteScratch() {
+  for (const uri of scratchUris.splice(0)) await vscode.workspace.fs.delete(uri).then(undefined, () => {});
 }
 
 function fixtureText(name) {
@@ -74,4 +90,4 @@ async function closeAll() {
   }
 }
 
-module.exports = { wait, until, fixtureUri, openFixture, openUntitled, fixtureText, positionOf, codeOf, diagnostics, hoverText, closeAll };
+module.exports = { wait, until, fixtureUri, openFixture, openUntitled, openScratch, deleteScratch, fixtureText, positionOf, codeOf, diagnostics, hoverText, closeAll };

@@ -15,6 +15,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     await h.until(() => ext.isActive, 'activation on an acrotopo document');
   });
   afterEach(() => h.closeAll());
+  after(() => h.deleteScratch());
 
   it('gives *.acrotopo.yaml files the acrotopo language and registers the commands', async () => {
     const doc = await h.openFixture(FIXTURE);
@@ -38,6 +39,15 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     assert.strictEqual(smb.severity, vscode.DiagnosticSeverity.Information);
   });
 
+  it('checks *.acrotopo.yml files too', async () => {
+    const doc = await h.openFixture('minimal.acrotopo.yml');
+    assert.strictEqual(doc.languageId, 'acrotopo');
+    const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'component-os-mismatch'), 'component-os-mismatch');
+    const d = ds.find((x) => h.codeOf(x) === 'component-os-mismatch');
+    assert.strictEqual(doc.getText(d.range), 'agent-for-windows');
+    assert.strictEqual(d.severity, vscode.DiagnosticSeverity.Error);
+  });
+
   it('explains a port on hover (vscode.executeHoverProvider)', async () => {
     const doc = await h.openFixture(FIXTURE);
     const pos = h.positionOf(doc, '25001', { after: 'allow:' });
@@ -47,7 +57,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     assert.match(text, /installation parameters/i);
   });
 
-  it('completes enum values and components (vscode.executeCompletionItemProvider)', async () => {
+  it('completes enum values and components in an untitled document (vscode.executeCompletionItemProvider)', async () => {
     const doc = await h.openUntitled('acrotopo: 1\nmachines:\n  m1:\n    os: \n    components: []\n');
     const osPos = h.positionOf(doc, 'os: ', { delta: 4 });
     const os = await vscode.commands.executeCommand('vscode.executeCompletionItemProvider', doc.uri, osPos);
@@ -60,7 +70,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
   });
 
   it('quick-fixes smb-encryption-unknown (vscode.executeCodeActionProvider + workspace.applyEdit)', async () => {
-    const doc = await h.openUntitled(h.fixtureText(FIXTURE));
+    const doc = await h.openScratch(h.fixtureText(FIXTURE));
     const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');
     const smb = ds.find((d) => h.codeOf(d) === 'smb-encryption-unknown');
     const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, smb.range, vscode.CodeActionKind.QuickFix.value);
@@ -74,7 +84,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
   });
 
   it('renames a machine everywhere it is referenced (vscode.executeDocumentRenameProvider)', async () => {
-    const doc = await h.openUntitled(h.fixtureText(FIXTURE));
+    const doc = await h.openScratch(h.fixtureText(FIXTURE));
     await h.diagnostics(doc);
     const key = h.positionOf(doc, 'fs01:', { after: 'machines:' });
     const edit = await vscode.commands.executeCommand('vscode.executeDocumentRenameProvider', doc.uri, key, 'files01');
@@ -104,7 +114,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
   });
 
   it('honours # acrotopo-disable-next-line', async () => {
-    const doc = await h.openUntitled(h.fixtureText(FIXTURE).replace('  to: [fs01]', '  # acrotopo-disable-next-line unencrypted-port\n  to: [fs01]'));
+    const doc = await h.openScratch(h.fixtureText(FIXTURE).replace('  to: [fs01]', '  # acrotopo-disable-next-line unencrypted-port\n  to: [fs01]'));
     const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');
     assert.ok(!ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port is silenced');
   });

@@ -53,7 +53,7 @@ test('does not fire for equal addresses in another form, unknown names, or names
   assert.deepEqual(diags(v6, RULE), []);
   const noAddress = TEXT.replace('    address: 10.0.0.10\n', '');
   assert.deepEqual(diags(noAddress, RULE), []);
-  const gwDeclared = TEXT.replace('  management:', '    gateway: { os: other, address: 10.0.0.1 }\n  management:');
+  const gwDeclared = TEXT.replace('management:', '  gateway: { os: other, address: 10.0.0.1 }\nmanagement:');
   assert.equal(diags(gwDeclared, RULE).length, 2, 'gw is not a declared machine name');
 });
 
@@ -101,4 +101,11 @@ test('severity off / suppression', () => {
   assert.deepEqual(diags(TEXT + 'rules: { hosts-entry-mismatch: off }\n', RULE), []);
   const sup = TEXT.replace('      ams01: 10.0.0.11', '      # acrotopo-disable-next-line hosts-entry-mismatch\n      ams01: 10.0.0.11');
   assert.equal(diags(sup, RULE).length, 1);
+});
+
+test('a machine mapping its own name to loopback is not reported; another machine on loopback is', () => {
+  const own = TEXT.replace('      gw: 10.0.0.1', '      gw: 10.0.0.1\n      web01: 127.0.1.1');
+  assert.deepEqual(diags(own, RULE).map((d) => at(own, d)), ['10.0.0.11', '10.0.0.12']);
+  const other = TEXT.replace('ams01: 10.0.0.11 ', 'ams01: 127.0.0.1 ');
+  assert.deepEqual(diags(other, RULE).map((d) => at(other, d)), ['127.0.0.1', '10.0.0.12']);
 });

@@ -1,13 +1,14 @@
 import ipaddr from 'ipaddr.js';
 import { yamlScalar } from '../edits';
 import { defineRule } from '../rule';
+import { shown } from './util';
 import type { Machine } from '../types';
 
 /** An address in a form that compares right (IPv4-mapped IPv6 → IPv4, IPv6 zero runs expanded). */
-function normalise(text: string): { norm: string; shown: string } | undefined {
+function normalise(text: string): { norm: string; shown: string; loopback: boolean } | undefined {
   try {
     const a = ipaddr.process(text.trim());
-    return { norm: `${a.kind()}:${a.toNormalizedString()}`, shown: a.toString() };
+    return { norm: `${a.kind()}:${a.toNormalizedString()}`, shown: a.toString(), loopback: a.range() === 'loopback' };
   } catch {
     return undefined;
   }
@@ -26,7 +27,8 @@ export default defineRule({
     'Addresses are compared as IP addresses, not as text: `::ffff:10.0.0.10` equals `10.0.0.10`, ' +
     '`fe80:0::1` equals `fe80::1`. An octet with a leading zero is read as octal, as the system resolvers ' +
     'do (`10.0.0.010` is `10.0.0.8`), and the message says so. Names are compared case-insensitively, ' +
-    'as host names are.',
+    'as host names are. A machine\'s own name mapped to a loopback address (`127.0.1.1 web01`, as Debian ' +
+    'installs it) is not reported.',
   howToFix:
     'Correct the entry to the machine\'s declared address (the quick fix does), or correct the machine\'s ' +
     '`address` if the entry is the right one.\n\n' +
@@ -47,7 +49,9 @@ export default defineRule({
         if (!declared) continue; // the declared address is not an IP address (the schema says so)
         const entry = normalise(h.address.value);
         if (entry && entry.norm === declared.norm) continue;
-        const written = h.address.value;
+        // A machine's own name on a loopback address (`127.0.1.1 web01` on Debian) is not a mismatch.
+        if (entry?.loopback && target === m) continue;
+        const written = shown(h.address.value);
         let detail = '';
         if (!entry) detail = ` ('${written}' is not an IP address)`;
         else if (/(^|[.:])0\d/.test(written) && entry.shown !== written) detail = ` (${written} is read as ${entry.shown}: an octet with a leading 0 is octal)`;

@@ -132,3 +132,22 @@ test('the agent port of the server is named', () => {
   const text = CROSS.replace('server: ams01', 'server: ams01\n  port: 7000');
   assert.match(diags(text, RULE)[0].message, /tcp\/7000/);
 });
+
+test('fix fills an empty hosts: (null or {})', () => {
+  const nullHosts = CROSS.replace('    file-sharing-encryption: true\n', '    file-sharing-encryption: true\n    hosts:\n');
+  const d1 = diags(nullHosts, RULE).find((x) => /fs01/.test(x.message))!;
+  assert.equal(at(nullHosts, d1), 'hosts');
+  assert.match(fixAndRecheck(nullHosts, d1).out, /\n {4}hosts: \{ ams01: 10\.0\.0\.10 \}\n/);
+  const emptyFlow = CROSS.replace('components: [agent-for-linux] }', 'components: [agent-for-linux], hosts: {} }');
+  const d2 = diags(emptyFlow, RULE)[0];
+  assert.equal(at(emptyFlow, d2), '{}');
+  assert.match(fixAndRecheck(emptyFlow, d2).out, /hosts: \{ ams01: 10\.0\.0\.10 \} \}/);
+});
+
+test('CRLF files keep CRLF in the inserted line', () => {
+  const crlf = CROSS.replace(/\n/g, '\r\n');
+  const d = diags(crlf, RULE).find((x) => /fs01/.test(x.message))!;
+  const { out } = fixAndRecheck(crlf, d);
+  assert.ok(out.includes('file-sharing-encryption: true\r\n    hosts: { ams01: 10.0.0.10 }\r\n'));
+  assert.ok(!/[^\r]\n/.test(out), 'no bare LF');
+});

@@ -164,3 +164,19 @@ test('non-string and odd values do not crash', () => {
   const ds = diags(text, RULE);
   assert.deepEqual(ds.map((d) => at(text, d)), ['12', 'y', '1']);
 });
+
+test('a very long unknown name is cut in the message', () => {
+  const text = BASE.replace('server: ams01', `server: ${'x'.repeat(5000)}`);
+  const [d] = diags(text, RULE);
+  assert.ok(d.message.length < 200, d.message);
+  assert.match(d.message, /^unknown machine 'x+…' in management.server/);
+  assert.equal(at(text, d).length, 5000);
+});
+
+test('without a suggestion, subnet and zone references list their own kind', () => {
+  const text = FULL.replace('between: [hq, branch]', 'between: [hq, datacenter]').replace('subnet: branch', 'subnet: warehouse');
+  assert.deepEqual(diags(text, RULE).map((d) => d.message), [
+    "unknown zone 'datacenter' in the between list of firewall edge; declared zones: hq and branch",
+    "unknown subnet 'warehouse' in the subnet of web01; declared subnets: hq and branch",
+  ]);
+});

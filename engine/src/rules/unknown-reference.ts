@@ -2,7 +2,7 @@ import { yamlScalar } from '../edits';
 import { IMPLICIT_CLOUD, INTERNET_ZONE } from '../model';
 import { defineRule } from '../rule';
 import type { Located, Span } from '../types';
-import { closestName, nameList } from './util';
+import { closestName, nameList, shown } from './util';
 
 type Kind = 'machine' | 'subnet' | 'zone' | 'zone or machine';
 
@@ -43,10 +43,9 @@ export default defineRule({
     const cloud: Declared = { name: IMPLICIT_CLOUD };
     const withImplicit = (list: Declared[], extra: Declared[]) => [...list, ...extra.filter((e) => !list.some((x) => x.name === e.name))];
 
-    const machineOnly = machines;
     const endpoints = withImplicit(machines, [cloud, internet]);
-    const subnetNames = withImplicit(subnets, [internet]);
-    const zones = subnetNames;
+    const zones = withImplicit(subnets, [internet]);
+    const subnetRefs = [...zones]; // same names; its own list so the cached wording says "subnets"
     const zoneOrMachine = withImplicit([...subnets, internet, ...machines], [cloud]);
 
     const index = (list: Declared[]) => new Map(list.map((d) => [d.name, d]));
@@ -58,6 +57,7 @@ export default defineRule({
     };
 
     const suggestions = new Map<Declared[], Map<string, string | undefined>>();
+    const declaredLists = new Map<Declared[], string>();
     const plural: Record<Kind, string> = { machine: 'machines', subnet: 'subnets', zone: 'zones', 'zone or machine': 'zones and machines' };
     const check = (ref: Located<string> | undefined, kind: Kind, list: Declared[], where: string) => {
       if (!ref || lookup(list).has(ref.value)) return;
@@ -67,30 +67,35 @@ export default defineRule({
       if (!cache.has(name)) cache.set(name, closestName(name, list.map((d) => d.name)));
       const suggestion = cache.get(name);
       const declared = suggestion ? lookup(list).get(suggestion) : undefined;
-      let message = `unknown ${kind} '${name}'`;
+      let message = `unknown ${kind} '${shown(name)}'`;
       if (suggestion) message += `; did you mean '${suggestion}'?`;
       else {
-        const names = list.filter((d) => d.span).map((d) => d.name);
-        message += names.length ? ` in ${where}; declared ${plural[kind]}: ${nameList(names, 5)}` : ` in ${where}; no ${plural[kind]} are declared`;
+        let declaredList = declaredLists.get(list);
+        if (declaredList === undefined) {
+          const names = list.filter((d) => d.span).map((d) => shown(d.name, 30));
+          declaredList = names.length ? `declared ${plural[kind]}: ${nameList(names, 5)}` : `no ${plural[kind]} are declared`;
+          declaredLists.set(list, declaredList);
+        }
+        message += ` in ${where}; ${declaredList}`;
       }
       ctx.report({
         span: ref.span,
         message,
         related: declared?.span ? [{ message: `'${suggestion}' is declared here`, span: declared.span }] : [],
-        fixes: suggestion ? [{ title: `Change '${name}' to '${suggestion}'`, isPreferred: true, edits: [{ span: ref.span, newText: yamlScalar(suggestion) }] }] : [],
+        fixes: suggestion ? [{ title: `Change '${shown(name)}' to '${suggestion}'`, isPreferred: true, edits: [{ span: ref.span, newText: yamlScalar(suggestion) }] }] : [],
       });
     };
 
-    if (t.management) check(t.management.server, 'machine', machineOnly, 'management.server');
+    if (t.management) check(t.management.server, 'machine', machines, 'management.server');
     if (t.installation) {
-      check(t.installation.from, 'machine', machineOnly, 'installation.from');
-      for (const item of t.installation.to) check(item, 'machine', machineOnly, 'installation.to');
+      check(t.installation.from, 'machine', machines, 'installation.from');
+      for (const item of t.installation.to) check(item, 'machine', machines, 'installation.to');
     }
     for (const c of t.connections) {
       check(c.from, 'machine', endpoints, 'connections');
       check(c.to, 'machine', endpoints, 'connections');
     }
-    for (const m of t.machines.values()) check(m.subnet, 'subnet', subnetNames, `the subnet of ${m.name}`);
+    for (const m of t.machines.values()) check(m.subnet, 'subnet', subnetRefs, `the subnet of ${m.name}`);
     for (const fw of t.firewalls) {
       const label = fw.name ? `firewall ${fw.name.value}` : `firewall #${fw.index + 1}`;
       for (const z of fw.between) check(z, 'zone', zones, `the between list of ${label}`);

@@ -8,9 +8,8 @@ import type { Flow, Machine, Span, TextEdit } from '../types';
 
 /** `ams01 → fs01 on tcp/25001 "Sending installation parameters" (RI-3)` */
 export function describeFlow(f: Flow): string {
-  const purpose = f.kind === 'stated' && !f.catalogue ? 'stated connection' : `"${f.purpose}"`;
-  const cat = f.catalogue ? ` (${f.catalogue})` : '';
-  return `${f.initiator} → ${f.destination} on ${f.portLabel} ${purpose}${cat}`;
+  if (!f.catalogue) return `${f.initiator} → ${f.destination} on ${f.portLabel} (stated connection)`;
+  return `${f.initiator} → ${f.destination} on ${f.portLabel} "${f.purpose}" (${f.catalogue})`;
 }
 
 /** Flows on the SMB port (encryption "depends" on the target's File and Printer Sharing options). */
@@ -162,4 +161,9 @@ export function setKeysEdits(ctx: RuleContext, path: string[], pairs: [string, s
     }
   }
   return out;
+}
+
+/** A user-written name or value for a message, cut to `max` characters (junk input keeps messages short). */
+export function shown(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }

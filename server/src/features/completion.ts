@@ -12,7 +12,7 @@ import { docOf, enumValues, isArraySchema, isObjectSchema, propertiesOf, rootSch
 import type { SchemaNode } from '../schema';
 import { contextAt } from '../yaml/context';
 import type { CursorContext, Seg } from '../yaml/context';
-import { catalogueRowsFor, declaredKeysByText, direction, slotOf } from './common';
+import { catalogueRowsFor, declaredKeysByText, slotOf } from './common';
 import { portHover, ruleHover } from './hover';
 
 /** Values the format fixes (spec v1), used when the schema is not available. */
@@ -122,7 +122,6 @@ function addPorts(b: Builder, a: Analysis, ctx: CursorContext): void {
       insert: label,
       sort: `${String(i++).padStart(3, '0')}`,
     });
-    void direction;
   }
 }
 
@@ -195,7 +194,7 @@ function addKeys(b: Builder, path: Seg[], ctx: CursorContext, doc: TextDocument,
   }
 }
 
-function addValues(b: Builder, path: Seg[], ctx: CursorContext, a: Analysis, doc: TextDocument): void {
+function addValues(b: Builder, path: Seg[], ctx: CursorContext, a: Analysis): void {
   const slot = slotOf(path);
   switch (slot) {
     case 'machine': {
@@ -230,13 +229,18 @@ function addValues(b: Builder, path: Seg[], ctx: CursorContext, a: Analysis, doc
   const node = root ? schemaAt(path, root) : undefined;
   // a list written after `key:` on the same line (`components: `): offer the values of its items
   if (root && isArraySchema(root, node) && !addEnum(b, path, ctx)) {
+    const from = b.items.length;
     addEnum(b, [...path, 0], ctx);
+    if (!ctx.inFlow) {
+      // `components: |` → `components: [agent-for-windows]`
+      for (const item of b.items.slice(from)) {
+        const e = item.textEdit as { newText: string } | undefined;
+        if (e) e.newText = `[${e.newText}]`;
+      }
+    }
     return;
   }
-  if (!addEnum(b, path, ctx) && root && node && isObjectSchema(root, node) && !ctx.inFlow) {
-    // `key: |` where a mapping is expected: nothing sensible to put on this line
-    void doc;
-  }
+  addEnum(b, path, ctx);
 }
 
 export function complete(doc: TextDocument, position: Position, a: Analysis): CompletionList {
@@ -257,16 +261,14 @@ export function complete(doc: TextDocument, position: Position, a: Analysis): Co
       addKeys(b, ctx.path, ctx, doc, a);
       break;
     case 'value':
-      addValues(b, ctx.path, ctx, a, doc);
+      addValues(b, ctx.path, ctx, a);
       break;
     case 'item': {
       const root = rootSchema();
-      const seqPath = ctx.path.slice(0, -1);
       const slot = slotOf(ctx.path);
-      if (slot) addValues(b, ctx.path, ctx, a, doc);
+      if (slot) addValues(b, ctx.path, ctx, a);
       else if (root && isObjectSchema(root, schemaAt(ctx.path, root))) addKeys(b, ctx.path, ctx, doc, a);
-      else addValues(b, ctx.path, ctx, a, doc);
-      void seqPath;
+      else addValues(b, ctx.path, ctx, a);
       break;
     }
   }

@@ -1,6 +1,6 @@
 // Hover: ports (documented purposes, direction, encryption, catalogue ids), components, machine and
 // zone names, keys (the schema's docs) and rule ids. Every fact comes from the engine.
-import { facts, RULE_BY_ID } from '@acrotopo/engine';
+import { facts, IMPLICIT_CLOUD, INTERNET_ZONE, RULE_BY_ID } from '@acrotopo/engine';
 import type { Flow, Machine, PortSpec, Topology } from '@acrotopo/engine';
 import { MarkupKind } from 'vscode-languageserver';
 import type { Hover, Position } from 'vscode-languageserver';
@@ -168,7 +168,13 @@ export function hover(doc: TextDocument, position: Position, a: Analysis): Hover
   if (occ) {
     const r = { start: doc.positionAt(occ.span.start), end: doc.positionAt(occ.span.end) };
     const m = occ.kind === 'machine' ? t.machines.get(occ.name) : undefined;
-    const value = m ? machineHover(a, m) : occ.kind === 'zone' ? zoneHover(t, occ.name) : `**${occ.name}** — machine *(not declared)*`;
+    const value = m
+      ? machineHover(a, m)
+      : occ.kind === 'zone' || occ.name === INTERNET_ZONE
+        ? zoneHover(t, occ.name)
+        : occ.name === IMPLICIT_CLOUD
+          ? `${componentHover(IMPLICIT_CLOUD) ?? ''}\n\nNo machine carries \`acronis-cloud\`: this is the implicit node in the \`internet\` zone.`
+          : `**${occ.name}** — machine *(not declared)*`;
     return { contents: { kind: MarkupKind.Markdown, value }, range: r };
   }
 

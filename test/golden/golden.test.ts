@@ -1,0 +1,80 @@
+// Golden files: for every example, what the built CLI prints in text (no colour), json and sarif is
+// compared with test/golden/<example>.{txt,json,sarif}. After a deliberate change of rules or
+// messages, rewrite them with:
+//
+//   UPDATE_GOLDEN=1 node --import tsx --test test/golden/golden.test.ts
+//
+// and review the diff. The SARIF's absolute %SRCROOT% (the checkout folder) is replaced by
+// file:///SRCROOT/ so the files do not depend on where the repository lives.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { before, describe, it } from 'node:test';
+import { ensureBuiltCli, ROOT, runBin } from '../../cli/test/built-cli';
+
+const GOLDEN = join(ROOT, 'test', 'golden');
+const EXAMPLES = join(ROOT, 'examples');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+const FORMATS = [
+  { format: 'text', ext: 'txt' },
+  { format: 'json', ext: 'json' },
+  { format: 'sarif', ext: 'sarif' },
+] as const;
+
+const examples = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.acrotopo.yaml'))
+  .sort();
+const nameOf = (file: string) => file.replace(/\.acrotopo\.yaml$/, '');
+
+function normalise(format: string, out: string): string {
+  if (format !== 'sarif') return out;
+  const root = pathToFileURL(ROOT).href.replace(/\/?$/, '/');
+  return out.split(JSON.stringify(root).slice(1, -1)).join('file:///SRCROOT/');
+}
+
+before(async () => {
+  await ensureBuiltCli();
+});
+
+describe('golden outputs of the examples', () => {
+  it('there are at least 12 examples', () => {
+    assert.ok(examples.length >= 12, `only ${examples.length} examples`);
+  });
+
+  for (const file of examples) {
+    const name = nameOf(file);
+    describe(name, () => {
+      let exitCode: number | null = null;
+      for (const { format, ext } of FORMATS) {
+        it(`${format} output matches ${name}.${ext}`, () => {
+          const r = runBin(['check', `examples/${file}`, '--format', format], { cwd: ROOT });
+          assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+          assert.equal(r.stderr, '');
+          if (exitCode === null) exitCode = r.code;
+          else assert.equal(r.code, exitCode, 'the exit code does not depend on the format');
+          const actual = normalise(format, r.stdout);
+          const path = join(GOLDEN, `${name}.${ext}`);
+          if (UPDATE) {
+            writeFileSync(path, actual);
+            return;
+          }
+          assert.ok(existsSync(path), `missing golden file test/golden/${name}.${ext}: run UPDATE_GOLDEN=1 node --import tsx --test test/golden/golden.test.ts`);
+          assert.equal(actual, readFileSync(path, 'utf8'), `test/golden/${name}.${ext} differs (UPDATE_GOLDEN=1 to rewrite it after a deliberate change)`);
+        });
+      }
+      it('exit code 1 exactly when the json output has an error', () => {
+        const r = runBin(['check', `examples/${file}`, '--format', 'json'], { cwd: ROOT });
+        const hasError = (JSON.parse(r.stdout) as { diagnostics: { severity: string }[] }[]).some((x) => x.diagnostics.some((d) => d.severity === 'error'));
+        assert.equal(r.code, hasError ? 1 : 0);
+      });
+    });
+  }
+
+  it('no golden file is left over from a removed example', () => {
+    const wanted = new Set(examples.flatMap((f) => FORMATS.map(({ ext }) => `${nameOf(f)}.${ext}`)));
+    const stale = readdirSync(GOLDEN).filter((f) => /\.(txt|json|sarif)$/.test(f) && !wanted.has(f));
+    if (UPDATE) for (const f of stale) unlinkSync(join(GOLDEN, f));
+    else assert.deepEqual(stale, []);
+  });
+});
