@@ -22,6 +22,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { availableParallelism, homedir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseNodeCounts, parsePlainCounts } from './run-all-lib.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const resultsDir = join(root, 'test-results');
@@ -154,34 +155,6 @@ function run(cmd, argv, { timeoutMs = stageTimeoutMs, env = {} } = {}) {
     child.on('error', (e) => finish(null, null, e));
     child.on('close', (code, signal) => finish(code, signal, undefined));
   });
-}
-
-// ---- parsing counts ---------------------------------------------------------------------------
-const stripAnsi = (s) => s.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '');
-function lastNumber(text, re) {
-  let m;
-  let last;
-  const g = new RegExp(re.source, 'gm');
-  while ((m = g.exec(text))) last = Number(m[1]);
-  return last;
-}
-/** Counts from node's spec reporter (`ℹ pass N`) or TAP (`# pass N`). */
-function parseNodeCounts(raw) {
-  const text = stripAnsi(raw);
-  const get = (word) => lastNumber(text, new RegExp(`^\\s*(?:ℹ|#)\\s+${word}\\s+(\\d+)\\s*$`));
-  const pass = get('pass');
-  const fail = get('fail');
-  if (pass === undefined || fail === undefined) return undefined;
-  return { passed: pass, failed: fail + (get('cancelled') ?? 0), skipped: (get('skipped') ?? 0) + (get('todo') ?? 0) };
-}
-/** Counts from a plain `N passed, N failed[, N skipped]` line (the last one wins). */
-function parsePlainCounts(raw) {
-  const text = stripAnsi(raw);
-  const re = /^(?:\w+:\s*)?(\d+) passed, (\d+) failed(?:, (\d+) skipped)?\s*$/gm;
-  let m;
-  let last;
-  while ((m = re.exec(text))) last = { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) };
-  return last;
 }
 
 // ---- stages -------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import type { FirewallFormat } from './firewall';
 import type { Io } from './io';
 import { UsageError } from './io';
 import { VERSION } from './meta';
-import { runRender } from './render';
+import { RENDER_HELP, runRender } from './render';
 
 const COMMANDS = ['check', 'firewall', 'render'] as const;
 const SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
@@ -69,13 +69,10 @@ printed but may be incomplete), 2 usage error or the file cannot be read.
 const HELP_OPTION: OptionSpec = { name: 'help', alias: 'h' };
 
 function printUsageError(e: UsageError, io: Io): number {
-  const help = e.command === 'check' ? 'acrotopo check --help' : e.command === 'firewall' ? 'acrotopo firewall --help' : 'acrotopo --help';
   io.stderr.write(`acrotopo: ${e.message}\n`);
-  if (!e.command) io.stderr.write(`\n${USAGE}`);
-  else {
-    const text = e.command === 'check' ? CHECK_HELP : FIREWALL_HELP;
-    io.stderr.write(`${text.split('\n')[0]}\nRun '${help}' for more.\n`);
-  }
+  const text = e.command === 'check' ? CHECK_HELP : e.command === 'firewall' ? FIREWALL_HELP : e.command === 'render' ? RENDER_HELP : undefined;
+  if (text === undefined) io.stderr.write(`\n${USAGE}`);
+  else io.stderr.write(`${text.split('\n')[0]}\nRun 'acrotopo ${e.command} --help' for more.\n`);
   return 2;
 }
 

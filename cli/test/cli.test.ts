@@ -1,7 +1,7 @@
 // Behaviour of the built `acrotopo` command (cli/bin/acrotopo.js → cli/dist/acrotopo.js), run as a
 // child process the way a user or a CI job runs it.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -166,6 +166,19 @@ describe('acrotopo check: unreadable arguments', () => {
     const r = inDir(['check', 'tree/**/*.nothing.yaml']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no files match the pattern 'tree\/\*\*\/\*\.nothing\.yaml'/);
+  });
+
+  it('a device such as /dev/zero is refused, not read forever (exit 2)', { skip: !existsSync('/dev/zero') }, () => {
+    const r = inDir(['check', '/dev/zero']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read '\/dev\/zero': not a regular file/);
+  });
+
+  it('a UTF-8 byte-order mark is dropped: positions are those an editor shows', () => {
+    writeFileSync(join(dir, 'bom.acrotopo.yaml'), `\ufeff${ERRORS}`);
+    const r = inDir(['check', 'bom.acrotopo.yaml', '-f', 'json']);
+    const d = (JSON.parse(r.stdout) as { diagnostics: { line: number; column: number }[] }[])[0].diagnostics[0];
+    assert.deepEqual([d.line, d.column], [4, 9]);
   });
 
   it('never writes: the checked files are unchanged', () => {

@@ -8,22 +8,26 @@ import { fileURLToPath } from 'node:url';
 const client = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(client, '..');
 const assets = [
-  // [source under the repo root, destination under client/, required]
-  ['syntaxes/acrotopo.tmLanguage.json', 'syntaxes/acrotopo.tmLanguage.json', true],
-  ['schemas/acrotopo.schema.json', 'schemas/acrotopo.schema.json', false],
+  // [source under the repository root, destination under client/]
+  ['syntaxes/acrotopo.tmLanguage.json', 'syntaxes/acrotopo.tmLanguage.json'],
+  ['schemas/acrotopo.schema.json', 'schemas/acrotopo.schema.json'],
 ];
 let missing = 0;
-for (const [from, to, required] of assets) {
+for (const [from, to] of assets) {
   const src = join(root, from);
   if (!existsSync(src)) {
-    console.error(`copy-assets: ${from} not found${required ? '' : ' (skipped)'}`);
-    if (required) missing++;
+    console.error(`copy-assets: ${from} not found`);
+    missing++;
     continue;
   }
   mkdirSync(dirname(join(client, to)), { recursive: true });
   cpSync(src, join(client, to));
 }
+// The bundles come from the root build; a package without them would install an extension that cannot start.
 for (const built of ['dist/extension.js', 'dist/server.js']) {
-  if (!existsSync(join(client, built))) console.error(`copy-assets: ${built} missing: run \`npm run build\` at the repository root first`);
+  if (!existsSync(join(client, built))) {
+    console.error(`copy-assets: client/${built} missing: run \`npm run build\` at the repository root first`);
+    missing++;
+  }
 }
 process.exit(missing ? 1 : 0);

@@ -11,14 +11,21 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { registerPreview } from './preview';
+import { SettingControlledTraceChannel } from './traceChannel';
 
 export const LANGUAGE_ID = 'acrotopo';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: LanguageClient }> {
+/** What activate() returns (tests reach the client through it). */
+export interface AcrotopoApi {
+  client: LanguageClient;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<AcrotopoApi> {
   const output = vscode.window.createOutputChannel('Acrotopo', { log: true });
-  context.subscriptions.push(output);
+  const traceChannel = new SettingControlledTraceChannel(output);
+  context.subscriptions.push(output, traceChannel);
 
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -32,11 +39,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     ],
     synchronize: { configurationSection: LANGUAGE_ID },
     outputChannel: output,
-    traceOutputChannel: output,
+    // `acrotopo.trace.server` alone switches the LSP trace on (see traceChannel.ts).
+    traceOutputChannel: traceChannel,
     // Hover and completion text comes from our server; never let it run commands or raw HTML.
     markdown: { isTrusted: false, supportHtml: false },
   };
-  // The id 'acrotopo' makes the client read the `acrotopo.trace.server` setting by itself.
+  // The id 'acrotopo' makes the client read `acrotopo.trace.server` (messages / verbose) by itself.
   const lc = new LanguageClient(LANGUAGE_ID, 'Acrotopo Language Server', serverOptions, clientOptions);
   client = lc;
   context.subscriptions.push(

@@ -19,6 +19,7 @@ export const DIAGRAM_VIEW_LABELS: Record<DiagramView, string> = {
 /** Machines of one zone with the same role signature and flow pattern are folded past this count. */
 export const DEFAULT_GROUP_THRESHOLD = 12;
 export const DEFAULT_MAX_NODES = 40;
+export const DEFAULT_MAX_EDGES = 70;
 
 export interface DiagramOptions {
   /** the document text: when given, every span also gets its 0-based range */
@@ -28,11 +29,14 @@ export interface DiagramOptions {
   /** fold alike machines when a zone has MORE than this many (default 12; Infinity = never) */
   groupThreshold?: number;
   /**
-   * Readability budget (default 60 boxes): when folding at `groupThreshold` still leaves more boxes
-   * than this, the threshold is halved (12 → 6 → 3 → 2) until the picture fits or nothing more folds.
+   * Readability budget (default 40 boxes): when folding at `groupThreshold` still leaves more boxes
+   * (or arrows than `maxEdges`), the threshold is halved (12 → 6 → 3 → 2), then machines with the same
+   * OS and roles (not only the same components) fold, until the picture fits or nothing more folds.
    * Infinity turns it off.
    */
   maxNodes?: number;
+  /** Readability budget of arrows (default 70): past it, machines of the same OS and roles fold too. */
+  maxEdges?: number;
 }
 
 export interface DiagramBadge {
@@ -230,6 +234,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   const file = opts.text !== undefined ? new SourceFile(opts.text) : undefined;
   const rangeOf = (s: Span | undefined): Range | undefined => (file && s ? file.range(s) : undefined);
   const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
+  const maxEdges = opts.maxEdges ?? DEFAULT_MAX_EDGES;
   const expand = new Set(opts.expand ?? []);
 
   // ---- zones
@@ -318,35 +323,62 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     (pattern.get(f.initiator) ?? pattern.set(f.initiator, []).get(f.initiator)!).push(`>${f.destination}|${tail}`);
     (pattern.get(f.destination) ?? pattern.set(f.destination, []).get(f.destination)!).push(`<${f.initiator}|${tail}`);
   }
-  const buckets = new Map<string, MachineInfo[]>();
-  for (const info of infos.values()) {
-    if (info.implicit) continue;
-    const role = `${info.os ?? ''}|${[...info.components].sort().join(',')}`;
-    const key = `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${(pattern.get(info.name) ?? []).sort().join('\u0001')}`;
-    (buckets.get(key) ?? buckets.set(key, []).get(key)!).push(info);
-  }
-  let threshold = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
-  const implicitCount = [...infos.values()].filter((i) => i.implicit).length;
-  const boxesAt = (th: number) => {
-    let n = implicitCount;
-    for (const b of buckets.values()) n += b.length > th ? 1 : b.length;
-    return n;
+  // Plans, from the most faithful to the most folded: alike = same os + components (then: same os +
+  // roles, so Exchange/SQL/AD agents fold with the other agents of their zone), folded past a threshold
+  // that halves (12 → 6 → 3 → 2) until the picture fits the budget of boxes and arrows.
+  const roleSets = (info: MachineInfo) => [...new Set(info.components.flatMap((c) => COMPONENT_BY_ID.get(c)?.roles ?? [`?${c}`]))].sort().join('+');
+  const signatures: ((i: MachineInfo) => string)[] = [
+    (i) => `${i.os ?? 'no-os'}:${[...i.components].sort().join('+') || 'none'}`,
+    (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`,
+  ];
+  const bucketsFor = (sig: (i: MachineInfo) => string) => {
+    const buckets = new Map<string, { role: string; members: MachineInfo[] }>();
+    for (const info of infos.values()) {
+      if (info.implicit) continue;
+      const role = sig(info);
+      const key = `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${(pattern.get(info.name) ?? []).sort().join('\u0001')}`;
+      (buckets.get(key) ?? buckets.set(key, { role, members: [] }).get(key)!).members.push(info);
+    }
+    return [...buckets.values()];
   };
-  while (threshold > 2 && boxesAt(threshold) > maxNodes) threshold = Math.max(2, Math.floor(threshold / 2));
+  const implicitCount = [...infos.values()].filter((i) => i.implicit).length;
+  const cost = (buckets: { members: MachineInfo[] }[], th: number) => {
+    let nodesN = implicitCount;
+    const key = new Map<string, string>();
+    buckets.forEach((b, bi) => {
+      if (b.members.length > th) { nodesN++; for (const m of b.members) key.set(m.name, `#${bi}`); } else nodesN += b.members.length;
+    });
+    const edgeKeys = new Set<string>();
+    for (const f of usable) edgeKeys.add(`${key.get(f.initiator) ?? f.initiator}\u0000${key.get(f.destination) ?? f.destination}\u0000${f.portLabel}\u0000${f.encryption}\u0000${stateOf(f)}`);
+    return { nodes: nodesN, edges: edgeKeys.size };
+  };
+  const start = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
+  let chosen: { buckets: { role: string; members: MachineInfo[] }[]; threshold: number } | undefined;
+  const fits = (c: { nodes: number; edges: number }) => c.nodes <= maxNodes && c.edges <= maxEdges;
+  if (Number.isFinite(start)) {
+    outer: for (const sig of signatures) {
+      const buckets = bucketsFor(sig);
+      for (let th = start; ; th = Math.max(2, Math.floor(th / 2))) {
+        chosen = { buckets, threshold: th };
+        if (fits(cost(buckets, th)) || !Number.isFinite(maxNodes)) break outer;
+        if (th <= 2) break;
+      }
+    }
+  }
   const nodeOf = new Map<string, string>(); // machine name -> node id
   const groups: DiagramNode[] = [];
   const groupIdCount = new Map<string, number>();
-  for (const members of buckets.values()) {
-    if (!(members.length > threshold)) continue;
+  for (const { role, members } of chosen?.buckets ?? []) {
+    if (!(members.length > chosen!.threshold)) continue;
     const first = members[0];
-    const roleKey = `${first.os ?? 'no-os'}:${[...first.components].sort().join('+') || 'none'}`;
-    const base = `g/${first.zone}/${roleKey}`;
+    const base = `g/${first.zone}/${role}`;
     const n = (groupIdCount.get(base) ?? 0) + 1;
     groupIdCount.set(base, n);
     const id = n === 1 ? base : `${base}#${n}`;
     if (expand.has(id)) continue;
-    const allAgents = first.components.length > 0 && first.components.every((c) => COMPONENT_BY_ID.get(c)?.roles.includes('agent'));
-    const what = first.components.length === 0 ? 'machines' : allAgents ? 'agents' : 'machines';
+    const components = [...new Set(members.flatMap((m) => m.components))];
+    const allAgents = components.length > 0 && components.every((c) => COMPONENT_BY_ID.get(c)?.roles.includes('agent'));
+    const what = allAgents ? 'agents' : 'machines';
     const osLabel = first.os ? OS_LABEL[first.os] ?? first.os : 'OS not set:';
     let severity: Severity | undefined;
     let diagnosticCount = 0;
@@ -357,7 +389,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
       label: `${members.length} × ${osLabel} ${what}`,
       name: first.name,
       os: first.os,
-      components: first.components.map(badge),
+      components: components.map(badge),
       zone: first.zone,
       span: first.span,
       range: rangeOf(first.span),

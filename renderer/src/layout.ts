@@ -25,6 +25,13 @@ export interface PositionedEdge {
   /** start, bends, end (absolute) */
   points: Point[];
   label: Box & { text: string };
+  /**
+   * The twin of an arrow the other way (same port, class, state and count: e.g. CC-1's server ⇄
+   * agent): drawn on the twin's route with its arrowhead at the START, so the pair reads as one line
+   * with two heads instead of two arrows looping around the picture. The points run from `edge.to`
+   * to `edge.from` in that case.
+   */
+  reversed?: boolean;
 }
 export interface LegendItem extends Box { key: string; text: string; present: boolean }
 export interface PositionedDiagram {
@@ -146,15 +153,35 @@ export async function layout(model: DiagramModel, opts: LayoutOptions = {}): Pro
     };
   });
   const labelTexts = new Map<string, string>();
-  const edges: ElkExtendedEdge[] = model.edges.map((e, i) => {
+  // pair each arrow with an identical one the other way, if any
+  const twinOf = new Map<number, number>();
+  const open = new Map<string, number[]>();
+  // the routed one of a pair points at the end with more incoming arrows (servers), which keeps it a
+  // forward edge for the layered layout (agents left, the servers they talk to right)
+  const indegree = new Map<string, number>();
+  for (const e of model.edges) indegree.set(e.to, (indegree.get(e.to) ?? 0) + 1);
+  model.edges.forEach((e, i) => {
+    const back = `${e.to}\u0000${e.from}\u0000${e.label}\u0000${e.encryption}\u0000${e.state}\u0000${e.count}`;
+    const waiting = open.get(back);
+    if (waiting && waiting.length) {
+      const j = waiting.shift()!;
+      if ((indegree.get(e.to) ?? 0) > (indegree.get(model.edges[j].to) ?? 0)) twinOf.set(j, i);
+      else twinOf.set(i, j);
+      return;
+    }
+    const key = `${e.from}\u0000${e.to}\u0000${e.label}\u0000${e.encryption}\u0000${e.state}\u0000${e.count}`;
+    (open.get(key) ?? open.set(key, []).get(key)!).push(i);
+  });
+  const edges: ElkExtendedEdge[] = model.edges.flatMap((e, i) => {
     const text = edgeLabelText(e);
     labelTexts.set(e.id, text);
-    return {
+    if (twinOf.has(i)) return [];
+    return [{
       id: `e${i}`,
       sources: [e.from],
       targets: [e.to],
       labels: [{ id: `l${i}`, text, width: monoWidth(text, G.labelSize) + 2 * G.labelPadX, height: G.labelHeight, layoutOptions: { 'elk.edgeLabels.placement': 'CENTER' } }],
-    };
+    }];
   });
   const graph: ElkNode = {
     id: 'root',
@@ -199,14 +226,21 @@ export async function layout(model: DiagramModel, opts: LayoutOptions = {}): Pro
       nodes.push({ ...g, x: (c.x ?? 0) + dx, y: (c.y ?? 0) + dy });
     }
   }
-  const pedges: PositionedEdge[] = [];
-  (out.edges ?? []).forEach((oe, i) => {
+  const routed = new Map<number, PositionedEdge>();
+  for (const oe of out.edges ?? []) {
+    const i = Number(oe.id.slice(1));
     const e = model.edges[i];
-    const s = (oe as ElkExtendedEdge).sections?.[0];
-    const points: Point[] = s ? [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + dx, y: p.y + dy })) : [];
+    const sec = (oe as ElkExtendedEdge).sections?.[0];
+    const points: Point[] = sec ? [sec.startPoint, ...(sec.bendPoints ?? []), sec.endPoint].map((p) => ({ x: p.x + dx, y: p.y + dy })) : [];
     const l = oe.labels?.[0];
     const text = labelTexts.get(e.id) ?? e.label;
-    pedges.push({ edge: e, points, label: { text, x: (l?.x ?? 0) + dx, y: (l?.y ?? 0) + dy, width: l?.width ?? 0, height: l?.height ?? 0 } });
+    routed.set(i, { edge: e, points, label: { text, x: (l?.x ?? 0) + dx, y: (l?.y ?? 0) + dy, width: l?.width ?? 0, height: l?.height ?? 0 } });
+  }
+  const pedges: PositionedEdge[] = model.edges.map((e, i) => {
+    const twin = twinOf.get(i);
+    if (twin === undefined) return routed.get(i) ?? { edge: e, points: [], label: { text: e.label, x: 0, y: 0, width: 0, height: 0 } };
+    const t = routed.get(twin);
+    return { edge: e, points: t?.points ?? [], label: { ...(t?.label ?? { x: 0, y: 0, width: 0, height: 0 }), text: labelTexts.get(e.id) ?? e.label }, reversed: true };
   });
 
   // header: title, view, legend in one row

@@ -217,10 +217,10 @@ function edgeSvg(pe: PositionedEdge, index: number, p: Palette, names: Map<strin
   const colour = p.edge[key];
   const d = pathOf(pe.points);
   const cls = `edge enc-${e.encryption} state-${e.state}${e.severity ? ` sev-${e.severity}` : ''}`;
-  let s = `<g${attrs({ class: cls, 'data-index': index, 'data-flow': dataValue(e.id), 'data-from': dataValue(e.from), 'data-to': dataValue(e.to), 'data-port': dataValue(e.label), 'data-encryption': e.encryption, 'data-state': e.state, 'data-count': e.count, 'data-range': rangeAttr(e.range), tabindex: 0, role: 'button' })}>`;
+  let s = `<g${attrs({ class: cls, 'data-index': index, 'data-flow': dataValue(e.id), 'data-from': dataValue(e.from), 'data-to': dataValue(e.to), 'data-port': dataValue(e.label), 'data-encryption': e.encryption, 'data-state': e.state, 'data-count': e.count, 'data-range': rangeAttr(e.range), 'data-reversed': pe.reversed ? 'true' : undefined, tabindex: 0, role: 'button' })}>`;
   s += `<title>${edgeTooltip(e, names.get(e.from) ?? e.from, names.get(e.to) ?? e.to)}</title>`;
   s += `<path${attrs({ class: 'hit', d, fill: 'none', stroke: 'transparent', 'stroke-width': 10 })}/>`;
-  s += `<path${attrs({ class: 'line', d, fill: 'none', stroke: colour, 'stroke-width': st.width, 'stroke-dasharray': st.dash, 'stroke-linecap': key === 'unencrypted' ? 'round' : undefined, 'marker-end': `url(#${prefix}arrow-${key})` })}/>`;
+  s += `<path${attrs({ class: 'line', d, fill: 'none', stroke: colour, 'stroke-width': st.width, 'stroke-dasharray': st.dash, 'stroke-linecap': key === 'unencrypted' ? 'round' : undefined, [pe.reversed ? 'marker-start' : 'marker-end']: `url(#${prefix}arrow-${key})` })}/>`;
   const l = pe.label;
   s += `<rect${attrs({ class: 'label-bg', x: r1(l.x), y: r1(l.y), width: r1(l.width), height: r1(l.height), rx: 3, fill: p.labelFill, stroke: colour, 'stroke-width': 0.8, 'fill-opacity': 0.92 })}/>`;
   s += `<text${attrs({ class: 'label', x: r1(l.x + 4), y: r1(l.y + 12), fill: key === 'encrypted' || key === 'not-stated' ? p.fg : colour, 'font-size': 11 })}>${esc(l.text)}</text>`;

@@ -19,37 +19,38 @@ export interface Analysis {
 }
 
 export class Analyzer {
-  private readonly cache = new Map<string, Analysis>();
+  private readonly cache = new Map<string, Analysis & { optionsKey: string; generation: number }>();
   private generation = 0;
-  private readonly generationOf = new Map<string, number>();
 
-  constructor(private readonly options: () => CheckOptions) {}
+  /** @param defaults the options for a document when the caller gives none (its last known settings) */
+  constructor(private readonly defaults: (uri: string) => CheckOptions) {}
 
-  analyze(doc: TextDocument): Analysis {
+  /**
+   * The analysis of this exact document version. With `options`, a cached result computed with other
+   * options is recomputed; without, any result for this version (and settings generation) will do.
+   */
+  analyze(doc: TextDocument, options?: CheckOptions): Analysis {
+    const opts = options ?? this.defaults(doc.uri);
+    const optionsKey = JSON.stringify(opts.rules ?? {});
     const hit = this.cache.get(doc.uri);
-    if (hit && hit.version === doc.version && this.generationOf.get(doc.uri) === this.generation) return hit;
+    if (hit && hit.version === doc.version && hit.generation === this.generation && (options === undefined || hit.optionsKey === optionsKey)) return hit;
     const text = doc.getText();
     const t0 = performance.now();
-    const result: CheckResult = check(text, { ...this.options(), fileName: doc.uri });
+    const result: CheckResult = check(text, { ...opts, fileName: doc.uri });
     const elapsedMs = performance.now() - t0;
     let names: NameOccurrence[] | undefined;
-    const a: Analysis = {
+    const a = {
       uri: doc.uri,
       version: doc.version,
       text,
       result,
       names: () => (names ??= nameOccurrences(result.topology, text)),
       elapsedMs,
+      optionsKey,
+      generation: this.generation,
     };
     this.cache.set(doc.uri, a);
-    this.generationOf.set(doc.uri, this.generation);
     return a;
-  }
-
-  /** The cached analysis when it is for this version, without computing one. */
-  peek(uri: string, version: number): Analysis | undefined {
-    const hit = this.cache.get(uri);
-    return hit && hit.version === version && this.generationOf.get(uri) === this.generation ? hit : undefined;
   }
 
   /** Settings changed: every cached result is out of date. */
@@ -59,6 +60,5 @@ export class Analyzer {
 
   forget(uri: string): void {
     this.cache.delete(uri);
-    this.generationOf.delete(uri);
   }
 }

@@ -1,14 +1,13 @@
 // Wiring only: LSP requests and notifications → the feature modules. `startServer` works on any
 // connection (stdio, node IPC, or an in-process stream pair).
-import { ResponseError, TextDocuments, TextDocumentSyncKind, DidChangeConfigurationNotification } from 'vscode-languageserver';
+import { CodeActionKind, DidChangeConfigurationNotification, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from './analysis';
 import { createLog } from './log';
 import type { Log } from './log';
 import { setSchemaPath } from './schema';
-import { checkOptions, defaultSettings, normalizeSettings } from './settings';
-import type { Settings } from './settings';
+import { checkOptions, SettingsStore } from './settings';
 import { codeActions, FIX_ALL_KIND } from './features/codeActions';
 import { complete } from './features/completion';
 import { Validator } from './features/diagnostics';
@@ -16,7 +15,6 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols } from './features/symbols';
-import { CodeActionKind } from 'vscode-languageserver';
 
 export const SERVER_NAME = 'acrotopo-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -40,38 +38,41 @@ function guard<A extends unknown[], R>(log: Log, name: string, fallback: R, fn: 
 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
-  let settings: Settings = defaultSettings();
-  let hasConfiguration = false;
   let hasDynamicConfigRegistration = false;
   let settingsLate = false;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
-  const log = createLog(connection, () => settings.trace.server === 'verbose');
-  const analyzer = new Analyzer(() => checkOptions(settings));
-  const validator = new Validator(connection, documents, analyzer, { debounceMs: () => settings.validate.debounceMs, ready: () => ready }, log);
-
-  async function pullSettings(): Promise<void> {
-    if (!hasConfiguration) return;
-    try {
-      const raw: unknown = await connection.workspace.getConfiguration({ section: 'acrotopo' });
-      settings = normalizeSettings(raw);
-    } catch (e) {
-      log.error('could not read the acrotopo settings', e);
-    }
-  }
+  const log: Log = createLog(connection, () => settings.global.trace.server === 'verbose');
+  const settings = new SettingsStore(
+    { getConfiguration: (item) => connection.workspace.getConfiguration(item) as Promise<unknown> },
+    (message, e) => log.error(message, e),
+    SETTINGS_WAIT_MS,
+  );
+  const analyzer = new Analyzer((uri) => checkOptions(settings.known(uri)));
+  const validator = new Validator(
+    connection,
+    documents,
+    analyzer,
+    {
+      debounceMs: () => settings.global.validate.debounceMs,
+      ready: () => ready,
+      checkOptions: async (uri) => checkOptions(await settings.forDocument(uri)),
+    },
+    log,
+  );
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities ?? {};
-    hasConfiguration = !!caps.workspace?.configuration;
+    settings.canPull = !!caps.workspace?.configuration;
     hasDynamicConfigRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     // initial settings may come with the request: `{ settings: {…} }`, or `{ acrotopo: {…} }` as Helix
     // sends its `config` table
     const init = (params.initializationOptions ?? {}) as { settings?: unknown; acrotopo?: unknown; schemaPath?: unknown };
-    if (init.settings ?? init.acrotopo) settings = normalizeSettings(init.settings ?? init.acrotopo);
+    if (init.settings ?? init.acrotopo) settings.push(init.settings ?? init.acrotopo);
     if (typeof init.schemaPath === 'string') setSchemaPath(init.schemaPath);
     // Validation waits for the client's settings, but never forever: a client that cannot be asked
     // is not asked, and one that does not answer in time gets the defaults (and a re-check later).
-    if (!hasConfiguration) resolveReady();
+    if (!settings.canPull) resolveReady();
     else {
       setTimeout(() => {
         settingsLate = true;
@@ -99,7 +100,7 @@ export function startServer(connection: Connection): void {
     if (hasDynamicConfigRegistration) {
       connection.client.register(DidChangeConfigurationNotification.type, { section: 'acrotopo' }).catch((e: unknown) => log.error('could not register for configuration changes', e));
     }
-    await pullSettings();
+    await settings.refresh();
     resolveReady();
     if (settingsLate) {
       analyzer.invalidateAll();
@@ -109,11 +110,8 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async (params) => {
     try {
-      if (hasConfiguration) await pullSettings();
-      else {
-        const raw = (params.settings as { acrotopo?: unknown } | undefined)?.acrotopo;
-        if (raw !== undefined) settings = normalizeSettings(raw);
-      }
+      if (settings.canPull) await settings.refresh();
+      else settings.push((params.settings as { acrotopo?: unknown } | undefined)?.acrotopo);
       analyzer.invalidateAll();
       validator.revalidateAll();
     } catch (e) {
@@ -128,7 +126,10 @@ export function startServer(connection: Connection): void {
     const immediate = justOpened.delete(e.document.uri);
     validator.schedule(e.document, immediate);
   });
-  documents.onDidClose((e) => validator.close(e.document.uri));
+  documents.onDidClose((e) => {
+    validator.close(e.document.uri);
+    settings.forget(e.document.uri);
+  });
 
   const doc = (uri: string) => documents.get(uri);
   const analysis = (d: TextDocument) => analyzer.analyze(d);

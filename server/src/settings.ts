@@ -46,3 +46,88 @@ export function normalizeSettings(raw: unknown): Settings {
 export function checkOptions(s: Settings): CheckOptions {
   return { rules: { ...s.rules } };
 }
+
+/** What the store needs from the connection (workspace/configuration). */
+export interface ConfigurationSource {
+  getConfiguration(item: { section: string; scopeUri?: string }): Promise<unknown>;
+}
+
+/**
+ * The settings of the session: global ones (debounce, trace) and per-document ones (`acrotopo.rules`
+ * is resource-scoped), pulled from the client when it supports workspace/configuration, else pushed.
+ * A client that does not answer within `waitMs` gets the defaults, never a hung validation.
+ */
+export class SettingsStore {
+  global: Settings = defaultSettings();
+  /** the client answers workspace/configuration */
+  canPull = false;
+  private readonly perDocument = new Map<string, Promise<Settings>>();
+  private readonly lastKnown = new Map<string, Settings>();
+
+  constructor(
+    private readonly source: ConfigurationSource,
+    private readonly onError: (message: string, e: unknown) => void,
+    private readonly waitMs = 3000,
+  ) {}
+
+  private withTimeout<T>(p: Promise<T>, fallback: () => T): Promise<T> {
+    return new Promise<T>((resolve) => {
+      const timer = setTimeout(() => resolve(fallback()), this.waitMs);
+      timer.unref?.();
+      p.then(
+        (v) => {
+          clearTimeout(timer);
+          resolve(v);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          this.onError('could not read the acrotopo settings', e);
+          resolve(fallback());
+        },
+      );
+    });
+  }
+
+  /** Pulls the global settings again and forgets every document's. */
+  async refresh(): Promise<void> {
+    this.perDocument.clear();
+    if (!this.canPull) return;
+    const raw = await this.withTimeout(this.source.getConfiguration({ section: 'acrotopo' }), () => undefined);
+    if (raw !== undefined) this.global = normalizeSettings(raw);
+  }
+
+  /** Settings pushed by a client that cannot be asked (workspace/didChangeConfiguration). */
+  push(raw: unknown): void {
+    this.perDocument.clear();
+    this.lastKnown.clear();
+    if (raw !== undefined) this.global = normalizeSettings(raw);
+  }
+
+  /** The settings of one document. */
+  forDocument(uri: string): Promise<Settings> {
+    if (!this.canPull) return Promise.resolve(this.global);
+    let p = this.perDocument.get(uri);
+    if (!p) {
+      p = this.withTimeout(
+        this.source.getConfiguration({ scopeUri: uri, section: 'acrotopo' }).then((raw) => {
+          const s = raw === null || raw === undefined ? this.global : normalizeSettings(raw);
+          this.lastKnown.set(uri, s);
+          return s;
+        }),
+        () => this.global,
+      );
+      this.perDocument.set(uri, p);
+    }
+    return p;
+  }
+
+  /** The last settings known for a document, without asking (for requests that must answer now). */
+  known(uri: string): Settings {
+    return this.lastKnown.get(uri) ?? this.global;
+  }
+
+  forget(uri: string): void {
+    this.perDocument.delete(uri);
+    this.lastKnown.delete(uri);
+  }
+}

@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import { contextAt } from '../src/yaml/context';
 import { fixture } from './lsp-client';
 
-function ctx(src: string) {
-  const f = fixture(src);
+function ctx(src: string, marker = '|') {
+  const f = fixture(src, marker);
   return contextAt(f.text, f.offset);
 }
 
@@ -56,6 +56,15 @@ describe('cursor context', () => {
     const c = ctx('title: >\n  os: not a key\n  machines:\n# machines:\nmachines:\n  a:\n    o|\n');
     assert.equal(c.kind, 'key');
     assert.deepEqual(c.path, ['machines', 'a']);
+  });
+
+  it('inside a block scalar there is no structure', () => {
+    assert.equal(ctx('title: >\n  Contoso back|up\nmachines: {}\n').kind, 'comment');
+    const literal = ctx('title: |\n  line one\n  line tw^o\nmachines: {}\n', '^');
+    assert.equal(literal.kind, 'comment');
+    const after = ctx('title: |\n  line one\nmachines:\n  a:\n    o^\n', '^');
+    assert.equal(after.kind, 'key');
+    assert.deepEqual(after.path, ['machines', 'a']);
   });
 
   it('quoted tokens exclude their quotes', () => {

@@ -28,8 +28,11 @@ describe('language server lifecycle and robustness', () => {
     assert.equal(c.initializeResult.serverInfo?.name, 'acrotopo-language-server');
   });
 
-  it('pulls the acrotopo settings with workspace/configuration', async () => {
-    await c.waitFor('a configuration request', () => (c.configurationRequests > 0 ? true : undefined));
+  it('pulls the acrotopo settings with workspace/configuration, globally and per document (resource scope)', async () => {
+    await c.waitFor('a global configuration request', () => (c.configurationScopes.includes(undefined) ? true : undefined));
+    const u = uri('scoped');
+    await c.open(u, DEPLOYMENT);
+    assert.ok(c.configurationScopes.includes(u), JSON.stringify(c.configurationScopes));
   });
 
   it('survives requests on garbage input and unknown documents', async () => {

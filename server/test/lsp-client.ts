@@ -134,6 +134,8 @@ export class LspClient {
   stderr = '';
   settings: Record<string, unknown>;
   configurationRequests = 0;
+  /** the scopeUri of every item the server asked for (undefined: the global settings) */
+  readonly configurationScopes: (string | undefined)[] = [];
   private waiters: (() => void)[] = [];
   private exited = false;
 
@@ -164,8 +166,9 @@ export class LspClient {
       client.notify();
     });
     conn.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-    conn.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => {
+    conn.onRequest('workspace/configuration', (p: { items: { section?: string; scopeUri?: string }[] }) => {
       client.configurationRequests++;
+      for (const i of p.items) client.configurationScopes.push(i.scopeUri);
       client.notify();
       return p.items.map((i) => (i.section === 'acrotopo' ? client.settings : null));
     });

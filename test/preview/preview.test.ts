@@ -115,7 +115,10 @@ async function showAndCheck(h: Harness, text: string, view: DiagramView, shot?: 
     assert.equal(de.dash, DASH[key], `${e.id} dash for ${key}`);
     assert.equal(de.stroke, STROKE[key], `${e.id} colour for ${key}`);
   }
-  if (shot) await h.page.screenshot({ path: join(RESULTS, `${shot}.png`), fullPage: false });
+  if (shot) {
+    await h.page.locator('.tool-fit').click();
+    await h.page.screenshot({ path: join(RESULTS, `${shot}.png`), fullPage: false });
+  }
   return built;
 }
 

@@ -113,6 +113,23 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'unencrypted-port'), 'unencrypted-port back');
   });
 
+  it('switches the LSP trace on and off with acrotopo.trace.server alone', async () => {
+    const api = vscode.extensions.getExtension('acrotopo.acrotopo').exports;
+    const channel = api.client.traceOutputChannel;
+    assert.strictEqual(channel.logLevel, vscode.LogLevel.Off);
+    const config = vscode.workspace.getConfiguration('acrotopo');
+    await config.update('trace.server', 'verbose', vscode.ConfigurationTarget.Global);
+    try {
+      await h.until(() => channel.logLevel === vscode.LogLevel.Trace, 'trace level');
+      const doc = await h.openFixture(FIXTURE);
+      const hovers = await vscode.commands.executeCommand('vscode.executeHoverProvider', doc.uri, h.positionOf(doc, '25001', { after: 'allow:' }));
+      assert.match(h.hoverText(hovers), /25001/, 'requests still work while traced');
+    } finally {
+      await config.update('trace.server', undefined, vscode.ConfigurationTarget.Global);
+    }
+    await h.until(() => channel.logLevel === vscode.LogLevel.Off, 'trace off again');
+  });
+
   it('honours # acrotopo-disable-next-line', async () => {
     const doc = await h.openScratch(h.fixtureText(FIXTURE).replace('  to: [fs01]', '  # acrotopo-disable-next-line unencrypted-port\n  to: [fs01]'));
     const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');

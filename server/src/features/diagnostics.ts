@@ -1,6 +1,7 @@
 // Validation: debounced per document, never publishing a result for a version that is no longer the
 // document's, and converting engine diagnostics to LSP ones that carry what their code actions need.
-import type { Diagnostic as EngineDiagnostic, Severity } from '@acrotopo/engine';
+// The engine itself is called in ../analysis.ts (the one place to swap in an incremental check).
+import type { CheckOptions, Diagnostic as EngineDiagnostic, Severity } from '@acrotopo/engine';
 import { DiagnosticSeverity } from 'vscode-languageserver';
 import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -55,6 +56,8 @@ export interface ValidatorOptions {
   debounceMs(): number;
   /** resolves once the client's settings are known */
   ready(): Promise<void>;
+  /** the check options for a document (its resource-scoped `acrotopo.rules`) */
+  checkOptions(uri: string): Promise<CheckOptions>;
 }
 
 export class Validator {
@@ -114,9 +117,10 @@ export class Validator {
   async run(uri: string, version: number): Promise<void> {
     try {
       await this.options.ready();
+      const options = await this.options.checkOptions(uri);
       const doc = this.isCurrent(uri, version);
       if (!doc) return; // closed, or a newer change is on its way
-      const a = this.analyzer.analyze(doc);
+      const a = this.analyzer.analyze(doc, options);
       if (!this.isCurrent(uri, version)) return;
       const diagnostics = a.result.diagnostics.map((d) => toLspDiagnostic(d, uri, version));
       this.published.set(uri, { version, diagnostics });

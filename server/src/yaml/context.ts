@@ -363,6 +363,11 @@ export function contextAt(text: string, offset: number): CursorContext {
     };
   };
 
+  // Inside the text of a block scalar (`title: >` and the lines below it): nothing structural.
+  if (blockScalarCol >= 0 && (line.trim() === '' ? col > blockScalarCol : line.length - line.trimStart().length > blockScalarCol)) {
+    return mk('comment', [], col, col);
+  }
+
   // Comments.
   const cs = commentStart(line);
   if (cs >= 0 && col > cs) {

@@ -1,0 +1,61 @@
+// Tests of the test runner's output parsing and of the benchmark's generator and edit plan.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { check } from '@acrotopo/engine';
+import { applyEdit, planEdits } from '../bench/edits.mjs';
+import { generate } from '../bench/generate.mjs';
+import { parseNodeCounts, parsePlainCounts } from './run-all-lib.mjs';
+
+test('parseNodeCounts reads the spec reporter summary (the last one wins) and TAP', () => {
+  const spec = '✔ a (1ms)\nℹ tests 3\nℹ pass 1\nℹ fail 0\n\u001b[34mℹ tests 9\u001b[39m\n\u001b[34mℹ pass 7\u001b[39m\nℹ fail 1\nℹ cancelled 1\nℹ skipped 2\nℹ todo 1\n';
+  assert.deepEqual(parseNodeCounts(spec), { passed: 7, failed: 2, skipped: 3 });
+  assert.deepEqual(parseNodeCounts('ok 1 - x\n# tests 2\n# pass 2\n# fail 0\n'), { passed: 2, failed: 0, skipped: 0 });
+  assert.equal(parseNodeCounts('✔ a test named pass 3\n'), undefined);
+});
+
+test('parsePlainCounts reads the last `N passed, N failed[, N skipped]` line, with an optional label', () => {
+  assert.deepEqual(parsePlainCounts('3 passed, 1 failed\nlog\n5 passed, 0 failed\n'), { passed: 5, failed: 0, skipped: 0 });
+  assert.deepEqual(parsePlainCounts('e2e: 12 passed, 2 failed, 1 skipped\n'), { passed: 12, failed: 2, skipped: 1 });
+  assert.equal(parsePlainCounts('we passed, 2 failed tries\n'), undefined);
+});
+
+test('the generator is deterministic and sized as asked', () => {
+  const a = generate(1000);
+  assert.equal(a.text, generate(1000).text);
+  assert.notEqual(a.text, generate(1000, { seed: 7 }).text);
+  assert.equal(a.stats.machines, 1000);
+  assert.ok(a.stats.subnets >= 4 && a.stats.installation >= 90 && a.stats.installation <= 110, JSON.stringify(a.stats));
+  assert.throws(() => generate(5), RangeError);
+});
+
+test('a generated deployment is valid: no syntax, schema or reference errors, and realistic findings', () => {
+  const { text } = generate(1000);
+  const r = check(text);
+  const byRule = new Map<string, number>();
+  for (const d of r.diagnostics) byRule.set(d.rule, (byRule.get(d.rule) ?? 0) + 1);
+  for (const rule of ['yaml-syntax', 'schema', 'unknown-reference', 'internal-error', 'address-outside-subnet', 'component-os-mismatch', 'invalid-target', 'invalid-installer']) {
+    assert.equal(byRule.get(rule) ?? 0, 0, `${rule}: ${r.diagnostics.filter((d) => d.rule === rule).slice(0, 3).map((d) => d.message).join(' | ')}`);
+  }
+  assert.equal(r.topology.machines.size, 1000);
+  for (const rule of ['missing-hosts-entry', 'hosts-entry-mismatch', 'unencrypted-port', 'reversed-connection', 'undocumented-connection']) {
+    assert.ok((byRule.get(rule) ?? 0) > 0, `expected some ${rule}`);
+  }
+});
+
+test('the edit plan stays on one line per edit, reverts each change, and changes the diagnostics', () => {
+  const { text } = generate(300);
+  const edits = planEdits(text, 50);
+  assert.equal(edits.length, 50);
+  const lines = text.split('\n');
+  const before = check(text).diagnostics.length;
+  let changed = 0;
+  for (const [i, e] of edits.entries()) {
+    assert.ok(e.line >= 0 && e.line < lines.length && e.character <= e.endCharacter && e.endCharacter <= lines[e.line].length, e.label);
+    applyEdit(lines, e);
+    if (i % 2 === 1) assert.equal(lines.join('\n'), text, `after ${e.label} the text is the original again`);
+    else if (i < 14 && check(lines.join('\n')).diagnostics.length !== before) changed++;
+  }
+  assert.ok(changed >= 4, `only ${changed} of the first 7 changes altered the diagnostics`);
+  const where = new Set(edits.map((e) => e.label.split(':')[0]));
+  assert.deepEqual([...where].sort(), ['end', 'middle', 'top']);
+});
