@@ -118,6 +118,7 @@ function attach(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, do
       session.cursorMoved(document.offsetAt(e.selections[0].active));
     }),
     panel.onDidChangeViewState((e) => {
+      if (!e.webviewPanel.visible) session.hidden();
       void vscode.commands.executeCommand('setContext', 'acrotopo.previewFocused', e.webviewPanel.active);
     }),
   );

@@ -36,6 +36,8 @@ export class PreviewSession {
   private hadGood = false;
   private disposed = false;
   private pendingExport: ExportFormat | undefined;
+  /** how long the last check + buildDiagram took: the debounce grows with it on large files */
+  private lastBuildMs = 0;
 
   constructor(private readonly host: PreviewHost, state?: Partial<PreviewState>) {
     this.view = state?.view ?? 'all';
@@ -46,14 +48,29 @@ export class PreviewSession {
     return { uri: this.host.uri, view: this.view, expanded: [...this.expanded] };
   }
 
-  /** The document changed: redraw after the debounce. */
+  /** Debounce of the next rebuild: 250 ms, or twice the last build time on large files (max 2 s). */
+  get debounceMs(): number {
+    return Math.max(UPDATE_DEBOUNCE_MS, Math.min(2000, Math.round(this.lastBuildMs * 2)));
+  }
+
+  /** The document changed: redraw after the debounce (nothing is built while the panel is hidden). */
   documentChanged(): void {
-    if (this.disposed) return;
+    if (this.disposed || !this.ready) return;
     if (this.timer !== undefined) this.host.clearTimeout(this.timer);
     this.timer = this.host.setTimeout(() => {
       this.timer = undefined;
       this.update();
-    }, UPDATE_DEBOUNCE_MS);
+    }, this.debounceMs);
+  }
+
+  /**
+   * The panel was hidden: its webview is torn down, so nothing is built or posted until the new webview
+   * says `ready` (which rebuilds from the current text).
+   */
+  hidden(): void {
+    this.ready = false;
+    if (this.timer !== undefined) this.host.clearTimeout(this.timer);
+    this.timer = undefined;
   }
 
   /** The editor's cursor moved to `offset` in the previewed document. */
@@ -87,9 +104,11 @@ export class PreviewSession {
         });
         return;
       }
+      const t0 = Date.now();
       const options: CheckOptions = { fileName: this.host.fileName, rules: this.host.rules?.() };
       const result = check(text, options);
       const model = buildDiagram(result, this.view, { text, expand: this.expanded });
+      this.lastBuildMs = Date.now() - t0;
       this.hadGood = true;
       this.host.post({ type: 'model', seq, model, uri: this.host.uri, fileName: this.host.fileName, expanded: [...this.expanded] });
     } catch (e) {

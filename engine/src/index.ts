@@ -9,3 +9,4 @@ export { buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
 export { parseYaml, AstReader } from './yaml-ast';
 export * from './diagram';
 export { validateSchema, ACROTOPO_SCHEMA } from './schema';
+export { setKey, appendToSeq, insertPair, appendItem, replace, yamlScalar } from './edits';

@@ -57,7 +57,7 @@ export function parseYaml(text: string): ParsedYaml {
     const code = np[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     problems.push({ span: { start: np.index, end: np.index + 1 }, message: `YAML: non-printable character U+${code} (is this a binary file?); YAML allows only printable characters`, severity: 'error', code: 'NON_PRINTABLE' });
   }
-  const bomb = aliasBomb(doc);
+  const bomb = aliasBomb(doc, text);
   if (bomb) problems.push({ span: bomb, message: `YAML: this alias expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} nodes (an alias bomb?); aliased content this large is not checked`, severity: 'error', code: 'ALIAS_BOMB' });
   for (const span of duplicateKeys(doc)) {
     problems.push({ span, message: `YAML: duplicate key '${text.slice(span.start, span.end)}': a key may appear only once in a mapping`, severity: 'error', code: 'DUPLICATE_KEY' });
@@ -72,8 +72,8 @@ export const MAX_EXPANDED_NODES = 100_000;
  * The first alias whose expansion would exceed MAX_EXPANDED_NODES nodes. Sizes are memoised per
  * node, so this is linear in the document, whatever the aliases multiply to.
  */
-function aliasBomb(doc: Document.Parsed): Span | undefined {
-  if (!doc.contents) return undefined;
+function aliasBomb(doc: Document.Parsed, text: string): Span | undefined {
+  if (!doc.contents || !text.includes('*')) return undefined; // no alias without a '*'
   const size = new Map<unknown, number>();
   let found: Span | undefined;
   const measure = (node: unknown, depth: number): number => {

@@ -33,6 +33,17 @@ function normalise(format: string, out: string): string {
   return out.split(JSON.stringify(root).slice(1, -1)).join('file:///SRCROOT/');
 }
 
+/** The first differing line with two lines of context, instead of two 90 KB strings. */
+function firstDifference(expected: string, actual: string): string {
+  const e = expected.split('\n');
+  const a = actual.split('\n');
+  let i = 0;
+  while (i < e.length && i < a.length && e[i] === a[i]) i++;
+  const from = Math.max(0, i - 2);
+  const show = (lines: string[], sign: string) => lines.slice(from, i + 3).map((l, k) => `${sign}${String(from + k + 1).padStart(5)}| ${l}`).join('\n');
+  return `first difference at line ${i + 1}\n--- golden\n${show(e, '-')}\n+++ actual\n${show(a, '+')}`;
+}
+
 before(async () => {
   await ensureBuiltCli();
 });
@@ -60,7 +71,8 @@ describe('golden outputs of the examples', () => {
             return;
           }
           assert.ok(existsSync(path), `missing golden file test/golden/${name}.${ext}: run UPDATE_GOLDEN=1 node --import tsx --test test/golden/golden.test.ts`);
-          assert.equal(actual, readFileSync(path, 'utf8'), `test/golden/${name}.${ext} differs (UPDATE_GOLDEN=1 to rewrite it after a deliberate change)`);
+          const expected = readFileSync(path, 'utf8');
+          if (actual !== expected) assert.fail(`test/golden/${name}.${ext} differs (UPDATE_GOLDEN=1 to rewrite it after a deliberate change):\n${firstDifference(expected, actual)}`);
         });
       }
       it('exit code 1 exactly when the json output has an error', () => {

@@ -36,6 +36,7 @@ interface DrawnEdge {
   stroke: string;
   start: [number, number];
   end: [number, number];
+  reversed: boolean;
 }
 
 /** What the page drew: node boxes and edges with their first/last points and computed stroke. */
@@ -58,6 +59,7 @@ async function drawn(h: Harness): Promise<{ nodes: Record<string, { x: number; y
         stroke: getComputedStyle(line).stroke,
         start: [nums[0], nums[1]] as [number, number],
         end: [nums[nums.length - 2], nums[nums.length - 1]] as [number, number],
+        reversed: g.getAttribute('data-reversed') === 'true',
       };
     });
     return { nodes, edges };
@@ -108,8 +110,10 @@ async function showAndCheck(h: Harness, text: string, view: DiagramView, shot?: 
     const to = nodeById.get(de.to)!;
     assert.ok(from.name === f.initiator || from.members?.some((x) => x.name === f.initiator), `${e.id} starts at the initiator`);
     assert.ok(to.name === f.destination || to.members?.some((x) => x.name === f.destination), `${e.id} ends at the destination`);
-    assert.ok(toBorder(de.start, d.nodes[de.from]) <= 2.5, `${e.id} leaves the initiator's box (${de.start})`);
-    assert.ok(toBorder(de.end, d.nodes[de.to]) <= 2.5, `${e.id} ends on the destination's box (${de.end})`);
+    // (the twin of a pair drawn as one two-headed line runs the other way, its head at the start)
+    const [tail, head] = de.reversed ? [de.end, de.start] : [de.start, de.end];
+    assert.ok(toBorder(tail, d.nodes[de.from]) <= 2.5, `${e.id} leaves the initiator's box (${tail})`);
+    assert.ok(toBorder(head, d.nodes[de.to]) <= 2.5, `${e.id} ends on the destination's box (${head})`);
     // style by encryption class / state
     const key = e.state === 'ok' ? e.encryption : 'blocked';
     assert.equal(de.dash, DASH[key], `${e.id} dash for ${key}`);

@@ -2,7 +2,7 @@
 // re-running a rule: one quick fix per engine fix, "Disable RULE for this line", "Disable RULE for this
 // file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
 import { parseYaml, AstReader, SourceFile } from '@acrotopo/engine';
-import { setKey } from '@acrotopo/engine/src/edits';
+import { setKey } from '@acrotopo/engine';
 import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';

@@ -3,7 +3,7 @@
 // severities, and rule ids (in `rules:` and after `# acrotopo-disable-next-line`).
 import { facts, INTERNET_ZONE, RULES } from '@acrotopo/engine';
 import type { Topology } from '@acrotopo/engine';
-import { yamlScalar } from '@acrotopo/engine/src/edits';
+import { yamlScalar } from '@acrotopo/engine';
 import { CompletionItemKind, InsertTextFormat, MarkupKind } from 'vscode-languageserver';
 import type { CompletionItem, CompletionList, Position } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
