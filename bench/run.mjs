@@ -25,6 +25,7 @@ const skip = new Set((process.env.BENCH_SKIP || '').split(',').map((s) => s.trim
 const CLI = join(ROOT, 'cli', 'bin', 'acrotopo.js');
 const CLI_BUNDLE = join(ROOT, 'cli', 'dist', 'acrotopo.js');
 const started = Date.now();
+const loadAtStart = loadavg();
 const log = (...a) => console.error('[bench]', ...a);
 
 /** Runs a process with a timeout; resolves { code, stdout, stderr, ms, timedOut }. */
@@ -164,7 +165,7 @@ try {
 const machine = [
   `- date: ${new Date().toISOString()}${commit ? ` (commit ${commit}, with the working tree as it was)` : ''}`,
   `- CPU: ${cpuModel}, ${cpus().length} cores; RAM ${(totalmem() / 2 ** 30).toFixed(1)} GiB; ${osName}`,
-  `- Node ${process.version}; yaml-language-server ${yamlLsVersion}; load average at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`,
+  `- Node ${process.version}; yaml-language-server ${yamlLsVersion}; load average (1/5/15 min) at the start ${loadAtStart.map((x) => x.toFixed(1)).join(' / ')}, at the end ${loadavg().map((x) => x.toFixed(1)).join(' / ')}`,
   `- edits per file: ${editCount} (time budget ${budgetMs / 1000} s per server and size; a server that uses it up is measured on the edits it finished)`,
 ];
 

@@ -124,7 +124,7 @@ export function runCheck(cmd: CheckCommand, io: Io, toolVersion: string): number
   let out: string;
   if (cmd.format === 'json') out = formatJson(shown);
   else if (cmd.format === 'sarif') out = formatSarif(shown, { cwd: io.cwd, version: toolVersion, notifications: problems });
-  else out = formatStylish(shown, paint(useColour(io.stdout, env)));
+  else out = formatStylish(shown, paint(useColour(io.stdout, env)), cmd.quiet);
   io.stdout.write(out);
 
   const tooManyWarnings = cmd.maxWarnings !== undefined && counts.warnings > cmd.maxWarnings;

@@ -11,7 +11,6 @@ import type { FirewallFormat } from './firewall';
 import type { Io } from './io';
 import { UsageError } from './io';
 import { VERSION } from './meta';
-import { RENDER_HELP, runRender } from './render';
 
 const COMMANDS = ['check', 'firewall', 'render'] as const;
 const SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
@@ -56,7 +55,8 @@ export const FIREWALL_HELP = `Usage: acrotopo firewall FILE [options]
 
 Lists every allow rule the deployment needs: one row per documented connection
 (initiator, zone, destination, zone, port, source-port range of the initiator's OS,
-purpose, catalogue ids, encryption class) and the declared firewall blocking it now.
+purpose, catalogue ids, encryption class), the declared firewalls it crosses and
+those that block it now.
 
 Options:
   -f, --format FORMAT   table (default), csv (RFC 4180) or json
@@ -68,9 +68,15 @@ printed but may be incomplete), 2 usage error or the file cannot be read.
 
 const HELP_OPTION: OptionSpec = { name: 'help', alias: 'h' };
 
+/** `acrotopo render …` (cli/src/render.ts). Loaded on demand: the layout engine is large and check does not need it. */
+async function runRender(argv: string[], io: Io): Promise<number> {
+  const render = await import('./render');
+  return render.runRender(argv, io);
+}
+
 function printUsageError(e: UsageError, io: Io): number {
   io.stderr.write(`acrotopo: ${e.message}\n`);
-  const text = e.command === 'check' ? CHECK_HELP : e.command === 'firewall' ? FIREWALL_HELP : e.command === 'render' ? RENDER_HELP : undefined;
+  const text = e.command === 'check' ? CHECK_HELP : e.command === 'firewall' ? FIREWALL_HELP : undefined;
   if (text === undefined) io.stderr.write(`\n${USAGE}`);
   else io.stderr.write(`${text.split('\n')[0]}\nRun 'acrotopo ${e.command} --help' for more.\n`);
   return 2;

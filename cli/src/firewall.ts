@@ -1,10 +1,10 @@
 // `acrotopo firewall FILE [--format table|csv|json]`: the allow rules the deployment needs. One row per
 // derived flow, deduplicated by (initiator, destination, port) with the catalogue ids and purposes of
-// the merged flows; the source-port range of the initiator's OS ("any" when the OS is not known); and
-// whether a firewall declared in the file blocks it now. Exit 0 when listed; 1 when the file has
+// the merged flows; the source-port range of the initiator's OS ("any" when the OS is not known); the
+// firewalls declared in the file that it crosses, and those that block it now. Exit 0 when listed; 1 when the file has
 // syntax, schema or reference errors (the list may then be incomplete; the list is still printed);
 // 2 usage or I/O error.
-import { check, IMPLICIT_CLOUD, INTERNET_ZONE } from '@acrotopo/engine';
+import { check, evaluateFirewalls, IMPLICIT_CLOUD, INTERNET_ZONE } from '@acrotopo/engine';
 import type { CheckResult, Flow, SeveritySetting } from '@acrotopo/engine';
 import { readSource } from './check';
 import { expandArgs } from './files';
@@ -29,6 +29,8 @@ export interface FirewallRow {
   purpose: string;
   catalogue: string[];
   encryption: string;
+  /** names of the declared firewalls the flow crosses (each needs the allow rule) */
+  crosses: string[];
   /** names of the declared firewalls that block this flow now (empty: passes, or crosses none) */
   blockedBy: string[];
 }
@@ -42,6 +44,7 @@ export function firewallRows(result: CheckResult): FirewallRow[] {
   const fwName = (i: number): string => t.firewalls[i]?.name?.value ?? `firewall #${i + 1}`;
   const rows = new Map<string, FirewallRow>();
   const derived: Flow[] = result.flows.filter((f) => f.kind === 'derived');
+  const verdicts = evaluateFirewalls(t, derived).verdicts;
   for (const f of derived) {
     const key = `${f.initiator}\u0000${f.destination}\u0000${f.portLabel}`;
     let row = rows.get(key);
@@ -56,6 +59,7 @@ export function firewallRows(result: CheckResult): FirewallRow[] {
         purpose: f.purpose,
         catalogue: [],
         encryption: f.encryption,
+        crosses: [],
         blockedBy: [],
       };
       rows.set(key, row);
@@ -63,6 +67,12 @@ export function firewallRows(result: CheckResult): FirewallRow[] {
       row.purpose += `; ${f.purpose}`;
     }
     if (f.catalogue && !row.catalogue.includes(f.catalogue)) row.catalogue.push(f.catalogue);
+    const v = verdicts.get(f.id);
+    const crossed = v ? [...v.passedBy, ...v.blockedBy].map((x) => x.firewall.index).sort((a, b) => a - b) : [];
+    for (const i of crossed) {
+      const n = fwName(i);
+      if (!row.crosses.includes(n)) row.crosses.push(n);
+    }
     for (const b of f.blockedBy ?? []) {
       const n = fwName(b.firewall);
       if (!row.blockedBy.includes(n)) row.blockedBy.push(n);
@@ -81,6 +91,7 @@ const COLUMNS: { title: string; csv: string; get(r: FirewallRow, table?: boolean
   { title: 'PURPOSE', csv: 'purpose', get: (r) => r.purpose },
   { title: 'CATALOGUE', csv: 'catalogue', get: (r) => r.catalogue.join(' ') },
   { title: 'ENCRYPTION', csv: 'encryption', get: (r) => r.encryption },
+  { title: 'CROSSES', csv: 'crosses', get: (r, table) => (r.crosses.length ? r.crosses.join(' ') : table ? '-' : '') },
   { title: 'BLOCKED BY', csv: 'blocked_by', get: (r, table) => (r.blockedBy.length ? r.blockedBy.join(' ') : table ? '-' : '') },
 ];
 

@@ -113,7 +113,11 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
   }
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0) io.stderr.write(`acrotopo: note: '${file}' has ${errors} error${errors === 1 ? '' : 's'}; the picture shows them on the boxes and arrows (run 'acrotopo check ${file}')\n`);
-  for (const n of model.nodes) if (n.kind === 'group') io.stderr.write(`acrotopo: folded ${n.label} into group '${n.id}' (expand with --expand '${n.id}')\n`);
+  const folded = model.nodes.filter((n) => n.kind === 'group');
+  if (folded.length > 0) {
+    const list = folded.slice(0, 8).map((n) => `'${n.id}' (${n.label})`).join(', ');
+    io.stderr.write(`acrotopo: folded ${folded.length} group${folded.length === 1 ? '' : 's'} of alike machines: ${list}${folded.length > 8 ? `, … ${folded.length - 8} more` : ''}; show them one by one with --expand GROUP or --expand all\n`);
+  }
   if (model.stats.omittedFlows > 0) io.stderr.write(`acrotopo: note: ${model.stats.omittedFlows} flow${model.stats.omittedFlows === 1 ? '' : 's'} not drawn: an end is not a declared machine\n`);
   return 0;
 }

@@ -129,6 +129,9 @@ describe('acrotopo check: exit codes', () => {
     assert.doesNotMatch(r.stdout, /^ +\d+:\d+ +(warning|info) /m);
     assert.doesNotMatch(r.stdout, /warn\.acrotopo\.yaml/);
     assert.match(r.stdout, /✖ 2 problems \(2 errors, 0 warnings, 0 infos\)/);
+    const onlyWarnings = inDir(['check', '-q', 'warn.acrotopo.yaml']);
+    assert.equal(onlyWarnings.code, 0);
+    assert.equal(onlyWarnings.stdout, '✔ no errors (1 file checked)\n');
   });
 });
 
@@ -332,13 +335,15 @@ describe('acrotopo firewall', () => {
     const r = runBin(['firewall', dmz]);
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.split('\n');
-    assert.match(lines[0], /^INITIATOR +ZONE +DESTINATION +ZONE +PORT +SOURCE PORTS +PURPOSE +CATALOGUE +ENCRYPTION +BLOCKED BY$/);
+    assert.match(lines[0], /^INITIATOR +ZONE +DESTINATION +ZONE +PORT +SOURCE PORTS +PURPOSE +CATALOGUE +ENCRYPTION +CROSSES +BLOCKED BY$/);
     const col = lines[0].indexOf('PORT');
     const rows = lines.slice(1).filter((l) => l && !l.includes('to allow'));
     for (const l of rows) assert.match(l.slice(col), /^tcp\/\d+/);
     const blocked = rows.filter((l) => l.endsWith('dmz-fw'));
     assert.equal(blocked.length, 1);
-    assert.match(blocked[0], /^web02 +dmz +ams01 +lan +tcp\/9876 +32768-61000 +Registering, managing agents +CC-1 +encrypted +dmz-fw$/);
+    assert.match(blocked[0], /^web02 +dmz +ams01 +lan +tcp\/9876 +32768-61000 +Registering, managing agents +CC-1 +encrypted +dmz-fw +dmz-fw$/);
+    // a flow inside one subnet crosses no firewall
+    assert.ok(rows.some((l) => /^ams01 +lan +fs01 +lan +tcp\/9876 .* encrypted +- +-$/.test(l)));
     // the registration and the managing arrow of web01 → ams01 are one allow rule with both ids
     assert.ok(rows.some((l) => /^web01 .* tcp\/9876 .*RI-5 CC-1/.test(l)));
     assert.match(r.stdout, /1 is blocked by a declared firewall now/);
@@ -348,15 +353,15 @@ describe('acrotopo firewall', () => {
     const r = runBin(['firewall', dmz, '--format', 'csv']);
     assert.equal(r.code, 0);
     const lines = r.stdout.split('\r\n');
-    assert.equal(lines[0], 'initiator,initiator_zone,destination,destination_zone,port,source_ports,purpose,catalogue,encryption,blocked_by');
-    assert.ok(lines.includes('web02,dmz,ams01,lan,tcp/9876,32768-61000,"Registering, managing agents",CC-1,encrypted,dmz-fw'));
+    assert.equal(lines[0], 'initiator,initiator_zone,destination,destination_zone,port,source_ports,purpose,catalogue,encryption,crosses,blocked_by');
+    assert.ok(lines.includes('web02,dmz,ams01,lan,tcp/9876,32768-61000,"Registering, managing agents",CC-1,encrypted,dmz-fw,dmz-fw'));
     assert.equal(lines.at(-1), '');
   });
 
   it('json: one object per allow rule with the source-port range of the initiator OS', () => {
     const r = runBin(['firewall', dmz, '-f', 'json']);
     assert.equal(r.code, 0);
-    const rows = JSON.parse(r.stdout) as { initiator: string; destination: string; port: string; sourcePorts: string; catalogue: string[]; blockedBy: string[] }[];
+    const rows = JSON.parse(r.stdout) as { initiator: string; destination: string; port: string; sourcePorts: string; catalogue: string[]; crosses: string[]; blockedBy: string[] }[];
     const web02 = rows.find((x) => x.initiator === 'web02' && x.destination === 'ams01');
     assert.deepEqual(web02, {
       initiator: 'web02',
@@ -368,6 +373,7 @@ describe('acrotopo firewall', () => {
       purpose: 'Registering, managing agents',
       catalogue: ['CC-1'],
       encryption: 'encrypted',
+      crosses: ['dmz-fw'],
       blockedBy: ['dmz-fw'],
     });
     const keys = new Set(rows.map((x) => `${x.initiator}>${x.destination}:${x.port}`));

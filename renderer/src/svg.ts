@@ -139,8 +139,9 @@ function zoneSvg(z: PositionedZone, p: Palette): string {
   return `<g${attrs({ class: `zone zone-${z.zone.kind}`, 'data-zone': dataValue(z.zone.name), 'data-range': rangeAttr(z.zone.range) })}>`
     + `<title>${tip([`zone ${z.zone.name}`, z.zone.cidr])}</title>`
     + `<rect${attrs({ x: r1(z.x), y: r1(z.y), width: r1(z.width), height: r1(z.height), rx: 10, fill, stroke: p.zoneStroke, 'stroke-width': 1.2, 'stroke-dasharray': dash })}/>`
-    + `<text${attrs({ x: r1(z.x + 12), y: r1(z.y + 22), fill: p.fg, 'font-family': SANS, 'font-size': 13, 'font-weight': 'bold' })}>${esc(z.title)}</text>`
-    + `<text${attrs({ x: r1(z.x + 12 + Math.ceil([...z.title].length * 13 * 0.62) + 10), y: r1(z.y + 22), fill: p.muted, 'font-size': 11 })}>${esc(z.subtitle)}</text>`
+    // the CIDR follows the name in the same <text> (a tspan), so it can never overlap a wide name
+    + `<text${attrs({ x: r1(z.x + 12), y: r1(z.y + 22), fill: p.fg, 'font-family': SANS, 'font-size': 13, 'font-weight': 'bold' })}>${esc(z.title)}`
+    + `<tspan${attrs({ dx: 10, fill: p.muted, 'font-family': MONO, 'font-size': 11, 'font-weight': 'normal' })}>${esc(z.subtitle)}</tspan></text>`
     + `</g>`;
 }
 

@@ -227,9 +227,17 @@ describe('preview webview in Chromium', () => {
     const { model: m } = await showAndCheck(h, SPEC, 'all');
     const fs01 = m.nodes.find((n) => n.name === 'fs01')!;
     const offset = SPEC.indexOf('agent-for-windows', fs01.extent!.start);
+    // zoom far in on the top-left corner so fs01 is off screen
+    for (let i = 0; i < 8; i++) await h.page.mouse.wheel(0, -400);
+    await h.page.mouse.move(5, 60);
+    for (let i = 0; i < 4; i++) await h.page.mouse.wheel(0, -400);
     await h.send({ type: 'cursor', offset });
     await h.page.waitForSelector('.canvas .node.highlight');
     assert.equal(await h.page.locator('.canvas .node.highlight').getAttribute('data-node'), 'm%2Ffs01');
+    // the highlighted box is brought into view
+    const bb = (await h.page.locator('.canvas .node.highlight rect.box').boundingBox())!;
+    const vp = (await h.page.locator('.viewport').boundingBox())!;
+    assert.ok(bb.x >= vp.x - 1 && bb.y >= vp.y - 1 && bb.x + bb.width <= vp.x + vp.width + 1 && bb.y + bb.height <= vp.y + vp.height + 1, `box ${JSON.stringify(bb)} inside ${JSON.stringify(vp)}`);
     await h.send({ type: 'cursor', offset: SPEC.indexOf('management:') });
     await h.page.waitForFunction(() => !document.querySelector('.canvas .node.highlight'));
   });

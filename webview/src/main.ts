@@ -312,6 +312,22 @@ async function draw(model: DiagramModel, seq: number): Promise<void> {
   }
 }
 
+/** Pans (without zooming) so the box of `id` is inside the viewport. */
+function bringIntoView(id: string): void {
+  const pn = st.positioned?.nodes.find((n) => n.node.id === id);
+  if (!pn) return;
+  const w = viewport.clientWidth;
+  const h = viewport.clientHeight;
+  const x0 = st.tx + pn.x * st.scale;
+  const y0 = st.ty + pn.y * st.scale;
+  const x1 = x0 + pn.width * st.scale;
+  const y1 = y0 + pn.height * st.scale;
+  if (x0 >= 0 && y0 >= 0 && x1 <= w && y1 <= h) return;
+  st.tx += w / 2 - (x0 + x1) / 2;
+  st.ty += h / 2 - (y0 + y1) / 2;
+  applyTransform();
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Export (a fixed light theme with its own background, whatever the editor's theme)
 
@@ -393,7 +409,12 @@ window.addEventListener('message', (ev: MessageEvent) => {
       break;
     case 'cursor':
       st.cursorOffset = msg.offset;
-      if (st.model) highlight(nodeAtOffset(st.model, msg.offset)?.id);
+      if (st.model) {
+        const id = nodeAtOffset(st.model, msg.offset)?.id;
+        const changed = id !== st.highlight;
+        highlight(id);
+        if (id && changed) bringIntoView(id);
+      }
       break;
     case 'requestExport':
       void exportAs(msg.format);

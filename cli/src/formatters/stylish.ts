@@ -9,7 +9,8 @@ function oneLine(s: string): string {
   return s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 }
 
-export function formatStylish(results: FileResult[], p: Paint): string {
+/** `quiet`: only errors were kept (--quiet), so a clean run says "no errors" rather than "no problems". */
+export function formatStylish(results: FileResult[], p: Paint, quiet = false): string {
   let out = '';
   let errors = 0;
   let warnings = 0;
@@ -43,7 +44,7 @@ export function formatStylish(results: FileResult[], p: Paint): string {
   const total = errors + warnings + infos;
   if (total === 0) {
     const n = results.length;
-    return n === 0 ? '' : `${p.green('✔')} no problems (${plural(n, 'file')} checked)\n`;
+    return n === 0 ? '' : `${p.green('✔')} no ${quiet ? 'errors' : 'problems'} (${plural(n, 'file')} checked)\n`;
   }
   const summary = `✖ ${plural(total, 'problem')} (${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${plural(infos, 'info')})`;
   const coloured = errors > 0 ? p.red(p.bold(summary)) : warnings > 0 ? p.yellow(p.bold(summary)) : p.blue(p.bold(summary));

@@ -1,0 +1,93 @@
+// `acrotopo render` (cli/src/render.ts) in-process.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { runRender } from '../../cli/src/render';
+import { generateDeployment } from './fixtures/generate';
+import { parseXml, walk } from './xml';
+
+const dir = mkdtempSync(join(tmpdir(), 'acrotopo-render-'));
+const SPEC = join(__dirname, 'fixtures', 'spec-example.acrotopo.yaml');
+
+async function run(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runRender(argv, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, cwd: dir });
+  return { code, stdout, stderr };
+}
+
+function count(svg: string, cls: string): number {
+  let n = 0;
+  walk(parseXml(svg.trim()), (e) => { if ((e.attrs.class ?? '').split(' ').includes(cls)) n++; });
+  return n;
+}
+
+describe('acrotopo render', () => {
+  it('writes a well-formed SVG to stdout (default view all, light theme)', async () => {
+    const r = await run(SPEC);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^<svg [^>]*class="acrotopo-diagram theme-light" data-view="all"/);
+    assert.equal(count(r.stdout, 'node'), 3);
+    assert.equal(count(r.stdout, 'edge'), 7);
+  });
+
+  it('--view, --theme and -o', async () => {
+    const r = await run(SPEC, '--view', 'installation', '--theme=dark', '-o', 'out.svg');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    const svg = readFileSync(join(dir, 'out.svg'), 'utf8');
+    assert.match(svg, /theme-dark" data-view="installation"/);
+    assert.equal(count(svg, 'edge'), 5);
+    assert.match(svg, /class="background"[^>]*fill="#1e1e1e"/);
+  });
+
+  it('draws a file with findings (exit 0, a note on stderr)', async () => {
+    const f = join(dir, 'bad-ref.acrotopo.yaml');
+    writeFileSync(f, 'acrotopo: 1\nmachines:\n  a: { os: windows, components: [agent-for-windows], address: 10.0.0.300 }\nmanagement: { server: nope }\n');
+    const r = await run(f);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /^<svg/);
+  });
+
+  it('exit 2: unreadable file, YAML that does not parse, bad options, unwritable output', async () => {
+    let r = await run('missing.acrotopo.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot read 'missing\.acrotopo\.yaml'/);
+    const f = join(dir, 'broken.acrotopo.yaml');
+    writeFileSync(f, 'acrotopo: 1\nmachines: [\n  a: 1\n');
+    r = await run(f);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /broken\.acrotopo\.yaml:\d+:\d+: error: YAML: .*\(yaml-syntax\)/);
+    assert.match(r.stderr, /does not parse as YAML; nothing was drawn/);
+    assert.equal(r.stdout, '');
+    r = await run(SPEC, '--view', 'nope');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /invalid value 'nope' for --view/);
+    r = await run();
+    assert.equal(r.code, 2);
+    r = await run(SPEC, '-o', join(dir, 'no', 'such', 'dir', 'x.svg'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /cannot write/);
+  });
+
+  it('groups alike machines; --expand all and --no-grouping show them one by one', async () => {
+    const f = join(dir, 'big.acrotopo.yaml');
+    writeFileSync(f, generateDeployment({ machines: 60, branches: 1 }));
+    const grouped = await run(f, '--view', 'communication');
+    assert.equal(grouped.code, 0);
+    assert.match(grouped.stderr, /folded \d+ groups? of alike machines: .*'g\/z\/hq\/windows:agent-for-windows' \(\d+ × Windows agents\)/);
+    const expanded = await run(f, '--view', 'communication', '--expand', 'all');
+    const plain = await run(f, '--view', 'communication', '--no-grouping');
+    assert.ok(count(grouped.stdout, 'node') < 20);
+    assert.equal(count(expanded.stdout, 'node'), 60);
+    assert.equal(count(plain.stdout, 'node'), 60);
+  });
+
+  it('--help', async () => {
+    const r = await run('--help');
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /Usage: acrotopo render FILE/);
+  });
+});
