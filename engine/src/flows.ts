@@ -41,9 +41,18 @@ export function effectiveEncryption(t: Topology, m: Machine | undefined, side: '
 }
 
 /** The implicit `acronis-cloud` node used when no machine carries the acronis-cloud component. */
+const cloudNodes = new WeakMap<Topology, Machine>();
+
 export function cloudNode(t: Topology): Machine {
-  const explicit = machinesWithRole(t, 'acronis-cloud')[0];
-  if (explicit) return explicit;
+  let node = cloudNodes.get(t);
+  if (!node) {
+    node = machinesWithRole(t, 'acronis-cloud')[0] ?? implicitCloud();
+    cloudNodes.set(t, node);
+  }
+  return node;
+}
+
+function implicitCloud(): Machine {
   return {
     name: IMPLICIT_CLOUD,
     keySpan: { start: 0, end: 0 },

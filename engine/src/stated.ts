@@ -36,13 +36,24 @@ export function endpoint(t: Topology, name: string): Machine | undefined {
   return undefined;
 }
 
+const targetSets = new WeakMap<Topology, Set<string>>();
+
+function isTarget(t: Topology, name: string): boolean {
+  let set = targetSets.get(t);
+  if (!set) {
+    set = new Set(t.installation?.to.map((x) => x.value) ?? []);
+    targetSets.set(t, set);
+  }
+  return set.has(name);
+}
+
 function partyMatches(t: Topology, party: Party, m: Machine): boolean {
   switch (party) {
     case 'installer':
       return t.installation?.from?.value === m.name;
     case 'windows-target':
     case 'linux-target':
-      return !!t.installation?.to.some((x) => x.value === m.name) && m.os?.value === (party === 'windows-target' ? 'windows' : 'linux');
+      return isTarget(t, m.name) && m.os?.value === (party === 'windows-target' ? 'windows' : 'linux');
     case 'any-machine':
       return !m.implicit;
     case 'internet':
@@ -65,10 +76,13 @@ function rowMatches(t: Topology, row: CatalogueEntry, i: Machine, d: Machine, po
 }
 
 export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
-  const byTriple = new Map<string, Flow>();
+  // (initiator, destination, port) -> the derived flows with it (one per view at most)
+  const byTriple = new Map<string, Flow[]>();
   for (const f of derived) {
     const k = `${f.initiator}>${f.destination}:${f.portLabel}`;
-    if (!byTriple.has(k)) byTriple.set(k, f);
+    const list = byTriple.get(k);
+    if (list) list.push(f);
+    else byTriple.set(k, [f]);
   }
   const verdicts: StatedVerdict[] = [];
   const originOf = new Map<string, Span>();
@@ -98,17 +112,18 @@ export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
       origin: c.span,
       sources: [c.span],
     };
-    const same = byTriple.get(`${i.name}>${d.name}:${label}`);
-    if (same) {
+    const sameList = byTriple.get(`${i.name}>${d.name}:${label}`);
+    if (sameList) {
+      const same = sameList[0];
       flow.sameAs = same.id;
       flow.catalogue = same.catalogue;
       flow.purpose = same.purpose;
       flow.view = same.view;
-      for (const f of derived) if (f.initiator === i.name && f.destination === d.name && f.portLabel === label && !originOf.has(f.id)) originOf.set(f.id, c.span);
+      for (const f of sameList) if (!originOf.has(f.id)) originOf.set(f.id, c.span);
       verdicts.push({ connection: c, flow, kind: 'identical', derived: same });
       continue;
     }
-    const rev = byTriple.get(`${d.name}>${i.name}:${label}`);
+    const rev = byTriple.get(`${d.name}>${i.name}:${label}`)?.[0];
     if (rev) {
       flow.catalogue = rev.catalogue;
       flow.purpose = rev.purpose;
