@@ -3,7 +3,7 @@
 //   build      node scripts/build.mjs
 //   engine, renderer, cli, server, client, test, preview
 //              every *.test.ts under that folder, with Node's test runner through tsx
-//   e2e-ui, e2e-ext-host
+//   e2e-ui, e2e-preview, e2e-ext-host
 //              the real-VS-Code suites test/e2e/ui.mjs and test/e2e/ext-host.mjs (code-server + Chromium)
 // Prints a per-stage table and ends with exactly one line `N passed, N failed[, N skipped]`.
 // Exit code 1 when anything failed or a stage crashed (non-zero exit, timeout, or no summary).
@@ -73,6 +73,8 @@ const nodeStages = [
 ];
 const e2eStages = [
   { name: 'e2e-ui', script: abs('test/e2e/ui.mjs') },
+  // the preview opened from the command palette in the real workbench (reuses the vsix e2e-ui packaged)
+  { name: 'e2e-preview', script: abs('test/e2e/preview.mjs') },
   { name: 'e2e-ext-host', script: abs('test/e2e/ext-host.mjs') },
 ];
 
@@ -239,7 +241,7 @@ async function e2eStagesRun(stages) {
     banner(`${s.name}: node ${relative(root, s.script)}`);
     // ui.mjs packages the extension (a build included); ext-host.mjs reuses this run's build.
     const built = results.some((x) => x.name === 'build' && x.status === 'ok');
-    const env = { ACROTOPO_E2E_TOOLS: e2eTools, ...(s.name === 'e2e-ext-host' && built ? { E2E_SKIP_BUILD: '1' } : {}) };
+    const env = { ACROTOPO_E2E_TOOLS: e2eTools, ...((s.name === 'e2e-ext-host' && built) || (s.name === 'e2e-preview' && existsSync(abs('client/acrotopo.vsix'))) ? { E2E_SKIP_BUILD: '1' } : {}) };
     const r = await run(process.execPath, [s.script], { env });
     record(s.name, r, parsePlainCounts(r.output));
   }

@@ -9,6 +9,7 @@ import { SourceFile } from './source';
 import { classifyStated } from './stated';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySetting, Span, Topology } from './types';
 import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
+import type { ParsedYaml } from './yaml-ast';
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const INTERNAL_ERROR = 'internal-error';
@@ -77,8 +78,17 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
       flows: [],
     };
   }
+  return checkParsed(text, parseYaml(text), options);
+}
+
+/**
+ * check() after the size guard, on an already parsed document (`parsed` must be what
+ * `parseYaml(text)` returns, or equivalent: same node ranges, same problems). Used by the
+ * incremental checker (incremental.ts), which assembles the parse from cached chunks.
+ */
+export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOptions = {}): CheckResult {
   const file = new SourceFile(text);
-  const { doc, problems: syntax } = parseYaml(text);
+  const { doc, problems: syntax } = parsed;
   const budget = new AliasBudget();
   const reader = new AstReader(doc, budget);
   const diagnostics: Diagnostic[] = [];

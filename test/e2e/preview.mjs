@@ -2,12 +2,12 @@
 // packages and installs the extension, opens test/e2e/fixtures/rollout.acrotopo.yaml, runs
 // "Acrotopo: Open Preview to the Side" from the command palette, checks that the webview draws, that a
 // click on the fs01 box selects `fs01` in the editor, and that a YAML syntax error shows the banner while
-// the last picture stays. Not part of `npm test` (it needs scripts/setup-e2e.sh first):
-//   node test/preview/vscode-smoke.mjs      (E2E_SKIP_BUILD=1 reuses client/acrotopo.vsix)
+// the last picture stays. Run by `npm test` as the e2e-preview stage (after e2e-ui, which packages the vsix):
+//   node test/e2e/preview.mjs      (E2E_SKIP_BUILD=1 reuses client/acrotopo.vsix)
 // Screenshots: test-results/e2e/preview-*.png. Ends with `N passed, N failed`.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { clientDir, outDir, log, npmRun, startCodeServer, launchChromium, cleanOutDir, checkTools } from '../e2e/lib.mjs';
+import { clientDir, outDir, log, npmRun, startCodeServer, launchChromium, cleanOutDir, checkTools } from './lib.mjs';
 const FIXTURE = 'rollout.acrotopo.yaml';
 const vsix = join(clientDir, 'acrotopo.vsix');
 let cs, browser, page;

@@ -1,0 +1,304 @@
+// Incremental re-check for editors: `createIncrementalChecker().update(text, options)` returns what
+// `check(text, options)` returns, but re-parses only the parts of the text that changed.
+//
+// The text is cut into chunks: one per top-level section (a line at column 0 that begins a key, up
+// to the next such line) and, inside a block-style `machines:` section, one per machine entry (its
+// key line up to the next key at the same indentation). Each chunk is parsed on its own with the same
+// `yaml` options as the full parse, cached by its exact text, and its nodes are shifted to the chunk's
+// offset when it moves. The chunks' nodes are then assembled into one document, equal (node types,
+// values and ranges) to what parsing the whole text gives, and the rest of check() runs on it.
+//
+// Whenever chunking could differ from a full parse, update() falls back to a full check(): a syntax
+// problem in any chunk (errors, warnings, duplicate keys), anchors, aliases, merge keys, tags,
+// directives, document markers, tabs, a BOM, CR-only line ends, non-printable characters, a column-0
+// line that is not a plain key, a sequence or a comment, duplicate top-level keys or machine names,
+// keys that are not plain, and anything else not understood (see `chunk()` below).
+import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
+import type { Node as YNode } from 'yaml';
+import { check, checkParsed, DEFAULT_MAX_BYTES } from './check';
+import type { CheckOptions, CheckResult } from './types';
+import { parseYaml } from './yaml-ast';
+
+export interface IncrementalChecker {
+  /** Same result as `check(text, options)`; reuses the parse of unchanged chunks from earlier calls. */
+  update(text: string, options?: CheckOptions): CheckResult;
+  /** Statistics of the last update (for tests and benchmarks). */
+  readonly stats: IncrementalStats;
+}
+
+export interface IncrementalStats {
+  /** `undefined` when the last update was incremental, else why it fell back to a full check() */
+  fallback: string | undefined;
+  chunks: number;
+  /** chunks parsed in the last update (the others came from the cache) */
+  parsed: number;
+}
+
+/** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
+interface ChunkSpan {
+  start: number;
+  end: number;
+  kind: 'top' | 'machines-header' | 'machine';
+}
+
+/** A parsed chunk; its nodes' ranges are absolute for offset `base`. */
+interface ParsedChunk {
+  text: string;
+  doc: Document.Parsed;
+  root: YAMLMap;
+  pair: Pair;
+  key: string;
+  base: number;
+}
+
+// A plain key starting a line (after the indentation): safe characters only, then `:` and a space or
+// the end of the line. Anything else at a chunk boundary falls back to a full check.
+const KEY_RE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*:(?=[ \r]|$)/;
+const MACHINES_LINE_RE = /^machines:[ ]*(?:[ ]#.*)?\r?$/;
+const NON_PRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/;
+
+class Unsafe extends Error {}
+
+function indentOf(line: string): number {
+  let i = 0;
+  while (i < line.length && line.charCodeAt(i) === 32) i++;
+  return i;
+}
+
+/** True for a line that is blank or holds only a comment. */
+function isTrivia(line: string, indent: number): boolean {
+  const c = line[indent];
+  return c === undefined || c === '\r' || c === '#';
+}
+
+/** Cuts the text into chunks, or throws Unsafe. */
+export function chunk(text: string): ChunkSpan[] {
+  if (text.charCodeAt(0) === 0xfeff || text.includes('\uFEFF')) throw new Unsafe('BOM');
+  if (text.includes('\t')) throw new Unsafe('tab');
+  if (/\r(?!\n)/.test(text)) throw new Unsafe('CR line end');
+  if (NON_PRINTABLE.test(text)) throw new Unsafe('non-printable character');
+  // line starts
+  const lines: { start: number; text: string }[] = [];
+  let pos = 0;
+  while (pos <= text.length) {
+    const nl = text.indexOf('\n', pos);
+    const end = nl < 0 ? text.length : nl;
+    lines.push({ start: pos, text: text.slice(pos, end) });
+    if (nl < 0) break;
+    pos = nl + 1;
+  }
+  const out: ChunkSpan[] = [];
+  let current: ChunkSpan | undefined;
+  const open = (start: number, kind: ChunkSpan['kind']) => {
+    if (current) current.end = start;
+    else if (start !== 0) start = 0; // leading comments and blank lines go with the first chunk
+    current = { start, end: text.length, kind };
+    out.push(current);
+  };
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i].text;
+    const ind = indentOf(line);
+    if (isTrivia(line, ind)) { i++; continue; }
+    if (ind > 0) {
+      if (!current) throw new Unsafe('indented content before the first key');
+      i++;
+      continue;
+    }
+    if (line.startsWith('- ') || line === '-' || line === '-\r') {
+      // a block sequence at column 0: the value of the key above (`connections:\n- …`)
+      if (!current || current.kind !== 'top') throw new Unsafe('column-0 sequence');
+      i++;
+      continue;
+    }
+    if (!KEY_RE.test(line)) throw new Unsafe(`column-0 line that is not a plain key (line ${i + 1})`);
+    if (!MACHINES_LINE_RE.test(line)) {
+      open(lines[i].start, 'top');
+      i++;
+      continue;
+    }
+    // `machines:` with a block value: one chunk per machine entry
+    let j = i + 1;
+    let k = -1;
+    const entries: number[] = [];
+    for (; j < lines.length; j++) {
+      const l = lines[j].text;
+      const li = indentOf(l);
+      if (isTrivia(l, li)) continue;
+      if (li === 0) break;
+      if (k < 0) k = li;
+      if (li < k) throw new Unsafe('machines: inconsistent indentation');
+      if (li === k) {
+        if (!KEY_RE.test(l.slice(k))) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
+        entries.push(j);
+      }
+    }
+    if (entries.length === 0) {
+      open(lines[i].start, 'top');
+    } else {
+      open(lines[i].start, 'machines-header');
+      for (const e of entries) open(lines[e].start, 'machine');
+    }
+    i = j;
+  }
+  if (out.length === 0) throw new Unsafe('no top-level key');
+  return out;
+}
+
+/** Shifts every node range under `node` by delta (new arrays: ranges are never shared). */
+function shiftNode(node: unknown, delta: number): void {
+  if (!node || typeof node !== 'object') return;
+  const n = node as YNode & { range?: [number, number, number] };
+  if (n.range) n.range = [n.range[0] + delta, n.range[1] + delta, n.range[2] + delta];
+  if (isCollection(n)) {
+    for (const it of (n as unknown as { items: unknown[] }).items) {
+      if (isPair(it)) {
+        shiftNode(it.key, delta);
+        shiftNode(it.value, delta);
+      } else shiftNode(it, delta);
+    }
+  }
+}
+
+/** Anchors, aliases, explicit tags or merge keys in the chunk: not safe to assemble. */
+function hasUnsafeNodes(node: unknown, text: string, depth = 0): boolean {
+  if (!node || typeof node !== 'object') return false;
+  if (depth > 200) return true;
+  if (isAlias(node)) return true;
+  const n = node as { anchor?: string; tag?: string };
+  if (n.anchor) return true;
+  if (n.tag && text.includes('!')) return true;
+  if (isCollection(node)) {
+    for (const it of (node as unknown as { items: unknown[] }).items) {
+      if (isPair(it)) {
+        if (isScalar(it.key) && (it.key.value === '<<' || (it.key as { source?: string }).source === '<<')) return true;
+        if (!isScalar(it.key) && it.key !== null) return true; // complex keys
+        if (hasUnsafeNodes(it.key, text, depth + 1) || hasUnsafeNodes(it.value, text, depth + 1)) return true;
+      } else if (hasUnsafeNodes(it, text, depth + 1)) return true;
+    }
+  }
+  return false;
+}
+
+function parseChunk(text: string, base: number): ParsedChunk {
+  const { doc, problems } = parseYaml(text);
+  if (problems.length > 0) throw new Unsafe('syntax problem in a chunk');
+  if (doc.errors.length || doc.warnings.length) throw new Unsafe('syntax problem in a chunk');
+  const root = doc.contents;
+  if (!root || !isMap(root) || root.items.length !== 1) throw new Unsafe('chunk is not one key');
+  const pair = root.items[0] as Pair;
+  if (!isPair(pair) || !isScalar(pair.key)) throw new Unsafe('chunk key is not a scalar');
+  if (hasUnsafeNodes(root, text)) throw new Unsafe('anchor, alias, tag or merge key');
+  const kv = (pair.key as { value: unknown }).value;
+  if (typeof kv !== 'string') throw new Unsafe('non-string key');
+  if (base !== 0) shiftNode(root, base);
+  return { text, doc: doc as Document.Parsed, root: root as YAMLMap, pair, key: kv, base };
+}
+
+function rangeOf(n: unknown): [number, number, number] {
+  const r = (n as { range?: [number, number, number] }).range;
+  if (!r) throw new Unsafe('node without range');
+  return r;
+}
+
+export function createIncrementalChecker(): IncrementalChecker {
+  let cache = new Map<string, ParsedChunk>();
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0 };
+
+  const full = (text: string, options: CheckOptions | undefined, why: string): CheckResult => {
+    stats.fallback = why;
+    stats.chunks = 0;
+    stats.parsed = 0;
+    return check(text, options);
+  };
+
+  const update = (text: string, options: CheckOptions = {}): CheckResult => {
+    if (text.length > (options.maxBytes ?? DEFAULT_MAX_BYTES)) return full(text, options, 'too large');
+    let doc: Document.Parsed;
+    const next = new Map<string, ParsedChunk>();
+    let parsedCount = 0;
+    let chunkCount = 0;
+    try {
+      const spans = chunk(text);
+      chunkCount = spans.length;
+      const used = new Set<ParsedChunk>();
+      const get = (s: ChunkSpan): ParsedChunk => {
+        const ct = text.slice(s.start, s.end);
+        let pc = next.get(ct) ?? cache.get(ct);
+        if (pc && used.has(pc)) pc = undefined; // the same text twice: parse the second one anew
+        if (!pc) {
+          pc = parseChunk(ct, s.start);
+          parsedCount++;
+        } else if (pc.base !== s.start) {
+          shiftNode(pc.root, s.start - pc.base);
+          pc.base = s.start;
+        }
+        used.add(pc);
+        if (!next.has(ct)) next.set(ct, pc);
+        return pc;
+      };
+      const parts: ParsedChunk[] = spans.map(get);
+      const first = parts[0];
+      const root = new YAMLMap((first.root as unknown as { schema?: never }).schema);
+      const topKeys = new Set<string>();
+      let firstRoot: [number, number, number] | undefined;
+      let lastRoot: [number, number, number] = rangeOf(first.root);
+      for (let i = 0; i < parts.length; i++) {
+        const p = parts[i];
+        const kind = spans[i].kind;
+        if (kind === 'machine') throw new Unsafe('machine chunk without header'); // (handled below)
+        if (topKeys.has(p.key)) throw new Unsafe('duplicate top-level key');
+        topKeys.add(p.key);
+        firstRoot ??= rangeOf(p.root);
+        if (kind === 'top') {
+          root.items.push(p.pair);
+          lastRoot = rangeOf(p.root);
+          continue;
+        }
+        // machines header followed by its machine chunks
+        if (p.key !== 'machines' || !isScalar(p.pair.value) || (p.pair.value as { value: unknown }).value !== null) {
+          throw new Unsafe('unexpected machines header');
+        }
+        const machines = new YAMLMap((p.root as unknown as { schema?: never }).schema);
+        const names = new Set<string>();
+        let j = i + 1;
+        let mFirst: [number, number, number] | undefined;
+        let mLast: [number, number, number] | undefined;
+        for (; j < parts.length && spans[j].kind === 'machine'; j++) {
+          const m = parts[j];
+          if (names.has(m.key)) throw new Unsafe('duplicate machine name');
+          names.add(m.key);
+          machines.items.push(m.pair);
+          mFirst ??= rangeOf(m.root);
+          mLast = rangeOf(m.root);
+        }
+        if (!mFirst || !mLast) throw new Unsafe('machines header without entries');
+        machines.range = [mFirst[0], mLast[1], mLast[2]];
+        root.items.push(new Pair(p.pair.key, machines));
+        lastRoot = mLast;
+        i = j - 1;
+      }
+      root.range = [firstRoot![0], lastRoot[1], lastRoot[2]];
+      // a shallow copy of the first chunk's document (options, schema, directives) holding the assembled root
+      doc = Object.assign(Object.create(Object.getPrototypeOf(first.doc) as object) as Document.Parsed, first.doc, {
+        contents: root,
+        errors: [],
+        warnings: [],
+        range: [0, text.length, text.length] as [number, number, number],
+      });
+    } catch (e) {
+      if (e instanceof Unsafe) {
+        cache = new Map();
+        return full(text, options, e.message);
+      }
+      throw e;
+    }
+    cache = next;
+    stats.fallback = undefined;
+    stats.chunks = chunkCount;
+    stats.parsed = parsedCount;
+    return checkParsed(text, { doc, problems: [] }, options);
+  };
+
+  return { update, stats };
+}

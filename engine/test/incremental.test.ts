@@ -1,0 +1,228 @@
+// The incremental checker must give exactly what check() gives, after every edit of any sequence.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { generate } from '../../bench/generate.mjs';
+import { check } from '../src/check';
+import { chunk, createIncrementalChecker } from '../src/incremental';
+import type { CheckResult } from '../src/types';
+
+const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
+
+/** Canonical JSON of a result: Maps as entry lists (in order), everything else as is. */
+function canon(r: CheckResult): string {
+  return JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v));
+}
+
+function assertSame(actual: CheckResult, expected: CheckResult, text: string): void {
+  // diagnostics first: the clearest message when they differ
+  assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
+  assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
+  assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
+}
+
+const examplesDir = join(__dirname, '../../examples');
+const EXAMPLES = readdirSync(examplesDir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(examplesDir, f), 'utf8'));
+const GENERATED = [generate(20).text, generate(24, { seed: 7 }).text];
+const SPEC = (() => {
+  const spec = readFileSync(join(__dirname, '../../../shared/spec/acrotopo-v1.md'), 'utf8');
+  return /```yaml\n([\s\S]*?)```/.exec(spec)![1];
+})();
+const BASES = [...EXAMPLES, ...GENERATED, SPEC];
+
+// Fragments that make, break and repair YAML and change the model.
+const FRAGMENTS = [
+  '\n', ' ', '  ', ':', ': ', '- ', '#', ' # c', '"', "'", '{', '}', '[', ']', ',', '|', '>', '&a ', '*a', '<<: ', '!!str ', '\t', '---\n', '...\n', '%YAML 1.2\n', '\r\n', '\r',
+  '\n  new01:\n    os: windows\n    address: 10.20.0.77\n    components: [agent-for-windows]\n',
+  '\n  lx01:\n    os: linux\n    address: 10.99.0.1\n    components: [agent-for-linux, storage-node]\n',
+  '\n  ams01:\n    os: windows\n',
+  'address: 10.20.1.5', 'address: not-an-ip', 'components: [management-server]', 'components: [agent-for-windows]', 'os: linux', 'os: wndows',
+  '\nmachines:\n', '\nmachines:\n  x:\n    os: linux\n', '\nmachines: {a: {os: linux}}\n', '\nconnections:\n- { from: a, to: b, port: tcp/9876 }\n',
+  '\nrules:\n  port-mismatch: off\n', '\nnetwork:\n  dns: false\n', 'x', 'machines', '10.20.0.', 'tcp/445',
+];
+
+type Edit = { at: number; del: number; ins: string };
+
+const editArb: fc.Arbitrary<Edit> = fc.record({
+  at: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+  del: fc.oneof(fc.constant(0), fc.nat(8), fc.nat(200)),
+  ins: fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 6 }), fc.constant('')),
+});
+
+/** Applies an edit whose `at` is a fraction of the text length, optionally snapped to a line start. */
+function apply(text: string, e: Edit, snap: boolean): string {
+  let at = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
+  if (snap) {
+    const nl = text.lastIndexOf('\n', at - 1);
+    at = nl + 1;
+  }
+  const end = Math.min(text.length, at + e.del);
+  return text.slice(0, at) + e.ins + text.slice(end);
+}
+
+test('update() equals check() after every edit of random edit sequences', () => {
+  let incremental = 0;
+  let total = 0;
+  fc.assert(
+    fc.property(
+      fc.nat(BASES.length - 1),
+      fc.array(fc.tuple(editArb, fc.boolean(), fc.nat(3)), { minLength: 1, maxLength: 12 }),
+      (bi, edits) => {
+        const inc = createIncrementalChecker();
+        let text = BASES[bi];
+        const history = [text];
+        assertSame(inc.update(text), check(text), text);
+        for (const [e, snap, back] of edits) {
+          // like typing: edits pile up, and now and then the text goes back to an earlier version
+          // (an undo, or the edit that repairs what the last one broke)
+          if (back === 0) text = history[Math.max(0, history.length - 2)];
+          else text = apply(text, e, snap);
+          history.push(text);
+          const got = inc.update(text);
+          total++;
+          if (inc.stats.fallback === undefined) incremental++;
+          assertSame(got, check(text), text);
+        }
+      },
+    ),
+    { numRuns: NUM_RUNS },
+  );
+  // the property is about the incremental path: most edited documents must not fall back
+  if (process.env.FC_VERBOSE) console.log(`incremental: ${incremental}/${total}`);
+  assert.ok(incremental > total / 5, `only ${incremental} of ${total} updates were incremental`);
+});
+
+test('update() equals check() when machines are added, removed, moved and changed', () => {
+  const base = generate(30, { seed: 3 }).text;
+  const lines = base.split('\n');
+  const machineLines = lines.map((l, i) => (/^ {2}[a-z][\w-]*:/.test(l) ? i : -1)).filter((i) => i >= 0);
+  const op = fc.record({
+    kind: fc.constantFrom('delete', 'duplicate', 'swap', 'address', 'components', 'rename'),
+    a: fc.nat(machineLines.length - 2),
+    b: fc.nat(machineLines.length - 2),
+    n: fc.nat(254),
+  });
+  fc.assert(
+    fc.property(fc.array(op, { minLength: 1, maxLength: 10 }), (ops) => {
+      const inc = createIncrementalChecker();
+      let ls = [...lines];
+      inc.update(ls.join('\n'));
+      for (const o of ops) {
+        const starts = ls.map((l, i) => (/^ {2}[a-z][\w-]*:/.test(l) ? i : -1)).filter((i) => i >= 0);
+        if (starts.length < 3) break;
+        const block = (k: number): [number, number] => {
+          const s = starts[k % (starts.length - 1)];
+          let e = s + 1;
+          while (e < ls.length && /^ {4}/.test(ls[e])) e++;
+          return [s, e];
+        };
+        const [s, e] = block(o.a);
+        if (o.kind === 'delete') ls.splice(s, e - s);
+        else if (o.kind === 'duplicate') ls.splice(e, 0, ...ls.slice(s, e));
+        else if (o.kind === 'swap') {
+          const moved = ls.splice(s, e - s);
+          const starts2 = ls.map((l, i) => (/^ {2}[a-z][\w-]*:/.test(l) ? i : -1)).filter((i) => i >= 0);
+          ls.splice(starts2[o.b % starts2.length], 0, ...moved);
+        } else if (o.kind === 'address') {
+          const i = ls.findIndex((l, i) => i > s && i < e && /^ {4}address:/.test(l));
+          if (i >= 0) ls[i] = `    address: 10.20.${o.n % 8}.${o.n}`;
+        } else if (o.kind === 'components') {
+          const i = ls.findIndex((l, i) => i > s && i < e && /^ {4}components:/.test(l));
+          if (i >= 0) ls[i] = o.n % 2 ? '    components: [agent-for-linux]' : '    components: [agent-for-windows, storage-node]';
+        } else ls[s] = `  m${o.n}:`;
+        const text = ls.join('\n');
+        assertSame(inc.update(text), check(text), text);
+      }
+    }),
+    { numRuns: Math.max(10, Math.floor(NUM_RUNS / 3)) },
+  );
+});
+
+test('an edit inside one machine re-parses only that chunk', () => {
+  const base = generate(25).text;
+  const inc = createIncrementalChecker();
+  inc.update(base);
+  assert.equal(inc.stats.fallback, undefined);
+  const i = base.indexOf('    address: ', base.indexOf('\nmachines:')) + '    address: '.length;
+  const text = `${base.slice(0, i)}10.99.99.99${base.slice(base.indexOf('\n', i))}`;
+  const r = inc.update(text);
+  assert.equal(inc.stats.fallback, undefined);
+  assert.equal(inc.stats.parsed, 1);
+  assert.ok(inc.stats.chunks > 25);
+  assertSame(r, check(text), text);
+  // an insertion before every machine shifts them all: still one parse, same spans as check()
+  const shifted = `# a comment\n${text}`;
+  const r2 = inc.update(shifted);
+  assert.equal(inc.stats.fallback, undefined);
+  assert.equal(inc.stats.parsed, 1);
+  assertSame(r2, check(shifted), shifted);
+});
+
+test('chunks: top-level sections and one per machine', () => {
+  const text = '# head\nacrotopo: 1\nmachines:\n  # c\n  a:\n    os: linux\n\n  b: {os: windows}\nconnections:\n- {from: a, to: b, port: tcp/22}\n';
+  const spans = chunk(text).map((c) => [c.kind, text.slice(c.start, c.end)]);
+  assert.deepEqual(spans, [
+    ['top', '# head\nacrotopo: 1\n'],
+    ['machines-header', 'machines:\n  # c\n'],
+    ['machine', '  a:\n    os: linux\n\n'],
+    ['machine', '  b: {os: windows}\n'],
+    ['top', 'connections:\n- {from: a, to: b, port: tcp/22}\n'],
+  ]);
+});
+
+const M = 'acrotopo: 1\nmachines:\n  a:\n    os: linux\n    address: 10.0.0.1\n  b:\n    os: windows\n';
+const FALLBACKS: [string, string][] = [
+  ['anchor', M.replace('os: linux', 'os: &o linux')],
+  ['alias', `${M}  c:\n    os: *o\n`.replace('os: linux', 'os: &o linux')],
+  ['merge key', 'acrotopo: 1\nbase: &b {os: linux}\nmachines:\n  a:\n    <<: *b\n'],
+  ['tag', M.replace('os: linux', 'os: !!str linux')],
+  ['directive', `%YAML 1.2\n---\n${M}`],
+  ['document start', `---\n${M}`],
+  ['document end', `${M}...\n`],
+  ['second document', `${M}---\nacrotopo: 1\n`],
+  ['tab', M.replace('os: linux', 'os:\tlinux')],
+  ['BOM', `\uFEFF${M}`],
+  ['CR-only line ends', M.replace(/\n/g, '\r')],
+  ['flow machines spanning lines', 'acrotopo: 1\nmachines: {\n  a: {os: linux}\n}\n'],
+  ['syntax error in a machine', M.replace('os: windows', 'os: [windows')],
+  ['duplicate machine', `${M}  a:\n    os: linux\n`],
+  ['duplicate top-level key', `${M}acrotopo: 1\n`],
+  ['quoted key', M.replace('  b:', '  "b":')],
+  ['non-printable', M.replace('linux', 'lin\u0001ux')],
+  ['top-level scalar', 'just text\n'],
+  ['empty', ''],
+];
+
+for (const [name, text] of FALLBACKS) {
+  test(`falls back to check(): ${name}`, () => {
+    const inc = createIncrementalChecker();
+    inc.update(M);
+    assert.equal(inc.stats.fallback, undefined, 'the base document is chunked');
+    const r = inc.update(text);
+    assert.notEqual(inc.stats.fallback, undefined, 'fell back');
+    assertSame(r, check(text), text);
+    // and back: the next clean text is incremental again, and right
+    const back = inc.update(M);
+    assert.equal(inc.stats.fallback, undefined);
+    assertSame(back, check(M), M);
+  });
+}
+
+test('CRLF line ends are chunked and give the same result', () => {
+  const text = M.replace(/\n/g, '\r\n');
+  const inc = createIncrementalChecker();
+  const r = inc.update(text);
+  assert.equal(inc.stats.fallback, undefined);
+  assertSame(r, check(text), text);
+});
+
+test('options (rule severities, size limit) are honoured like check()', () => {
+  const inc = createIncrementalChecker();
+  const text = GENERATED[0];
+  const opts = { rules: { 'unknown-reference': 'off' as const, 'port-mismatch': 'info' as const } };
+  assertSame(inc.update(text, opts), check(text, opts), text);
+  assertSame(inc.update(text, { maxBytes: 100 }), check(text, { maxBytes: 100 }), text);
+  assert.equal(inc.stats.fallback, 'too large');
+});
