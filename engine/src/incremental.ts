@@ -279,19 +279,24 @@ export function createIncrementalChecker(): IncrementalChecker {
         i = j - 1;
       }
       root.range = [firstRoot![0], lastRoot[1], lastRoot[2]];
-      // a shallow copy of the first chunk's document (options, schema, directives) holding the assembled root
-      doc = Object.assign(Object.create(Object.getPrototypeOf(first.doc) as object) as Document.Parsed, first.doc, {
-        contents: root,
-        errors: [],
-        warnings: [],
-        range: [0, text.length, text.length] as [number, number, number],
-      });
-    } catch (e) {
-      if (e instanceof Unsafe) {
-        cache = new Map();
-        return full(text, options, e.message);
+      // a copy of the first chunk's document (options, schema, directives) holding the assembled root;
+      // its own contents are not copied (clone() would copy them, and they are replaced anyway)
+      const contents = first.doc.contents;
+      first.doc.contents = null;
+      try {
+        doc = first.doc.clone() as Document.Parsed;
+      } finally {
+        first.doc.contents = contents;
       }
-      throw e;
+      doc.contents = root as Document.Parsed['contents'];
+      doc.errors = [];
+      doc.warnings = [];
+      doc.range = [0, text.length, text.length];
+    } catch (e) {
+      // Unsafe: chunking could differ from a full parse. Anything else would be a bug here: never
+      // let it reach the editor, the full check gives the right answer anyway.
+      cache = new Map();
+      return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
     cache = next;
     stats.fallback = undefined;

@@ -10,3 +10,4 @@ export { parseYaml, AstReader } from './yaml-ast';
 export * from './diagram';
 export { validateSchema, ACROTOPO_SCHEMA } from './schema';
 export { setKey, appendToSeq, insertPair, appendItem, replace, yamlScalar } from './edits';
+export { createIncrementalChecker, type IncrementalChecker, type IncrementalStats } from './incremental';

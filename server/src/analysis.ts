@@ -1,8 +1,9 @@
 // The one place the server runs the engine. Every feature asks `Analyzer.analyze(doc)` and gets the
-// result for that exact document version (cached). Today this re-runs `check()` on the full text; an
-// incremental engine plugs in here (and only here).
-import { check } from '@acrotopo/engine';
-import type { CheckOptions, CheckResult } from '@acrotopo/engine';
+// result for that exact document version (cached). Each document has an incremental checker
+// (`createIncrementalChecker`): it returns exactly what `check()` returns, re-parsing only the
+// sections and machine entries that changed since the document's previous version.
+import { createIncrementalChecker } from '@acrotopo/engine';
+import type { CheckOptions, CheckResult, IncrementalChecker } from '@acrotopo/engine';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nameOccurrences } from './names';
 import type { NameOccurrence } from './names';
@@ -21,6 +22,8 @@ export interface Analysis {
 export class Analyzer {
   private readonly cache = new Map<string, Analysis & { optionsKey: string; generation: number }>();
   private generation = 0;
+  /** one incremental checker per document (dropped by forget(), when the document closes) */
+  private readonly checkers = new Map<string, IncrementalChecker>();
 
   /** @param defaults the options for a document when the caller gives none (its last known settings) */
   constructor(private readonly defaults: (uri: string) => CheckOptions) {}
@@ -36,7 +39,12 @@ export class Analyzer {
     if (hit && hit.version === doc.version && hit.generation === this.generation && (options === undefined || hit.optionsKey === optionsKey)) return hit;
     const text = doc.getText();
     const t0 = performance.now();
-    const result: CheckResult = check(text, { ...opts, fileName: doc.uri });
+    let checker = this.checkers.get(doc.uri);
+    if (!checker) {
+      checker = createIncrementalChecker();
+      this.checkers.set(doc.uri, checker);
+    }
+    const result: CheckResult = checker.update(text, { ...opts, fileName: doc.uri });
     const elapsedMs = performance.now() - t0;
     let names: NameOccurrence[] | undefined;
     const a = {
@@ -60,5 +68,6 @@ export class Analyzer {
 
   forget(uri: string): void {
     this.cache.delete(uri);
+    this.checkers.delete(uri);
   }
 }
