@@ -17,7 +17,7 @@ const HANG = Number(process.env.FUZZ_HANG_MS ?? 2000);
 const SEED = Number(process.env.FUZZ_SEED ?? 1);
 const findingsDir = join(root, 'fuzz', 'findings');
 
-const seeds = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.acrotopo.yaml')).map((f) => readFileSync(join(root, 'examples', f), 'utf8'));
+const seeds = readdirSync(join(root, 'examples'), { recursive: true }).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(root, 'examples', f), 'utf8'));
 
 // The worker runs the engine bundled by esbuild (workers do not inherit the tsx loader).
 const engineBundle = join(root, 'fuzz', 'dist', 'engine.cjs');

@@ -120,9 +120,9 @@ test('the spec example passes with no problems', () => {
   assert.deepEqual(ps, [], describeProblems(SPEC_EXAMPLE, ps));
 });
 
-test('every file in examples/ passes the schema', () => {
+test('every file in examples/ (and examples/problems/) passes the schema', () => {
   const dir = join(__dirname, '../../examples');
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.acrotopo\.ya?ml$/.test(f)) : [];
+  const files = existsSync(dir) ? (readdirSync(dir, { recursive: true }) as string[]).filter((f) => /\.acrotopo\.ya?ml$/.test(f)) : [];
   assert.ok(files.length > 0, 'no examples found');
   for (const f of files) {
     const text = readFileSync(join(dir, f), 'utf8');

@@ -22,10 +22,12 @@ const FORMATS = [
   { format: 'sarif', ext: 'sarif' },
 ] as const;
 
-const examples = readdirSync(EXAMPLES)
+// examples/*.acrotopo.yaml and examples/problems/*.acrotopo.yaml (golden name: problems--NAME)
+const examples = (readdirSync(EXAMPLES, { recursive: true }) as string[])
+  .map((f) => f.split('\\').join('/'))
   .filter((f) => f.endsWith('.acrotopo.yaml'))
   .sort();
-const nameOf = (file: string) => file.replace(/\.acrotopo\.yaml$/, '');
+const nameOf = (file: string) => file.replace(/\.acrotopo\.yaml$/, '').split('/').join('--');
 
 function normalise(format: string, out: string): string {
   if (format !== 'sarif') return out;
@@ -82,6 +84,16 @@ describe('golden outputs of the examples', () => {
       });
     });
   }
+
+  it("the README's first command exits 0 (examples/ has no errors); examples/problems/ exits 1", () => {
+    const top = examples.filter((f) => !f.includes('/')).map((f) => `examples/${f}`);
+    assert.ok(top.length >= 5);
+    assert.equal(runBin(['check', ...top], { cwd: ROOT }).code, 0);
+    const problems = runBin(['check', 'examples/problems/', '--format', 'json'], { cwd: ROOT });
+    assert.equal(problems.code, 1);
+    const files = JSON.parse(problems.stdout) as { diagnostics: { severity: string }[] }[];
+    assert.ok(files.every((f) => f.diagnostics.some((d) => d.severity === 'error')), 'every example in problems/ shows an error');
+  });
 
   it('no golden file is left over from a removed example', () => {
     const wanted = new Set(examples.flatMap((f) => FORMATS.map(({ ext }) => `${nameOf(f)}.${ext}`)));

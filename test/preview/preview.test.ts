@@ -15,7 +15,7 @@ const SPEC = readFileSync(join(ROOT, 'renderer', 'test', 'fixtures', 'spec-examp
 const examplesDir = join(ROOT, 'examples');
 const EXAMPLES: { name: string; text: string }[] = (() => {
   try {
-    return readdirSync(examplesDir).filter((f) => /\.acrotopo\.ya?ml$/.test(f)).sort().map((f) => ({ name: f.replace(/\.acrotopo\.ya?ml$/, ''), text: readFileSync(join(examplesDir, f), 'utf8') }));
+    return (readdirSync(examplesDir, { recursive: true }) as string[]).filter((f) => /\.acrotopo\.ya?ml$/.test(f)).sort().map((f) => ({ name: f.replace(/\.acrotopo\.ya?ml$/, '').split(/[\\/]/).join('--'), text: readFileSync(join(examplesDir, f), 'utf8') }));
   } catch {
     return [];
   }
