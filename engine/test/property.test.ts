@@ -11,7 +11,7 @@ import { applyEdits } from '../src/source';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 200);
 const specExample = (() => {
-  const spec = readFileSync(join(__dirname, '../../../shared/spec/acrotopo-v1.md'), 'utf8');
+  const spec = readFileSync(join(__dirname, '../../docs/spec/acrotopo-v1.md'), 'utf8');
   return /```yaml\n([\s\S]*?)```/.exec(spec)![1];
 })();
 

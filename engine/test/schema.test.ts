@@ -15,7 +15,7 @@ import { ACROTOPO_SCHEMA, normalizePort, validateSchema } from '../src/schema';
 import { applyEdits, SourceFile } from '../src/source';
 import { AstReader, parseYaml } from '../src/yaml-ast';
 
-const SPEC_PATH = [join(__dirname, '../../../shared/spec/acrotopo-v1.md'), '/work/shared/spec/acrotopo-v1.md'].find((p) => existsSync(p))!;
+const SPEC_PATH = join(__dirname, '../../docs/spec/acrotopo-v1.md');
 const SPEC = readFileSync(SPEC_PATH, 'utf8');
 const SPEC_EXAMPLE = /```yaml\n([\s\S]*?)```/.exec(SPEC)![1];
 const SPEC_RULE_IDS = [...SPEC.matchAll(/^\| `([a-z-]+)` \| (?:error|warning|info)/gm)].map((m) => m[1]);
