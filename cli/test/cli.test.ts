@@ -329,7 +329,7 @@ describe('acrotopo: help, version, usage errors', () => {
 });
 
 describe('acrotopo firewall', () => {
-  const dmz = join(ROOT, 'examples', 'dmz-firewall.acrotopo.yaml');
+  const dmz = join(ROOT, 'examples', 'problems', 'dmz-firewall.acrotopo.yaml');
 
   it('table: aligned columns with a header, the blocked flow named with its firewall', () => {
     const r = runBin(['firewall', dmz]);

@@ -11,7 +11,7 @@ import { runCli } from '../src/cli';
 import type { Io } from '../src/io';
 
 const ROOT = join(__dirname, '..', '..');
-const EXAMPLES = readdirSync(join(ROOT, 'examples'))
+const EXAMPLES = (readdirSync(join(ROOT, 'examples'), { recursive: true }) as string[])
   .filter((f) => f.endsWith('.acrotopo.yaml'))
   .sort()
   .map((f) => readFileSync(join(ROOT, 'examples', f), 'utf8'));

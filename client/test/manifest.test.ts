@@ -14,7 +14,8 @@ test('identity: acrotopo.acrotopo, engines, activation, entry point', () => {
   assert.equal(manifest.name, 'acrotopo');
   assert.equal(manifest.publisher, 'acrotopo');
   assert.equal(manifest.engines.vscode, '^1.91.0');
-  assert.deepEqual(manifest.activationEvents, ['onLanguage:acrotopo']);
+  // the language activates it; the preview serializer restores an open preview after a reload
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:acrotopo', 'onWebviewPanel:acrotopo.preview']);
   assert.equal(manifest.main, './dist/extension.js');
   // vsce refuses @types/vscode newer than engines.vscode
   const types = JSON.parse(readFileSync(join(root, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')).version;

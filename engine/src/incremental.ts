@@ -203,6 +203,7 @@ function rangeOf(n: unknown): [number, number, number] {
 
 export function createIncrementalChecker(): IncrementalChecker {
   let cache = new Map<string, ParsedChunk>();
+  let lastChunks = 0; // chunks of the last incremental update
   const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0 };
 
   const full = (text: string, options: CheckOptions | undefined, why: string): CheckResult => {
@@ -295,10 +296,16 @@ export function createIncrementalChecker(): IncrementalChecker {
     } catch (e) {
       // Unsafe: chunking could differ from a full parse. Anything else would be a bug here: never
       // let it reach the editor, the full check gives the right answer anyway.
-      cache = new Map();
+      // The cache is kept (plus what this attempt parsed): typing through a broken state must not
+      // cost a full re-parse once the text is valid again. Bounded: dropped when it grows too big.
+      if (e instanceof Unsafe) {
+        for (const [k, v] of next) if (!cache.has(k)) cache.set(k, v);
+        if (cache.size > 2 * Math.max(lastChunks, chunkCount) + 1000) cache = new Map();
+      } else cache = new Map();
       return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
     cache = next;
+    lastChunks = chunkCount;
     stats.fallback = undefined;
     stats.chunks = chunkCount;
     stats.parsed = parsedCount;
