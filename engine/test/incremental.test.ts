@@ -24,7 +24,13 @@ function assertSame(actual: CheckResult, expected: CheckResult, text: string): v
 }
 
 const examplesDir = join(__dirname, '../../examples');
-const EXAMPLES = readdirSync(examplesDir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(examplesDir, f), 'utf8'));
+const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+  } catch {
+    return [];
+  }
+});
 const GENERATED = [generate(20).text, generate(24, { seed: 7 }).text];
 const SPEC = (() => {
   const spec = readFileSync(join(__dirname, '../../../shared/spec/acrotopo-v1.md'), 'utf8');

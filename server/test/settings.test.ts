@@ -29,6 +29,9 @@ describe('settings', () => {
       20,
     );
     store.canPull = true;
+    // the store's timeout timer is unref'd (it must not keep a server alive); keep this test's loop alive
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
     await store.refresh();
     assert.deepEqual(store.global.rules, { global: 'off' });
     assert.deepEqual((await store.forDocument('file:///a')).rules, { 'file:///a': 'off' });
@@ -38,5 +41,8 @@ describe('settings', () => {
     assert.deepEqual((await store.forDocument('file:///silent')).rules, { global: 'off' });
     assert.deepEqual((await store.forDocument('file:///broken')).rules, { global: 'off' });
     assert.equal(errors.length, 1);
+    } finally {
+      clearInterval(keepAlive);
+    }
   });
 });

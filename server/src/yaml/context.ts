@@ -1,3 +1,4 @@
+import { SourceFile } from '@acrotopo/engine';
 // Where the cursor is in the YAML structure, from the text of the lines and their indentation.
 // Deliberately not based on the AST: it must work on incomplete and invalid YAML (a line with just
 // `    os: `, an unclosed `{`), which is exactly what the document looks like while someone types.
@@ -190,26 +191,6 @@ function processLine(stack: Stack, bl: BlockLine): void {
 
 const DISABLE_RE = /^(\s*#\s*acrotopo-disable-next-line)\b/;
 
-/** Line starts of a text (LF, CRLF and CR). */
-export function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10) starts.push(i + 1);
-    else if (c === 13) {
-      if (text.charCodeAt(i + 1) === 10) i++;
-      starts.push(i + 1);
-    }
-  }
-  return starts;
-}
-
-function lineText(text: string, starts: number[], l: number): string {
-  const s = starts[l];
-  let e = l + 1 < starts.length ? starts[l + 1] : text.length;
-  while (e > s && (text.charCodeAt(e - 1) === 10 || text.charCodeAt(e - 1) === 13)) e--;
-  return text.slice(s, e);
-}
 
 /** Token around `col` in a flow context: bounded by `,{}[]`, a `: ` separator and whitespace at the ends. */
 function flowToken(line: string, from: number, col: number): { start: number; end: number } {
@@ -293,20 +274,10 @@ function firstFlowOpen(s: string, from: number): number {
 
 /** The cursor context at a document offset. */
 export function contextAt(text: string, offset: number): CursorContext {
-  const starts = lineStarts(text);
-  let lineNo = 0;
-  {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    lineNo = lo;
-  }
-  const lineStart = starts[lineNo];
-  const line = lineText(text, starts, lineNo);
+  const file = new SourceFile(text);
+  const lineNo = file.lineOf(offset);
+  const lineStart = file.lineStarts[lineNo];
+  const line = file.line(lineNo).text;
   const col = Math.min(offset - lineStart, line.length);
   const stack = new Stack();
 
@@ -315,7 +286,7 @@ export function contextAt(text: string, offset: number): CursorContext {
   let flowDepth = 0;
   let flowIndent = 0;
   for (let l = 0; l < lineNo; l++) {
-    const raw = lineText(text, starts, l);
+    const raw = file.line(l).text;
     const trimmed = raw.trim();
     const indent = raw.length - raw.trimStart().length;
     if (blockScalarCol >= 0) {
@@ -442,8 +413,8 @@ export function contextAt(text: string, offset: number): CursorContext {
     if (map.key !== undefined) path.pop();
   }
   // keys below the cursor at the same indentation are siblings too
-  for (let l = lineNo + 1; l < starts.length; l++) {
-    const raw = lineText(text, starts, l);
+  for (let l = lineNo + 1; l < file.lineCount; l++) {
+    const raw = file.line(l).text;
     if (raw.trim() === '' || raw.trim().startsWith('#')) continue;
     const b = parseBlockLine(raw);
     if (b.dashes.length > 0 || b.contentCol < c) break;
