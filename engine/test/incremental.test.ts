@@ -33,7 +33,7 @@ const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
 });
 const GENERATED = [generate(20).text, generate(24, { seed: 7 }).text];
 const SPEC = (() => {
-  const spec = readFileSync(join(__dirname, '../../../shared/spec/acrotopo-v1.md'), 'utf8');
+  const spec = readFileSync(join(__dirname, '../../docs/spec/acrotopo-v1.md'), 'utf8');
   return /```yaml\n([\s\S]*?)```/.exec(spec)![1];
 })();
 const BASES = [...EXAMPLES, ...GENERATED, SPEC];
