@@ -102,13 +102,20 @@ if (!setupFailed) {
 
   await check('grammar colours a port token', async () => {
     // With the TextMate grammar, `tcp/25001` is split into tokens with their own classes (not one span per line).
-    const colours = await page.evaluate(() => {
+    // Tokenization is asynchronous: the line is first drawn as plain text, then re-rendered with
+    // the grammar's tokens. Poll until it is (or 15 s pass).
+    const sample = () => page.evaluate(() => {
       const line = [...document.querySelectorAll('.editor-instance .view-line')].find((l) => l.textContent.includes('tcp/25001'));
       if (!line) return null;
       const spans = [...line.querySelectorAll('span > span')];
       const of = (t) => spans.find((s) => s.textContent === t)?.className;
       return { proto: of('tcp'), port: of('25001'), key: of('port'), spans: spans.length };
     });
+    let colours = await sample();
+    for (let i = 0; i < 60 && colours && (!colours.proto || !colours.port || colours.spans < 8); i++) {
+      await page.waitForTimeout(250);
+      colours = await sample();
+    }
     if (!colours) throw new Error('no line with tcp/25001');
     if (!colours.proto || !colours.port || colours.spans < 8) throw new Error(`port not tokenized: ${JSON.stringify(colours)}`);
     if (colours.proto === colours.key) throw new Error(`protocol coloured like a key: ${JSON.stringify(colours)}`);
