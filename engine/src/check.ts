@@ -6,6 +6,7 @@ import type { Report, RuleContext, SchemaProblem } from './rule';
 import { RULES, RULE_BY_ID } from './rules/index';
 import { validateSchema } from './schema';
 import { SourceFile } from './source';
+import { suppressions } from './suppress';
 import { classifyStated } from './stated';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySetting, Span, Topology } from './types';
 import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
@@ -13,34 +14,6 @@ import type { ParsedYaml } from './yaml-ast';
 
 export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 export const INTERNAL_ERROR = 'internal-error';
-
-const DISABLE_RE = /^\s*#\s*acrotopo-disable-next-line\b(.*)$/;
-
-/** Lines (0-based) silenced by `# acrotopo-disable-next-line [RULE, …]` → rule ids (`*` = all). */
-export function suppressions(file: SourceFile): Map<number, Set<string>> {
-  const out = new Map<number, Set<string>>();
-  const text = file.text;
-  if (!text.includes('acrotopo-disable-next-line')) return out;
-  let pending: Set<string> | undefined;
-  for (let l = 0; l < file.lineCount; l++) {
-    const line = file.line(l).text;
-    const m = DISABLE_RE.exec(line);
-    if (m) {
-      const list = m[1].replace(/\s+--.*$/, '').split(/[\s,]+/).filter(Boolean);
-      pending ??= new Set();
-      if (list.length === 0) pending.add('*');
-      for (const r of list) pending.add(r);
-      continue;
-    }
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    if (pending) {
-      out.set(l, pending);
-      pending = undefined;
-    }
-  }
-  return out;
-}
 
 function clampSpan(s: Span, len: number): Span {
   const start = Math.max(0, Math.min(s.start, len));
@@ -194,4 +167,4 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   return { diagnostics, topology: t, flows };
 }
 
-export { RULES, RULE_BY_ID };
+export { RULES, RULE_BY_ID, suppressions };

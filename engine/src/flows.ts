@@ -11,7 +11,7 @@ import {
   staticEncryption,
 } from './facts';
 import type { Role } from './facts';
-import { agentPort, IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
+import { agentPort, IMPLICIT_CLOUD, implicitMachine } from './model';
 import type { EncryptionClass, EncryptionOption, Flow, Machine, PortSpec, Span, Topology } from './types';
 
 export function hasRole(m: Machine | undefined, role: Role): boolean {
@@ -40,35 +40,16 @@ export function effectiveEncryption(t: Topology, m: Machine | undefined, side: '
   return { value: 'enabled', where: 'default' };
 }
 
-/** The implicit `acronis-cloud` node used when no machine carries the acronis-cloud component. */
 const cloudNodes = new WeakMap<Topology, Machine>();
 
+/** The machine carrying `acronis-cloud`, else the implicit `acronis-cloud` node (memoised per topology). */
 export function cloudNode(t: Topology): Machine {
   let node = cloudNodes.get(t);
   if (!node) {
-    node = machinesWithRole(t, 'acronis-cloud')[0] ?? implicitCloud();
+    node = machinesWithRole(t, 'acronis-cloud')[0] ?? implicitMachine(IMPLICIT_CLOUD, ['acronis-cloud']);
     cloudNodes.set(t, node);
   }
   return node;
-}
-
-function implicitCloud(): Machine {
-  return {
-    name: IMPLICIT_CLOUD,
-    keySpan: { start: 0, end: 0 },
-    valueSpan: { start: 0, end: 0 },
-    index: -1,
-    implicit: true,
-    components: [{ value: 'acronis-cloud', span: { start: 0, end: 0 } }],
-    hosts: [],
-    encryption: {},
-    zone: INTERNET_ZONE,
-  };
-}
-
-export interface FlowContext {
-  t: Topology;
-  machine(name: string): Machine | undefined;
 }
 
 /** Encryption class of a flow from its port facts and the file's settings. */

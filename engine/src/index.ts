@@ -11,3 +11,5 @@ export * from './diagram';
 export { validateSchema, ACROTOPO_SCHEMA } from './schema';
 export { setKey, appendToSeq, insertPair, appendItem, replace, yamlScalar } from './edits';
 export { createIncrementalChecker, type IncrementalChecker, type IncrementalStats } from './incremental';
+export { parseDisableComment } from './suppress';
+export type { DisableComment } from './suppress';

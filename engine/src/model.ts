@@ -21,6 +21,22 @@ import type {
 export const INTERNET_ZONE = 'internet';
 export const IMPLICIT_CLOUD = 'acronis-cloud';
 
+/** A node that no machine entry declares, in the `internet` zone: the implicit `acronis-cloud`, or `internet` itself. */
+export function implicitMachine(name: string, components: string[]): Machine {
+  const none: Span = { start: 0, end: 0 };
+  return {
+    name,
+    keySpan: none,
+    valueSpan: none,
+    index: -1,
+    implicit: true,
+    components: components.map((value) => ({ value, span: none })),
+    hosts: [],
+    encryption: {},
+    zone: INTERNET_ZONE,
+  };
+}
+
 const OSES = ['windows', 'linux', 'virtual-appliance', 'other'] as const;
 const WINVER = ['pre-vista', 'vista-or-later'] as const;
 const ENC = ['enabled', 'disabled', 'required'] as const;

@@ -2,7 +2,7 @@
 import { CATALOGUE, DEFAULT_AGENT_PORT, installationPorts, portCovers, portLabel, samePort, sourcePortsFor } from './facts';
 import type { CatalogueEntry, Party } from './facts';
 import { classifyEncryption, cloudNode, hasRole } from './flows';
-import { agentPort, IMPLICIT_CLOUD, INTERNET_ZONE } from './model';
+import { agentPort, IMPLICIT_CLOUD, implicitMachine, INTERNET_ZONE } from './model';
 import type { Flow, Machine, PortSpec, Span, StatedConnection, Topology } from './types';
 
 export type StatedKind = 'identical' | 'reversed' | 'wrong-install-port' | 'documented' | 'undocumented';
@@ -23,16 +23,12 @@ export interface StatedResult {
   originOf: Map<string, Span>;
 }
 
-/** `internet` as an endpoint: anything outside the LAN. */
-function internetNode(): Machine {
-  return { name: INTERNET_ZONE, keySpan: { start: 0, end: 0 }, valueSpan: { start: 0, end: 0 }, index: -1, implicit: true, components: [], hosts: [], encryption: {}, zone: INTERNET_ZONE };
-}
 
 export function endpoint(t: Topology, name: string): Machine | undefined {
   const m = t.machines.get(name);
   if (m) return m;
   if (name === IMPLICIT_CLOUD) return cloudNode(t);
-  if (name === INTERNET_ZONE) return internetNode();
+  if (name === INTERNET_ZONE) return implicitMachine(INTERNET_ZONE, []); // anything outside the LAN
   return undefined;
 }
 

@@ -3,9 +3,11 @@
 // than its sources (only the server entry, the same esbuild options as scripts/build.mjs).
 import { fork, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SourceFile } from '@acrotopo/engine';
+import { ensureBundle } from '../../test/bundle';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
@@ -30,35 +32,13 @@ const BIN = join(ROOT, 'server', 'bin', 'acrotopo-language-server.js');
 const OUT = join(ROOT, 'server', 'dist', 'server.js');
 const TIMEOUT_MS = 15_000;
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  if (!existsSync(dir)) return 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (/\.(ts|json)$/.test(e.name) && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
 let built: Promise<void> | undefined;
 
-/** Rebuilds server/dist/server.js when a source is newer (atomically: parallel test files may race). */
+/** Rebuilds server/dist/server.js when a source is newer (see test/bundle.ts). */
 export function ensureBuilt(): Promise<void> {
-  built ??= (async () => {
-    if (process.env.ACROTOPO_NO_BUILD === '1' && existsSync(OUT)) return;
-    const sources = Math.max(newestMtime(join(ROOT, 'server', 'src')), newestMtime(join(ROOT, 'engine', 'src')), newestMtime(join(ROOT, 'schemas')));
-    if (existsSync(OUT) && statSync(OUT).mtimeMs >= sources) return;
-    const { build } = await import('esbuild');
-    const result = await build({
-      bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', logLevel: 'warning', absWorkingDir: ROOT,
-      entryPoints: ['server/src/main.ts'], outfile: OUT, write: false,
-    });
-    mkdirSync(dirname(OUT), { recursive: true });
-    const tmp = `${OUT}.${process.pid}.tmp`;
-    writeFileSync(tmp, result.outputFiles[0].contents);
-    renameSync(tmp, OUT);
-  })();
+  built ??= process.env.ACROTOPO_NO_BUILD === '1' && existsSync(OUT)
+    ? Promise.resolve()
+    : ensureBundle({ root: ROOT, entry: 'server/src/main.ts', out: OUT, sources: ['server/src', 'engine/src', 'schemas'], sourcemap: 'inline' });
   return built;
 }
 
@@ -79,16 +59,11 @@ export function dedent(src: string): string {
 }
 
 export function positionAt(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length - 1;
-  return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+  return new SourceFile(text).position(offset);
 }
 
 export function offsetAt(text: string, p: Position): number {
-  const lines = text.split('\n');
-  let o = 0;
-  for (let i = 0; i < p.line; i++) o += lines[i].length + 1;
-  return o + p.character;
+  return new SourceFile(text).offset(p);
 }
 
 /** Position of the n-th occurrence (0-based) of `needle` in `text`, plus `delta` characters. */

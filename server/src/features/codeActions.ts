@@ -1,16 +1,13 @@
 // Code actions, built from what the diagnostics carry in `data` (the engine's fixes), never by
 // re-running a rule: one quick fix per engine fix, "Disable RULE for this line", "Disable RULE for this
 // file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
-import { parseYaml, AstReader, SourceFile } from '@acrotopo/engine';
-import { setKey } from '@acrotopo/engine';
+import { AstReader, parseDisableComment, parseYaml, setKey, SourceFile } from '@acrotopo/engine';
 import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticData } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.acrotopo`;
-
-const DISABLE_RE = /^(\s*)#\s*acrotopo-disable-next-line\b(.*)$/;
 
 function lineText(doc: TextDocument, line: number): string {
   return doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$|\r$/, '');
@@ -28,13 +25,12 @@ export function disableLineEdit(doc: TextDocument, line: number, rule: string): 
   const indent = /^\s*/.exec(text)![0];
   // the nearest comment line above, when it is a disable comment for this line
   let l = line - 1;
-  while (l >= 0 && /^\s*#/.test(lineText(doc, l)) && !DISABLE_RE.test(lineText(doc, l))) l--;
+  while (l >= 0 && /^\s*#/.test(lineText(doc, l)) && !parseDisableComment(lineText(doc, l))) l--;
   if (l >= 0) {
-    const m = DISABLE_RE.exec(lineText(doc, l));
-    if (m) {
-      const list = m[2].replace(/\s+--.*$/, '').trim();
-      const end = lineText(doc, l).replace(/\s+--.*$/, '').replace(/\s+$/, '').length;
-      if (list.length > 0) return { range: { start: { line: l, character: end }, end: { line: l, character: end } }, newText: `, ${rule}` };
+    const comment = parseDisableComment(lineText(doc, l));
+    if (comment && comment.listEnd > comment.prefixEnd) {
+      const end = comment.listEnd;
+      return { range: { start: { line: l, character: end }, end: { line: l, character: end } }, newText: `, ${rule}` };
     }
   }
   return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: `${indent}# acrotopo-disable-next-line ${rule}${eol(doc)}` };

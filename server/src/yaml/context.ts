@@ -1,4 +1,4 @@
-import { SourceFile } from '@acrotopo/engine';
+import { parseDisableComment, SourceFile } from '@acrotopo/engine';
 // Where the cursor is in the YAML structure, from the text of the lines and their indentation.
 // Deliberately not based on the AST: it must work on incomplete and invalid YAML (a line with just
 // `    os: `, an unclosed `{`), which is exactly what the document looks like while someone types.
@@ -189,8 +189,6 @@ function processLine(stack: Stack, bl: BlockLine): void {
   else if (bl.content !== '') stack.scalar(bl.contentCol);
 }
 
-const DISABLE_RE = /^(\s*#\s*acrotopo-disable-next-line)\b/;
-
 
 /** Token around `col` in a flow context: bounded by `,{}[]`, a `: ` separator and whitespace at the ends. */
 function flowToken(line: string, from: number, col: number): { start: number; end: number } {
@@ -342,10 +340,10 @@ export function contextAt(text: string, offset: number): CursorContext {
   // Comments.
   const cs = commentStart(line);
   if (cs >= 0 && col > cs) {
-    const m = DISABLE_RE.exec(line);
-    if (m && col >= m[1].length) {
+    const comment = parseDisableComment(line);
+    if (comment && col >= comment.prefixEnd) {
       let s = col;
-      while (s > m[1].length && !/[\s,]/.test(line[s - 1])) s--;
+      while (s > comment.prefixEnd && !/[\s,]/.test(line[s - 1])) s--;
       let e = col;
       while (e < line.length && !/[\s,]/.test(line[e])) e++;
       return mk('disable-comment', [], s, e);
