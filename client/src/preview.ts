@@ -1,10 +1,15 @@
 // The diagram preview in VS Code: commands "Acrotopo: Open Preview" / "Open Preview to the Side" /
 // "Export Diagram as SVG/PNG", one webview panel per document, a serializer that restores panels after a
-// reload. The model is built here (check → buildDiagram, in PreviewSession); ELK lays it out inside the
-// webview, off the extension host's thread. The webview page is locked down: strict CSP with a nonce per
+// reload. The model comes from the language server (`acrotopo/diagram`, built from the analysis it
+// already holds; in-process only when the server is not running — see PreviewSession); ELK lays it out
+// inside the webview, off the extension host's thread. The webview page is locked down: strict CSP with a nonce per
 // load, scripts enabled only for our own bundle, local resources limited to the `media` folder.
 import * as vscode from 'vscode';
 import type { Range, SeveritySetting } from '@acrotopo/engine';
+import { State } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { DIAGRAM_METHOD } from '../../server/src/protocol';
+import type { DiagramParams, DiagramResult } from '../../server/src/protocol';
 import { parseState } from '../../webview/src/protocol';
 import type { ExportFormat, PreviewState } from '../../webview/src/protocol';
 import { makeNonce, previewHtml } from './previewHtml';
@@ -18,6 +23,9 @@ interface Panel {
   session: PreviewSession;
   document: vscode.TextDocument;
 }
+
+/** The extension's language client (set by registerPreview): the preview's models come from it. */
+let languageClient: LanguageClient | undefined;
 
 /** Open previews by document URI. */
 const panels = new Map<string, Panel>();
@@ -95,6 +103,15 @@ function attach(context: vscode.ExtensionContext, panel: vscode.WebviewPanel, do
       save: (format, data) => saveExport(document, format, data),
       rules: () => vscode.workspace.getConfiguration('acrotopo', document.uri).get<Record<string, SeveritySetting>>('rules'),
       log: (m) => console.warn(m),
+      build: async (view, expand) => {
+        const lc = languageClient;
+        if (!lc || lc.state !== State.Running || document.isClosed) return undefined;
+        const params: DiagramParams = { uri: key, view, expand };
+        const r = await lc.sendRequest<DiagramResult>(DIAGRAM_METHOD, params);
+        // null: the server does not have the document; another version: it is behind (never expected,
+        // requests follow the changes in order) — either way the in-process build answers.
+        return r && r.version === document.version ? r : undefined;
+      },
       setTimeout: (fn, ms) => setTimeout(fn, ms),
       clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
     },
@@ -173,10 +190,11 @@ async function exportDiagram(context: vscode.ExtensionContext, format: ExportFor
 }
 
 /**
- * Registers the preview commands and the panel serializer. The language client is accepted for the
- * extension's call signature; the model is built locally from the document text (no server round trip).
+ * Registers the preview commands and the panel serializer. Diagram models are asked from `client`
+ * (built in-process when it is not running).
  */
-export function registerPreview(context: vscode.ExtensionContext, _client?: unknown): void {
+export function registerPreview(context: vscode.ExtensionContext, client?: LanguageClient): void {
+  languageClient = client;
   context.subscriptions.push(
     vscode.commands.registerCommand('acrotopo.openPreview', (uri?: vscode.Uri) => openPreview(context, false, uri)),
     vscode.commands.registerCommand('acrotopo.openPreviewToSide', (uri?: vscode.Uri) => openPreview(context, true, uri)),

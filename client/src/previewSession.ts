@@ -1,9 +1,11 @@
 // The extension side of one preview panel, without any `vscode` import so it is unit-tested as plain
-// code: it turns document text into diagram models for the webview (check → buildDiagram), keeps the
-// last good picture when the YAML does not parse, and routes the webview's messages (reveal, view
-// switch, group expansion, exports). client/src/preview.ts binds it to a real WebviewPanel.
-import { buildDiagram, check, fatalSyntaxErrors } from '@acrotopo/engine';
-import type { CheckOptions, DiagramView, Range, SeveritySetting } from '@acrotopo/engine';
+// code: it gets diagram models for the webview — from the language server (`host.build`, the
+// `acrotopo/diagram` request: the server already holds this version's analysis, and the extension host
+// is never blocked by the engine) or, when the server is not running, in-process (check → previewBuild)
+// —, keeps the last good picture when the YAML does not parse, and routes the webview's messages
+// (reveal, view switch, group expansion, exports). client/src/preview.ts binds it to a real WebviewPanel.
+import { check, previewBuild } from '@acrotopo/engine';
+import type { CheckOptions, DiagramView, PreviewBuild, Range, SeveritySetting } from '@acrotopo/engine';
 import { parseFromWebview } from '../../webview/src/protocol';
 import type { ExportFormat, FromWebview, PreviewState, ToWebview } from '../../webview/src/protocol';
 
@@ -21,6 +23,11 @@ export interface PreviewHost {
   /** persist panel state (the webview also keeps it, for the serializer) */
   stateChanged?(state: PreviewState): void;
   log?(message: string): void;
+  /**
+   * The build from the language server for the document's current version; undefined (or a rejection)
+   * when the server cannot answer, and the session then builds in-process.
+   */
+  build?(view: DiagramView, expand: string[]): Promise<PreviewBuild | undefined>;
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
@@ -59,7 +66,7 @@ export class PreviewSession {
     if (this.timer !== undefined) this.host.clearTimeout(this.timer);
     this.timer = this.host.setTimeout(() => {
       this.timer = undefined;
-      this.update();
+      void this.update();
     }, this.debounceMs);
   }
 
@@ -85,36 +92,61 @@ export class PreviewSession {
     else this.host.post({ type: 'requestExport', format });
   }
 
-  /** Builds and posts the model now (or the reason the last good one is kept). */
-  update(): void {
+  /**
+   * Builds and posts the model now (or the reason the last good one is kept). Through the language
+   * server when the host offers it (the returned promise settles when posted; an answer that a newer
+   * update overtook is dropped), else synchronously in-process.
+   */
+  update(): Promise<void> | void {
     if (this.disposed || !this.ready) return;
+    const seq = ++this.seq;
+    const remote = this.host.build;
+    if (!remote) return this.updateLocally(seq);
+    const t0 = Date.now();
+    return remote
+      .call(this.host, this.view, [...this.expanded])
+      .then(
+        (build) => {
+          if (seq !== this.seq || this.disposed || !this.ready) return; // overtaken
+          if (!build) return this.updateLocally(seq);
+          this.lastBuildMs = Date.now() - t0;
+          this.post(seq, build);
+        },
+        (e: unknown) => {
+          this.host.log?.(`preview: the language server did not answer (${e instanceof Error ? e.message : String(e)}); building in-process`);
+          if (seq === this.seq && !this.disposed && this.ready) this.updateLocally(seq);
+        },
+      )
+      .catch((e: unknown) => this.host.log?.(`preview: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private updateLocally(seq: number): void {
     const text = this.host.text();
     if (text === undefined) return;
-    const seq = ++this.seq;
     try {
-      const fatal = fatalSyntaxErrors(text);
-      if (fatal.length > 0) {
-        const f = fatal[0];
-        const where = `line ${f.range.start.line + 1}`;
-        this.host.post({
-          type: 'stale',
-          seq,
-          line: f.range.start.line,
-          reason: `${where}: ${f.message}${this.hadGood ? ' — showing the last diagram that parsed' : ''}`,
-        });
-        return;
-      }
       const t0 = Date.now();
       const options: CheckOptions = { fileName: this.host.fileName, rules: this.host.rules?.() };
-      const result = check(text, options);
-      const model = buildDiagram(result, this.view, { text, expand: this.expanded });
+      const build = previewBuild(text, check(text, options), this.view, this.expanded, options);
       this.lastBuildMs = Date.now() - t0;
-      this.hadGood = true;
-      this.host.post({ type: 'model', seq, model, uri: this.host.uri, fileName: this.host.fileName, expanded: [...this.expanded] });
+      this.post(seq, build);
     } catch (e) {
       this.host.log?.(`preview: ${e instanceof Error ? e.message : String(e)}`);
       this.host.post({ type: 'stale', seq, reason: `the diagram could not be built: ${e instanceof Error ? e.message : String(e)}` });
     }
+  }
+
+  private post(seq: number, build: PreviewBuild): void {
+    if (build.kind === 'fatal') {
+      this.host.post({
+        type: 'stale',
+        seq,
+        line: build.line,
+        reason: `line ${build.line + 1}: ${build.message}${this.hadGood ? ' — showing the last diagram that parsed' : ''}`,
+      });
+      return;
+    }
+    this.hadGood = true;
+    this.host.post({ type: 'model', seq, model: build.model, uri: this.host.uri, fileName: this.host.fileName, expanded: [...this.expanded] });
   }
 
   /** Handles one raw message from the webview. Returns the parsed message (undefined when ignored). */
@@ -127,7 +159,7 @@ export class PreviewSession {
     switch (msg.type) {
       case 'ready':
         this.ready = true;
-        this.update();
+        await this.update();
         if (this.pendingExport) {
           this.host.post({ type: 'requestExport', format: this.pendingExport });
           this.pendingExport = undefined;
@@ -140,21 +172,21 @@ export class PreviewSession {
         if (msg.view !== this.view) {
           this.view = msg.view;
           this.host.stateChanged?.(this.state);
-          this.update();
+          await this.update();
         }
         break;
       case 'expand':
         if (!this.expanded.has(msg.group)) {
           this.expanded.add(msg.group);
           this.host.stateChanged?.(this.state);
-          this.update();
+          await this.update();
         }
         break;
       case 'collapseAll':
         if (this.expanded.size > 0) {
           this.expanded.clear();
           this.host.stateChanged?.(this.state);
-          this.update();
+          await this.update();
         }
         break;
       case 'exported':

@@ -13,3 +13,4 @@ export { setKey, appendToSeq, insertPair, appendItem, replace, yamlScalar } from
 export { createIncrementalChecker, type IncrementalChecker, type IncrementalStats } from './incremental';
 export { parseDisableComment } from './suppress';
 export type { DisableComment } from './suppress';
+export * from './preview-model';

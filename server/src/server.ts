@@ -15,6 +15,9 @@ import { foldingRanges } from './features/folding';
 import { hover } from './features/hover';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols } from './features/symbols';
+import { diagram, parseDiagramParams } from './features/diagram';
+import { DIAGRAM_METHOD } from './protocol';
+import type { DiagramResult } from './protocol';
 
 export const SERVER_NAME = 'acrotopo-language-server';
 export const SERVER_VERSION = '0.1.0';
@@ -187,6 +190,16 @@ export function startServer(connection: Connection): void {
     const d = doc(p.textDocument.uri);
     return d ? documentHighlights(d, p.position, analysis(d)) : null;
   }));
+
+  // The preview's diagram (custom request, ./protocol.ts): built from this version's cached analysis.
+  const diagramHandler = guard<[unknown, CancellationToken | undefined], DiagramResult>(log, 'diagram', null, (raw, token) => {
+    const p = parseDiagramParams(raw);
+    if (!p) throw new ResponseError(-32602, 'acrotopo/diagram: expected { uri, view, expand }');
+    const d = doc(p.uri);
+    if (!d || cancelled(token)) return null;
+    return diagram(d, p, analysis(d), checkOptions(settings.known(d.uri)));
+  });
+  connection.onRequest(DIAGRAM_METHOD, (raw: unknown, token: CancellationToken): unknown => diagramHandler(raw, token));
 
   connection.onShutdown(() => {
     for (const d of documents.all()) validator.cancel(d.uri);

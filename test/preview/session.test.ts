@@ -7,6 +7,8 @@ import { describe, it } from 'node:test';
 import { contentSecurityPolicy, makeNonce, previewHtml } from '../../client/src/previewHtml';
 import { PreviewSession, UPDATE_DEBOUNCE_MS } from '../../client/src/previewSession';
 import type { PreviewHost } from '../../client/src/previewSession';
+import { check, previewBuild } from '@acrotopo/engine';
+import type { DiagramView, PreviewBuild } from '@acrotopo/engine';
 import { parseFromWebview, parseState, parseToWebview } from '../../webview/src/protocol';
 import type { ToWebview } from '../../webview/src/protocol';
 import { ROOT } from './harness';
@@ -159,6 +161,78 @@ describe('PreviewSession', () => {
     s.cursorMoved(1);
     assert.equal(f.posted.length, 0);
     assert.ok(f.timers.every((t) => t.cleared));
+  });
+});
+
+describe('PreviewSession through the language server (host.build)', () => {
+  // A build as the server answers `acrotopo/diagram`: previewBuild on the server's analysis.
+  const serverBuild = (text: string, view: DiagramView, expand: string[]): PreviewBuild => previewBuild(text, check(text), view, expand);
+
+  it('posts the server\'s model and does not run the engine itself', async () => {
+    const f = fakeHost(SPEC);
+    const asked: { view: string; expand: string[] }[] = [];
+    const marker = serverBuild(SPEC, 'all', []);
+    assert.ok(marker.kind === 'model');
+    marker.model.title = 'from the server';
+    f.host.build = async (view, expand) => {
+      asked.push({ view, expand });
+      return marker;
+    };
+    f.host.text = () => { throw new Error('the in-process path must not run'); };
+    const s = new PreviewSession(f.host);
+    await s.receive({ type: 'ready' });
+    assert.deepEqual(asked, [{ view: 'all', expand: [] }]);
+    assert.equal(f.posted.length, 1);
+    const m = f.posted[0];
+    assert.ok(m.type === 'model' && m.model.title === 'from the server');
+    await s.receive({ type: 'setView', view: 'installation' });
+    assert.equal(asked[1].view, 'installation');
+  });
+
+  it('a fatal answer posts `stale` with the line; a later good one posts the model', async () => {
+    const f = fakeHost(SPEC);
+    let next: PreviewBuild = { kind: 'fatal', line: 4, message: 'YAML: broken' };
+    f.host.build = async () => next;
+    const s = new PreviewSession(f.host);
+    await s.receive({ type: 'ready' });
+    assert.deepEqual(f.posted[0], { type: 'stale', seq: 1, line: 4, reason: 'line 5: YAML: broken' });
+    next = serverBuild(SPEC, 'all', []);
+    await s.update();
+    assert.equal(f.posted[1].type, 'model');
+  });
+
+  it('drops an answer that a newer update overtook', async () => {
+    const f = fakeHost(SPEC);
+    const pending: ((b: PreviewBuild) => void)[] = [];
+    f.host.build = () => new Promise<PreviewBuild>((resolve) => pending.push(resolve));
+    const s = new PreviewSession(f.host);
+    const first = s.receive({ type: 'ready' });
+    const second = s.update();
+    const old = serverBuild(SPEC, 'all', []);
+    const fresh = serverBuild(SPEC.replaceAll('web01', 'web02'), 'all', []);
+    pending[1](fresh);
+    pending[0](old);
+    await Promise.all([first, second]);
+    assert.equal(f.posted.length, 1, JSON.stringify(f.posted.map((p) => p.type)));
+    const m = f.posted[0];
+    assert.ok(m.type === 'model' && m.model.nodes.some((n) => n.name === 'web02'));
+  });
+
+  it('builds in-process when the server cannot answer (undefined or an error), and logs why', async () => {
+    for (const build of [async () => undefined, async () => { throw new Error('server gone'); }]) {
+      const f = fakeHost(SPEC);
+      f.host.build = build;
+      const s = new PreviewSession(f.host);
+      await s.receive({ type: 'ready' });
+      assert.equal(f.posted.length, 1);
+      const m = f.posted[0];
+      assert.ok(m.type === 'model' && m.model.nodes.length === 3);
+    }
+    const f = fakeHost(SPEC);
+    f.host.build = async () => { throw new Error('server gone'); };
+    const s = new PreviewSession(f.host);
+    await s.receive({ type: 'ready' });
+    assert.ok(f.logs.some((l) => /server gone/.test(l)), f.logs.join('\n'));
   });
 });
 
