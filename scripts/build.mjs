@@ -9,7 +9,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const node = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: true, logLevel: 'warning', absWorkingDir: root };
 const entries = [
   // command line
-  { ...node, entryPoints: ['cli/src/main.ts'], outfile: 'cli/dist/acrotopo.js' },
+  // `render` is a bundle of its own, required by acrotopo.js on demand (cli/src/cli.ts runRender)
+  { ...node, entryPoints: ['cli/src/main.ts'], outfile: 'cli/dist/acrotopo.js', define: { ACROTOPO_RENDER_BUNDLE: '"render.js"' } },
+  { ...node, entryPoints: ['cli/src/render.ts'], outfile: 'cli/dist/render.js' },
   // language server (stdio bin and the copy shipped inside the extension)
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'server/dist/server.js' },
   { ...node, entryPoints: ['server/src/main.ts'], outfile: 'client/dist/server.js', minify: true },

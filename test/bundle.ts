@@ -29,6 +29,8 @@ export interface BundleSpec {
   sources: string[];
   sourcemap?: boolean | 'inline';
   logLevel?: 'silent' | 'warning';
+  /** esbuild `define` (as scripts/build.mjs gives it) */
+  define?: Record<string, string>;
 }
 
 export async function ensureBundle(spec: BundleSpec): Promise<void> {
@@ -44,6 +46,7 @@ export async function ensureBundle(spec: BundleSpec): Promise<void> {
     absWorkingDir: spec.root,
     entryPoints: [spec.entry],
     outfile: spec.out,
+    define: spec.define,
     write: false,
   });
   mkdirSync(dirname(spec.out), { recursive: true });

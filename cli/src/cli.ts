@@ -68,9 +68,17 @@ printed but may be incomplete), 2 usage error or the file cannot be read.
 
 const HELP_OPTION: OptionSpec = { name: 'help', alias: 'h' };
 
-/** `acrotopo render …` (cli/src/render.ts). Loaded on demand: the layout engine is large and check does not need it. */
+declare const ACROTOPO_RENDER_BUNDLE: string | undefined;
+
+/**
+ * `acrotopo render …` (cli/src/render.ts), loaded on demand: the layout engine (elkjs, 1.6 MB) is most
+ * of the bundle's size, and merely compiling it would double the start-up time of `check`. In the
+ * bundle (scripts/build.mjs) it is a file of its own, cli/dist/render.js, next to acrotopo.js.
+ */
 async function runRender(argv: string[], io: Io): Promise<number> {
-  const render = await import('./render');
+  const render: typeof import('./render') = typeof ACROTOPO_RENDER_BUNDLE === 'string'
+    ? require(require('node:path').join(__dirname, ACROTOPO_RENDER_BUNDLE))
+    : await import('./render');
   return render.runRender(argv, io);
 }
 

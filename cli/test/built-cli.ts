@@ -6,13 +6,19 @@ import { ensureBundle } from '../../test/bundle';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'cli', 'bin', 'acrotopo.js');
-const OUT = join(ROOT, 'cli', 'dist', 'acrotopo.js');
+export const OUT = join(ROOT, 'cli', 'dist', 'acrotopo.js');
+export const RENDER_OUT = join(ROOT, 'cli', 'dist', 'render.js');
 
 let ready: Promise<void> | undefined;
 
 /** Makes sure the bundle is up to date (see test/bundle.ts). */
 export function ensureBuiltCli(): Promise<void> {
-  ready ??= ensureBundle({ root: ROOT, entry: 'cli/src/main.ts', out: OUT, sources: ['cli/src', 'engine/src', 'renderer/src', 'cli/package.json'], logLevel: 'silent' });
+  // as scripts/build.mjs: `render` is its own bundle, required by acrotopo.js on demand
+  const sources = ['cli/src', 'engine/src', 'renderer/src', 'cli/package.json'];
+  ready ??= Promise.all([
+    ensureBundle({ root: ROOT, entry: 'cli/src/main.ts', out: OUT, sources, logLevel: 'silent', define: { ACROTOPO_RENDER_BUNDLE: '"render.js"' } }),
+    ensureBundle({ root: ROOT, entry: 'cli/src/render.ts', out: RENDER_OUT, sources, logLevel: 'silent' }),
+  ]).then(() => undefined);
   return ready;
 }
 

@@ -130,6 +130,22 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     await h.until(() => channel.logLevel === vscode.LogLevel.Off, 'trace off again');
   });
 
+  it('answers the preview\'s acrotopo/diagram request for the document\'s current version', async () => {
+    const api = vscode.extensions.getExtension('acrotopo.acrotopo').exports;
+    const doc = await h.openScratch(h.fixtureText(FIXTURE));
+    await h.diagnostics(doc);
+    const r = await api.client.sendRequest('acrotopo/diagram', { uri: doc.uri.toString(), view: 'all', expand: [] });
+    assert.ok(r && r.kind === 'model', JSON.stringify(r).slice(0, 200));
+    assert.strictEqual(r.version, doc.version);
+    assert.ok(r.model.nodes.some((n) => n.name === 'fs01'), 'fs01 is drawn');
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), doc.getText().replace(/\bfs01\b/g, 'files02'));
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const r2 = await api.client.sendRequest('acrotopo/diagram', { uri: doc.uri.toString(), view: 'all', expand: [] });
+    assert.strictEqual(r2.version, doc.version, 'the answer is for the edited version');
+    assert.ok(r2.model.nodes.some((n) => n.name === 'files02') && !r2.model.nodes.some((n) => n.name === 'fs01'));
+  });
+
   it('honours # acrotopo-disable-next-line', async () => {
     const doc = await h.openScratch(h.fixtureText(FIXTURE).replace('  to: [fs01]', '  # acrotopo-disable-next-line unencrypted-port\n  to: [fs01]'));
     const ds = await h.diagnostics(doc, (ds) => ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'smb-encryption-unknown');
