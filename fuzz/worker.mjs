@@ -1,52 +1,14 @@
-// Runs inputs through the engine, reporting each one before it starts (so the parent can tell which
-// input hangs) and any finding after it.
+// Engine target of `npm run fuzz`: runs inputs through check() in a worker thread, reporting each one
+// before it starts (so the parent can tell which input hangs) and any finding after it.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import { stringify } from 'yaml';
+import { makeInput } from './inputs.mjs';
 
-const { from, to, seed, seeds, engineBundle } = workerData;
-const { check } = createRequire(import.meta.url)(engineBundle);
-
-// Small deterministic PRNG (mulberry32).
-function rng(s) {
-  return () => { s |= 0; s = (s + 0x6d2b79f5) | 0; let t = Math.imul(s ^ (s >>> 15), 1 | s); t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t; return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-}
-const TOKENS = ['\n', '  ', ': ', '- ', '[', ']', '{', '}', ',', '#', '&a ', '*a', '<<: ', '---\n', '"', "'", '\t', '|\n', '>\n', '?', 'tcp/', '9876', '25001', 'machines:', 'components:', 'os: ', 'windows', 'linux', 'address: ', '10.0.0.', '::1', 'subnet: ', 'firewalls:', 'between: ', 'allow:', 'source-ports: ', '1025-5000', 'installation:', 'to: ', 'from: ', 'management:', 'server: ', 'encryption:', 'client: disabled', 'server: required', 'hosts:', 'rules:', 'off', '\u0000', '\uFEFF', '\u202E', '\r\n', '~', 'null', '1e400', '-1', '0x1F'];
-
-function mutate(r, text) {
-  let t = text;
-  const n = 1 + Math.floor(r() * 8);
-  for (let i = 0; i < n; i++) {
-    const at = Math.floor(r() * (t.length + 1));
-    const op = r();
-    if (op < 0.35) t = t.slice(0, at) + TOKENS[Math.floor(r() * TOKENS.length)] + t.slice(at);
-    else if (op < 0.6) t = t.slice(0, at) + t.slice(at + Math.floor(r() * 40));
-    else if (op < 0.8) { const b = Math.floor(r() * t.length); const len = Math.floor(r() * 200); t = t.slice(0, at) + t.slice(b, b + len) + t.slice(at); }
-    else { const lines = t.split('\n'); const li = Math.floor(r() * lines.length); lines[li] = ' '.repeat(Math.floor(r() * 6)) + lines[li].trimStart(); t = lines.join('\n'); }
-  }
-  return t;
-}
-
-function randomValue(r, depth) {
-  const k = r();
-  if (depth > 4 || k < 0.3) return [null, true, 1, -1, 1.5, 'windows', 'tcp/9876', '10.0.0.1', 'x'.repeat(Math.floor(r() * 50)), ''][Math.floor(r() * 10)];
-  if (k < 0.65) { const o = {}; const n = Math.floor(r() * 5); for (let i = 0; i < n; i++) o[TOKENS[Math.floor(r() * TOKENS.length)].trim() || `k${i}`] = randomValue(r, depth + 1); return o; }
-  return Array.from({ length: Math.floor(r() * 5) }, () => randomValue(r, depth + 1));
-}
-
-function input(index) {
-  const r = rng(seed * 1_000_003 + index);
-  const kind = index % 4;
-  if (kind === 0 || kind === 1) return mutate(r, seeds[index % seeds.length]);
-  if (kind === 2) return stringify({ acrotopo: 1, machines: randomValue(r, 0), network: randomValue(r, 1), management: randomValue(r, 2), installation: randomValue(r, 2), connections: randomValue(r, 2) });
-  let s = '';
-  const n = Math.floor(r() * 300);
-  for (let i = 0; i < n; i++) s += r() < 0.7 ? TOKENS[Math.floor(r() * TOKENS.length)] : String.fromCharCode(Math.floor(r() * 0x3000));
-  return s;
-}
+const { from, to, seed, seeds, bundle } = workerData;
+const { check } = createRequire(import.meta.url)(bundle);
 
 for (let i = from; i < to; i++) {
-  const text = input(i);
+  const { text } = makeInput(seed, seeds, i);
   parentPort.postMessage({ type: 'start', index: i, input: text });
   const t = performance.now();
   let finding;

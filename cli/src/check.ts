@@ -38,7 +38,7 @@ export interface FileProblem {
 
 /**
  * Files larger than this are refused before reading (the engine itself reports, without checking,
- * any text over its own 16 MiB limit; this bound only keeps a huge file from exhausting memory).
+ * any text over its own DEFAULT_MAX_BYTES (5 MiB) limit; this bound only keeps a huge file from exhausting memory).
  */
 const MAX_READ_BYTES = 4 * DEFAULT_MAX_BYTES;
 

@@ -12,7 +12,8 @@ import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySet
 import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
 
-export const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
+/** Documents longer than this (in UTF-16 code units, about bytes for YAML) get one diagnostic and are not checked: 5 MiB (a valid 5 MiB file checks in a few seconds; docs/reliability.md). */
+export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
 export const INTERNAL_ERROR = 'internal-error';
 
 function clampSpan(s: Span, len: number): Span {
@@ -22,6 +23,16 @@ function clampSpan(s: Span, len: number): Span {
 
 function emptyTopology(): Topology {
   return { product: '11.7', dns: true, subnets: new Map(), firewalls: [], machines: new Map(), connections: [], rules: new Map() };
+}
+
+/** The rule ids in localeCompare order, so that sorting thousands of diagnostics needs no collation. */
+const RULE_ID_ORDER = new Map([...RULES.map((r) => r.id), INTERNAL_ERROR, 'yaml-syntax'].sort((a, b) => a.localeCompare(b)).map((id, i) => [id, i]));
+
+/** a.localeCompare(b) for rule ids (by rank for the known ones). */
+function compareRuleIds(a: string, b: string): number {
+  const ra = RULE_ID_ORDER.get(a);
+  const rb = RULE_ID_ORDER.get(b);
+  return ra !== undefined && rb !== undefined ? Math.sign(ra - rb) : a.localeCompare(b);
 }
 
 export function effectiveSeverity(rule: string, proposed: Severity, t: Topology, options: CheckOptions): SeveritySetting {
@@ -121,7 +132,8 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
       syntax,
       schema,
       report: (r) => reports.push(r),
-      flowOrigin: (f) => stated.originOf.get(f.id) ?? f.origin,
+      // (most files state no connection identical to a derived flow: then no id needs hashing)
+      flowOrigin: (f) => (stated.originOf.size > 0 ? stated.originOf.get(f.id) : undefined) ?? f.origin,
       flowRelated: (f) => {
         const out: { message: string; span: Span }[] = [];
         const i = machineKey(f.initiator);
@@ -163,7 +175,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
     const span = budget.exceeded;
     diagnostics.push({ rule: 'yaml-syntax', severity: 'error', message: 'YAML: too many alias expansions (possible alias bomb); the aliased content was not checked', span, range: file.range(span), related: [], fixes: [] });
   }
-  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || a.rule.localeCompare(b.rule));
+  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || compareRuleIds(a.rule, b.rule));
   return { diagnostics, topology: t, flows };
 }
 

@@ -43,13 +43,24 @@ export const SOURCE_PORTS: { key: 'pre-vista' | 'vista-or-later' | 'linux'; labe
   { key: 'linux', label: 'Linux and the virtual appliance', range: { from: 32768, to: 61000 }, catalogue: 'S1' },
 ];
 
+const PRE_VISTA_PORTS = SOURCE_PORTS.find((s) => s.key === 'pre-vista')!;
+const VISTA_PORTS = SOURCE_PORTS.find((s) => s.key === 'vista-or-later')!;
+const LINUX_PORTS = SOURCE_PORTS.find((s) => s.key === 'linux')!;
+
+function sourcePortsEntry(os: Os | undefined, windowsVersion: string | undefined) {
+  if (os === 'windows') return windowsVersion === 'pre-vista' ? PRE_VISTA_PORTS : VISTA_PORTS;
+  if (os === 'linux' || os === 'virtual-appliance') return LINUX_PORTS;
+  return undefined;
+}
+
 export function sourcePortsFor(os: Os | undefined, windowsVersion: string | undefined): { range: PortRange; label: string } | undefined {
-  let key: string;
-  if (os === 'windows') key = windowsVersion === 'pre-vista' ? 'pre-vista' : 'vista-or-later';
-  else if (os === 'linux' || os === 'virtual-appliance') key = 'linux';
-  else return undefined;
-  const f = SOURCE_PORTS.find((s) => s.key === key)!;
-  return { range: f.range, label: f.label };
+  const f = sourcePortsEntry(os, windowsVersion);
+  return f && { range: f.range, label: f.label };
+}
+
+/** sourcePortsFor(…)?.range, without an object per call (once per flow). */
+export function sourcePortRange(os: Os | undefined, windowsVersion: string | undefined): PortRange | undefined {
+  return sourcePortsEntry(os, windowsVersion)?.range;
 }
 
 /** Client × server encryption matrix of the agent port (S4; spec "TCP 9876 client × server"). */
@@ -225,8 +236,16 @@ export function parsePortRange(text: string): PortRange | undefined {
   return { from, to };
 }
 
+const CONFIGURABLE_FACT = PORT_FACTS.find((f) => f.encryption === 'configurable');
+/** The first non-configurable fact of each single TCP port (portFact runs once per flow). */
+const FACT_BY_TCP_PORT = new Map<number, PortFact>();
+for (const f of PORT_FACTS) {
+  if (f.encryption !== 'configurable' && f.port.proto === 'tcp' && f.port.from === f.port.to && !FACT_BY_TCP_PORT.has(f.port.from!)) FACT_BY_TCP_PORT.set(f.port.from!, f);
+}
+
 export function portFact(p: PortSpec, agentPort: number = DEFAULT_AGENT_PORT): PortFact | undefined {
-  if (p.proto === 'tcp' && p.from === agentPort && p.to === agentPort) return PORT_FACTS.find((f) => f.encryption === 'configurable');
+  if (p.proto === 'tcp' && p.from === agentPort && p.to === agentPort) return CONFIGURABLE_FACT;
+  if (p.proto === 'tcp' && p.from === p.to && p.from !== undefined) return FACT_BY_TCP_PORT.get(p.from);
   return PORT_FACTS.find((f) => samePort(f.port, p) && f.encryption !== 'configurable');
 }
 

@@ -40,40 +40,53 @@ export function evaluateFirewalls(t: Topology, flows: Flow[]): FirewallResult {
   });
   const machine = (name: string): Machine | undefined => t.machines.get(name) ?? (name === IMPLICIT_CLOUD ? cloudNode(t) : undefined);
   const zoneOf = (name: string) => machine(name)?.zone;
-  const byPair = new Map<string, FirewallIndex[]>();
+  // initiator zone -> destination zone -> the firewalls between them (nested maps: no key string per flow)
+  const byPair = new Map<string, Map<string, FirewallIndex[]>>();
   const crossing = (zi: string, zd: string): FirewallIndex[] => {
-    const key = `${zi}\u0000${zd}`;
-    let list = byPair.get(key);
+    let byDest = byPair.get(zi);
+    if (!byDest) byPair.set(zi, (byDest = new Map()));
+    let list = byDest.get(zd);
     if (!list) {
       list = index.filter((x) => x.zones.has(zi) && x.zones.has(zd));
-      byPair.set(key, list);
+      byDest.set(zd, list);
     }
     return list;
   };
 
   const verdicts = new Map<string, FirewallVerdict>();
+  // Indexed loops: this runs once per check over every flow, mostly before the JIT optimises it, and an
+  // unoptimised for-of allocates an iterator result per step.
   const narrow = new Map<AllowEntry, { firewall: Firewall; flows: Flow[] }>();
-  for (const f of flows) {
+  for (let n = 0; n < flows.length; n++) {
+    const f = flows[n];
     const zi = zoneOf(f.initiator);
     const zd = zoneOf(f.destination);
     if (!zi || !zd || zi === zd) continue;
     const fws = crossing(zi, zd);
     if (fws.length === 0) continue;
     const v: FirewallVerdict = { blockedBy: [], passedBy: [] };
-    for (const x of fws) {
-      const candidates = [...(x.byFrom.get(f.initiator) ?? []), ...(zi !== f.initiator ? x.byFrom.get(zi) ?? [] : [])];
+    for (let w = 0; w < fws.length; w++) {
+      const x = fws[w];
+      // candidates: the entries from the initiator itself, then those from its zone
+      const byMachine = x.byFrom.get(f.initiator);
+      const byZone = zi !== f.initiator ? x.byFrom.get(zi) : undefined;
       let pass: AllowEntry | undefined;
       let near: AllowEntry | undefined;
-      for (const a of candidates) {
-        const to = a.to?.value;
-        if (to !== f.destination && to !== zd) continue;
-        if (!a.portSpec || !portCovers(a.portSpec, f.port)) continue;
-        if (a.sourcePortRange && f.sourcePorts && (a.sourcePortRange.from > f.sourcePorts.from || a.sourcePortRange.to < f.sourcePorts.to)) {
-          near ??= a;
-          continue;
+      for (let side = 0; side < 2 && !pass; side++) {
+        const list = side === 0 ? byMachine : byZone;
+        if (!list) continue;
+        for (let k = 0; k < list.length; k++) {
+          const a = list[k];
+          const to = a.to?.value;
+          if (to !== f.destination && to !== zd) continue;
+          if (!a.portSpec || !portCovers(a.portSpec, f.port)) continue;
+          if (a.sourcePortRange && f.sourcePorts && (a.sourcePortRange.from > f.sourcePorts.from || a.sourcePortRange.to < f.sourcePorts.to)) {
+            near ??= a;
+            continue;
+          }
+          pass = a;
+          break;
         }
-        pass = a;
-        break;
       }
       if (pass) v.passedBy.push({ firewall: x.fw, entry: pass });
       else {

@@ -44,8 +44,9 @@ const SEVERITIES = ['error', 'warning', 'info', 'off'] as const;
 
 const EMPTY: Span = { start: 0, end: 0 };
 
+/** The reader's answers are fresh `{ value, span }` objects: they are the model's Located values as they are. */
 function loc<T>(x: { value: T; span: Span } | undefined): Located<T> | undefined {
-  return x ? { value: x.value, span: x.span } : undefined;
+  return x;
 }
 
 function readEncryption(r: AstReader, node: AnyNode | undefined) {
@@ -243,7 +244,65 @@ export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefine
   }
 }
 
+// Fast path for the common form, plain dotted-decimal IPv4 (`10.20.0.5`, `10.20.0.0/24`): read as a
+// 32-bit number without ipaddr.js (whose parseCIDR tries IPv6 first and throws). Every other form —
+// IPv6, octal or hex octets, leading zeros, spaces — goes to ipaddr.js as before, so results are the same.
+
+/** A dotted-decimal IPv4 address without leading zeros as an unsigned 32-bit number, else undefined. */
+export function dottedQuad(text: string): number | undefined {
+  let value = 0;
+  let parts = 0;
+  let i = 0;
+  const n = text.length;
+  while (parts < 4) {
+    const start = i;
+    let octet = 0;
+    while (i < n && i - start < 4) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      octet = octet * 10 + (c - 48);
+      i++;
+    }
+    const len = i - start;
+    if (len === 0 || len > 3 || octet > 255 || (len > 1 && text.charCodeAt(start) === 48)) return undefined;
+    value = value * 256 + octet;
+    parts++;
+    if (parts < 4) {
+      if (text.charCodeAt(i) !== 46) return undefined; // '.'
+      i++;
+    }
+  }
+  return i === n ? value : undefined;
+}
+
+/** `a.b.c.d/bits` with a dotted-quad address and 0 ≤ bits ≤ 32 (the prefix as a number), else undefined. */
+function dottedQuadCidr(text: string): { net: number; bits: number } | undefined {
+  const slash = text.lastIndexOf('/');
+  if (slash < 0 || slash === text.length - 1) return undefined;
+  for (let i = slash + 1; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  const bits = parseInt(text.slice(slash + 1), 10);
+  if (!(bits >= 0 && bits <= 32)) return undefined;
+  const net = dottedQuad(text.slice(0, slash));
+  return net === undefined ? undefined : { net, bits };
+}
+
+/** The first `bits` bits (0–32) of an IPv4 number. */
+function ipv4Prefix(a: number, bits: number): number {
+  return bits === 0 ? 0 : Math.floor(a / 2 ** (32 - bits));
+}
+
+/** Are the first `bits` bits of two IPv4 numbers equal (ipaddr's IPv4 match)? */
+function sameIpv4Prefix(a: number, b: number, bits: number): boolean {
+  return ipv4Prefix(a, bits) === ipv4Prefix(b, bits);
+}
+
 export function inCidr(address: string, cidr: string): boolean | undefined {
+  const a4 = dottedQuad(address);
+  const c4 = a4 === undefined ? undefined : dottedQuadCidr(cidr);
+  if (a4 !== undefined && c4) return sameIpv4Prefix(a4, c4.net, c4.bits);
   const a = parseAddress(address);
   const c = parseCidr(cidr);
   if (!a || !c) return undefined;
@@ -259,17 +318,36 @@ function assignZones(t: Topology): void {
     if (c) cidrs.push({ name: s.name, ...c });
   }
   cidrs.sort((a, b) => b.bits - a.bits);
+  // IPv4 subnets by prefix length (longest first) and prefix: an IPv4 address finds its subnet with one
+  // lookup per prefix length instead of a test per subnet. Within a length the first subnet (in the
+  // sorted order) wins, as in the scan.
+  const v4Levels: { bits: number; byPrefix: Map<number, string> }[] = [];
+  for (const c of cidrs) {
+    if (c.addr.kind() !== 'ipv4') continue;
+    let level = v4Levels[v4Levels.length - 1];
+    if (!level || level.bits !== c.bits) v4Levels.push((level = { bits: c.bits, byPrefix: new Map() }));
+    const prefix = ipv4Prefix(dottedQuad(c.addr.toString())!, c.bits);
+    if (!level.byPrefix.has(prefix)) level.byPrefix.set(prefix, c.name);
+  }
   for (const m of t.machines.values()) {
     if (m.subnet) {
       m.zone = m.subnet.value;
       continue;
     }
     if (!m.address) continue;
-    const a = parseAddress(m.address.value);
-    if (!a) continue;
     let zone: string | undefined;
-    for (const c of cidrs) {
-      if (c.addr.kind() === a.kind() && a.match(c.addr, c.bits)) { zone = c.name; break; }
+    const a4 = dottedQuad(m.address.value);
+    if (a4 !== undefined) {
+      for (const level of v4Levels) {
+        zone = level.byPrefix.get(ipv4Prefix(a4, level.bits));
+        if (zone !== undefined) break;
+      }
+    } else {
+      const a = parseAddress(m.address.value);
+      if (!a) continue;
+      for (const c of cidrs) {
+        if (c.addr.kind() === a.kind() && a.match(c.addr, c.bits)) { zone = c.name; break; }
+      }
     }
     m.zone = zone;
   }

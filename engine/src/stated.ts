@@ -71,14 +71,38 @@ function rowMatches(t: Topology, row: CatalogueEntry, i: Machine, d: Machine, po
   return row.from.some((p) => partyMatches(t, p, i)) && row.to.some((p) => partyMatches(t, p, d));
 }
 
+/** The (initiator, destination, port) key of a flow: how a stated connection finds its derived flows. */
+function tripleKey(initiator: string, destination: string, label: string): string {
+  return `${initiator}>${destination}:${label}`;
+}
+
 export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
+  // The keys the connections below look up: each connection, both ways.
+  const wanted: string[] = [];
+  for (const c of t.connections) {
+    if (!c.from || !c.to || !c.portSpec) continue;
+    const i = endpoint(t, c.from.value);
+    const d = endpoint(t, c.to.value);
+    if (!i || !d) continue;
+    const label = portLabel(c.portSpec);
+    wanted.push(tripleKey(i.name, d.name, label), tripleKey(d.name, i.name, label));
+  }
+  // Only derived flows that can match one of them are indexed (a handful of connections, ~75k flows at
+  // 10k machines). A key starts with `initiator>`, so a flow can match only when its initiator is the
+  // text before some '>' of a wanted key (names may contain '>' in an invalid file: every '>' counts).
+  const initiators = new Set<string>();
+  for (const k of wanted) for (let at = k.indexOf('>'); at >= 0; at = k.indexOf('>', at + 1)) initiators.add(k.slice(0, at));
   // (initiator, destination, port) -> the derived flows with it (one per view at most)
   const byTriple = new Map<string, Flow[]>();
-  for (const f of derived) {
-    const k = `${f.initiator}>${f.destination}:${f.portLabel}`;
-    const list = byTriple.get(k);
-    if (list) list.push(f);
-    else byTriple.set(k, [f]);
+  if (initiators.size > 0) {
+    for (let n = 0; n < derived.length; n++) {
+      const f = derived[n];
+      if (!initiators.has(f.initiator)) continue;
+      const k = tripleKey(f.initiator, f.destination, f.portLabel);
+      const list = byTriple.get(k);
+      if (list) list.push(f);
+      else byTriple.set(k, [f]);
+    }
   }
   const verdicts: StatedVerdict[] = [];
   const originOf = new Map<string, Span>();
@@ -108,7 +132,7 @@ export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
       origin: c.span,
       sources: [c.span],
     };
-    const sameList = byTriple.get(`${i.name}>${d.name}:${label}`);
+    const sameList = byTriple.get(tripleKey(i.name, d.name, label));
     if (sameList) {
       const same = sameList[0];
       flow.sameAs = same.id;
@@ -119,7 +143,7 @@ export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
       verdicts.push({ connection: c, flow, kind: 'identical', derived: same });
       continue;
     }
-    const rev = byTriple.get(`${d.name}>${i.name}:${label}`)?.[0];
+    const rev = byTriple.get(tripleKey(d.name, i.name, label))?.[0];
     if (rev) {
       flow.catalogue = rev.catalogue;
       flow.purpose = rev.purpose;

@@ -29,9 +29,16 @@ export function parseDisableComment(line: string): DisableComment | undefined {
 /** Lines (0-based) silenced by `# acrotopo-disable-next-line [RULE, …]` → rule ids (`*` = all). */
 export function suppressions(file: SourceFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
-  if (!file.text.includes('acrotopo-disable-next-line')) return out;
+  const MARKER = 'acrotopo-disable-next-line';
+  if (!file.text.includes(MARKER)) return out;
   let pending: Set<string> | undefined;
   for (let l = 0; l < file.lineCount; l++) {
+    if (!pending) {
+      // nothing pending: only a line with the marker can change that, so skip to the next one
+      const next = file.text.indexOf(MARKER, file.lineStarts[l]);
+      if (next < 0) break;
+      l = file.lineOf(next);
+    }
     const line = file.line(l).text;
     const comment = parseDisableComment(line);
     if (comment) {

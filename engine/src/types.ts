@@ -232,7 +232,7 @@ export interface CheckOptions {
   rules?: Record<string, SeveritySetting>;
   /** file name, only used in messages */
   fileName?: string;
-  /** documents larger than this get one diagnostic and are not checked (default 16 MiB) */
+  /** documents larger than this get one diagnostic and are not checked (default 5 MiB, DEFAULT_MAX_BYTES) */
   maxBytes?: number;
 }
 

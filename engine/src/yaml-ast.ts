@@ -3,6 +3,7 @@
 import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YNode, ParsedNode } from 'yaml';
 import type { Span } from './types';
+import { fastParseDocument, fastParseEnabled, PARSE_OPTIONS } from './fast-yaml';
 
 export type AnyNode = YNode | ParsedNode;
 
@@ -25,15 +26,9 @@ const MESSAGES: Record<string, string> = {
 };
 
 export function parseYaml(text: string): ParsedYaml {
-  const doc = parseDocument(text, {
-    keepSourceTokens: false,
-    prettyErrors: false,
-    // yaml's own uniqueKeys check is quadratic per mapping (10k machines: seconds); ours below is linear.
-    uniqueKeys: false,
-    merge: true,
-    strict: true,
-    logLevel: 'error', // no console warnings (e.g. collection keys stringified by toJS)
-  }) as Document.Parsed;
+  // The fast path (fast-yaml.ts) builds the same nodes as parseDocument for the block-style subset
+  // acrotopo files use, and returns undefined for anything else; PARSE_OPTIONS are the options of both.
+  const doc = (fastParseEnabled() ? fastParseDocument(text) : undefined) ?? (parseDocument(text, PARSE_OPTIONS) as Document.Parsed);
   const problems: SyntaxProblem[] = [];
   const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {
     let [start, end] = e.pos;
@@ -47,8 +42,11 @@ export function parseYaml(text: string): ParsedYaml {
     }
     if (end <= start) end = Math.min(text.length, start + 1);
     if (end <= start && start > 0 && start === text.length) start--; // at end of file: mark the last character
-    const base = MESSAGES[e.code] ?? e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim();
-    problems.push({ span: { start, end }, message: `YAML: ${base}`, severity, code: e.code });
+    // the parser's own stack overflow on thousands of nesting levels: once, in words (fuzz/hostile-cases.ts)
+    const tooDeep = /Maximum call stack size exceeded/.test(e.message);
+    if (tooDeep && problems.some((p) => p.code === 'TOO_DEEP')) return;
+    const base = tooDeep ? 'the file is nested too deeply to be parsed (thousands of levels); what lies below was not checked' : (MESSAGES[e.code] ?? e.message.replace(/\s+at line \d+, column \d+[\s\S]*$/, '').trim());
+    problems.push({ span: { start, end }, message: `YAML: ${base}`, severity, code: tooDeep ? 'TOO_DEEP' : e.code });
   };
   for (const e of doc.errors) push(e, 'error');
   for (const w of doc.warnings) push(w, 'warning');
@@ -103,14 +101,23 @@ function aliasBomb(doc: Document.Parsed, text: string): Span | undefined {
   return found;
 }
 
-/** Spans of keys that repeat an earlier key of the same mapping (scalar keys; linear). */
+/**
+ * Spans of keys that repeat an earlier key of the same mapping (scalar keys; linear). Walks every
+ * mapping of the document (keys, values and sequence items, as yaml's `visit` does, without its
+ * per-node overhead) with an explicit stack, so deep nesting cannot overflow the call stack.
+ */
 function duplicateKeys(doc: Document.Parsed): Span[] {
   const out: Span[] = [];
-  visit(doc, {
-    Map(_, map) {
-      if (map.items.length < 2) return;
-      const seen = new Set<string>();
-      for (const item of map.items) {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (isMap(node)) {
+      const items = (node as YAMLMap).items;
+      const seen = items.length < 2 ? undefined : new Set<string>();
+      for (const item of items) {
+        stack.push(item.key, item.value);
+        if (!seen) continue;
         const k = item.key;
         if (!isScalar(k) || k.value === '<<') continue;
         const key = typeof k.value === 'object' ? JSON.stringify(k.value) : `${typeof k.value}:${String(k.value)}`;
@@ -119,8 +126,12 @@ function duplicateKeys(doc: Document.Parsed): Span[] {
           if (sp) out.push(sp);
         } else seen.add(key);
       }
-    },
-  });
+    } else if (isSeq(node)) {
+      for (const it of (node as YAMLSeq).items) stack.push(it);
+    } else if (isPair(node)) {
+      stack.push(node.key, node.value);
+    }
+  }
   return out;
 }
 
@@ -163,14 +174,17 @@ export class AstReader {
     return n ?? undefined;
   }
 
-  /** Pairs of each mapping node and an index by key, built once (the AST is not changed during a check). */
-  private readonly pairCache = new WeakMap<object, { list: PairInfo[]; byKey: Map<string, PairInfo> }>();
+  /**
+   * Pairs of each mapping node, and an index by key, built once (the AST is not changed during a
+   * check). The index is built on the first `pair()` of that mapping: most mappings (10k machines) are
+   * only listed.
+   */
+  private readonly pairCache = new WeakMap<object, { list: PairInfo[]; byKey?: Map<string, PairInfo> }>();
 
-  private indexed(map: AnyNode): { list: PairInfo[]; byKey: Map<string, PairInfo> } {
+  private indexed(map: AnyNode): { list: PairInfo[]; byKey?: Map<string, PairInfo> } {
     let entry = this.pairCache.get(map);
     if (!entry) {
-      const list = this.readPairs(map);
-      entry = { list, byKey: new Map(list.map((p) => [p.key, p])) };
+      entry = { list: this.readPairs(map) };
       this.pairCache.set(map, entry);
     }
     return entry;
@@ -187,12 +201,13 @@ export class AstReader {
   pair(node: unknown, key: string): PairInfo | undefined {
     const map = this.deref(node);
     if (!map || !isMap(map)) return undefined;
-    return this.indexed(map).byKey.get(key);
+    const entry = this.indexed(map);
+    entry.byKey ??= new Map(entry.list.map((p) => [p.key, p]));
+    return entry.byKey.get(key);
   }
 
   private readPairs(map: AnyNode): PairInfo[] {
     const out: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
-    const seen = new Set<string>();
     const merged: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
     for (const item of (map as YAMLMap).items) {
       if (!isPair(item)) continue;
@@ -208,10 +223,13 @@ export class AstReader {
       }
       if (k === null || k === undefined || typeof k === 'object') continue;
       const key = String(k);
-      seen.add(key);
       out.push({ key, keyNode, value: (item.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } });
     }
-    for (const p of merged) if (!seen.has(p.key)) { seen.add(p.key); out.push(p); }
+    if (merged.length > 0) {
+      // merged pairs come after the mapping's own, and only for keys it does not have
+      const seen = new Set(out.map((p) => p.key));
+      for (const p of merged) if (!seen.has(p.key)) { seen.add(p.key); out.push(p); }
+    }
     return out;
   }
 

@@ -3,6 +3,7 @@
 import { CodeActionKind, DidChangeConfigurationNotification, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_MAX_BYTES } from '@acrotopo/engine';
 import { Analyzer } from './analysis';
 import { createLog } from './log';
 import type { Log } from './log';
@@ -134,7 +135,14 @@ export function startServer(connection: Connection): void {
     settings.forget(e.document.uri);
   });
 
-  const doc = (uri: string) => documents.get(uri);
+  // A document over the engine's size limit gets one diagnostic ("over the limit; not checked") and
+  // nothing else: the features that parse the text themselves (symbols, folding, code actions) would
+  // block the server for tens of seconds on 10 MiB of YAML (docs/reliability.md). Requests on it get
+  // empty answers, as for a document the server does not know.
+  const doc = (uri: string) => {
+    const d = documents.get(uri);
+    return d && d.getText().length <= DEFAULT_MAX_BYTES ? d : undefined;
+  };
   const analysis = (d: TextDocument) => analyzer.analyze(d);
   const cancelled = (token: CancellationToken | undefined) => !!token?.isCancellationRequested;
 

@@ -101,6 +101,16 @@ export interface StartOptions {
   configuration?: boolean;
   /** `stdio` (default): the bin over stdin/stdout; `ipc`: the bundle forked with `--node-ipc`, as VS Code starts it */
   transport?: 'stdio' | 'ipc';
+  /** another server bundle to run over stdio instead of the bin (a test-only entry, see survival.test.ts) */
+  module?: string;
+  /** extra node options for the server process (e.g. the permission model) */
+  execArgv?: string[];
+  /** environment of the server process (default: this process's) */
+  env?: NodeJS.ProcessEnv;
+  /** working directory of the server process (default: the repository root) */
+  cwd?: string;
+  /** the initialize request's initializationOptions */
+  initializationOptions?: unknown;
 }
 
 export class LspClient {
@@ -126,7 +136,7 @@ export class LspClient {
       proc = fork(OUT, ['--node-ipc'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] });
       conn = createMessageConnection(new IPCMessageReader(proc), new IPCMessageWriter(proc));
     } else {
-      const p = spawn(process.execPath, [BIN, '--stdio'], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+      const p = spawn(process.execPath, [...(opts.execArgv ?? []), opts.module ?? BIN, '--stdio'], { cwd: opts.cwd ?? ROOT, env: opts.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
       proc = p;
       conn = createMessageConnection(new StreamMessageReader(p.stdout), new StreamMessageWriter(p.stdin));
     }
@@ -154,6 +164,7 @@ export class LspClient {
     client.initializeResult = await conn.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
       capabilities: {
         workspace: { configuration, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: {

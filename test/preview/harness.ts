@@ -59,6 +59,12 @@ export interface Harness {
   problems: string[];
   consoleMessages: string[];
   pageErrors: string[];
+  /** every URL the page requested (from before the first load), in order */
+  requests: string[];
+  /** every path the HTTP server behind the page was asked for */
+  served: string[];
+  /** the CSP nonce of the page's script */
+  nonce: string;
   close(): Promise<void>;
   /** sends a message as the extension would (window 'message' event) */
   send(message: unknown): Promise<void>;
@@ -76,7 +82,9 @@ export async function openHarness(viewport = { width: 1400, height: 900 }, state
   mkdirSync(RESULTS, { recursive: true });
   const nonce = 'test' + Math.random().toString(36).slice(2) + 'Nonce';
   let origin = '';
+  const served: string[] = [];
   const server = createServer((req, res) => {
+    served.push(req.url ?? '');
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
@@ -100,6 +108,8 @@ export async function openHarness(viewport = { width: 1400, height: 900 }, state
   const problems: string[] = [];
   const consoleMessages: string[] = [];
   const pageErrors: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   page.on('console', (m) => {
     consoleMessages.push(`${m.type()}: ${m.text()}`);
     if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
@@ -138,6 +148,9 @@ export async function openHarness(viewport = { width: 1400, height: 900 }, state
     problems,
     consoleMessages,
     pageErrors,
+    requests,
+    served,
+    nonce,
     async close() {
       await browser.close();
       await new Promise<void>((r) => server.close(() => r()));

@@ -48,7 +48,10 @@ export default defineRule({
     'the `source-ports` of the entry that almost matches.',
   catalogue: ['RI-2', 'RI-3', 'RI-4', 'RI-5', 'CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-8', 'CC-9', 'CC-13', 'CC-14', 'CC-15'],
   run(ctx) {
-    for (const flow of ctx.flows) {
+    for (let n = 0; n < ctx.flows.length; n++) {
+      const flow = ctx.flows[n];
+      // evaluateFirewalls marks every flow it blocks: the others need no verdict lookup (hashing ~75k ids)
+      if (!flow.blockedBy) continue;
       const v = ctx.firewall.verdicts.get(flow.id);
       if (!v) continue;
       for (const b of v.blockedBy) {

@@ -1,5 +1,5 @@
 import { defineRule } from '../rule';
-import { agentPortFlows, describeFlow, encryptionFix, encryptionSides } from './util';
+import { agentPortFlowsWith, describeFlow, encryptionFix, encryptionSides } from './util';
 
 export default defineRule({
   id: 'encryption-disabled',
@@ -15,8 +15,7 @@ export default defineRule({
     '`management.encryption`, wherever the effective setting comes from.',
   catalogue: ['RI-1', 'RI-5', 'CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-13', 'CC-14', 'CC-15'],
   run(ctx) {
-    for (const flow of agentPortFlows(ctx)) {
-      if (flow.encryption !== 'unencrypted') continue;
+    for (const flow of agentPortFlowsWith(ctx, 'unencrypted')) {
       const sides = encryptionSides(ctx, flow);
       const off = sides.filter((s) => s.value === 'disabled');
       ctx.report({

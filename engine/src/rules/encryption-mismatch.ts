@@ -1,5 +1,5 @@
 import { defineRule } from '../rule';
-import { agentPortFlows, describeFlow, encryptionFix, encryptionSides } from './util';
+import { agentPortFlowsWith, describeFlow, encryptionFix, encryptionSides } from './util';
 
 export default defineRule({
   id: 'encryption-mismatch',
@@ -13,8 +13,7 @@ export default defineRule({
   howToFix: 'Set the `disabled` side to `enabled` (quick fix), in the machine\'s `encryption:` or in `management.encryption`.',
   catalogue: ['RI-1', 'RI-5', 'CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-13', 'CC-14', 'CC-15'],
   run(ctx) {
-    for (const flow of agentPortFlows(ctx)) {
-      if (flow.encryption !== 'impossible') continue;
+    for (const flow of agentPortFlowsWith(ctx, 'impossible')) {
       const sides = encryptionSides(ctx, flow);
       const off = sides.filter((s) => s.value === 'disabled');
       ctx.report({

@@ -37,17 +37,30 @@ export default defineRule({
   catalogue: ['RI-5'],
   run(ctx) {
     const t = ctx.t;
-    const byLower = new Map<string, Machine>();
-    for (const m of t.machines.values()) if (!byLower.has(m.name.toLowerCase())) byLower.set(m.name.toLowerCase(), m);
+    // machines by lower-case name (first declared wins), built only when an entry's name is not exact
+    let byLower: Map<string, Machine> | undefined;
+    const byLowerName = (name: string) => {
+      if (!byLower) {
+        byLower = new Map();
+        for (const m of t.machines.values()) if (!byLower.has(m.name.toLowerCase())) byLower.set(m.name.toLowerCase(), m);
+      }
+      return byLower.get(name.toLowerCase());
+    };
     const declaredCache = new Map<Machine, ReturnType<typeof normalise>>();
+    // Hosts entries repeat a few addresses (the servers') thousands of times: each text is read once.
+    const entryCache = new Map<string, ReturnType<typeof normalise>>();
+    const normaliseEntry = (text: string) => {
+      if (!entryCache.has(text)) entryCache.set(text, normalise(text));
+      return entryCache.get(text);
+    };
     for (const m of t.machines.values()) {
       for (const h of m.hosts) {
-        const target = t.machines.get(h.name.value) ?? byLower.get(h.name.value.toLowerCase());
+        const target = t.machines.get(h.name.value) ?? byLowerName(h.name.value);
         if (!target?.address) continue;
         if (!declaredCache.has(target)) declaredCache.set(target, normalise(target.address.value));
         const declared = declaredCache.get(target);
         if (!declared) continue; // the declared address is not an IP address (the schema says so)
-        const entry = normalise(h.address.value);
+        const entry = normaliseEntry(h.address.value);
         if (entry && entry.norm === declared.norm) continue;
         // A machine's own name on a loopback address (`127.0.1.1 web01` on Debian) is not a mismatch.
         if (entry?.loopback && target === m) continue;

@@ -5,10 +5,12 @@ import { defineRule } from '../rule';
 import type { Machine } from '../types';
 import { machineRelated, nameList } from './util';
 
-/** Is this catalogue row one on the agent port (tcp/9876, "Remote Agent ports")? */
+/** Catalogue rows on the agent port (tcp/9876, "Remote Agent ports"). */
+const AGENT_PORT_ROWS = new Set([...CATALOGUE_BY_ID.values()].filter((row) => row.ports.some((p) => portFact(p, DEFAULT_AGENT_PORT)?.encryption === 'configurable')).map((row) => row.id));
+
+/** Is this catalogue row one on the agent port? */
 function onAgentPort(catalogue: string | undefined): boolean {
-  const row = catalogue ? CATALOGUE_BY_ID.get(catalogue) : undefined;
-  return !!row && row.ports.some((p) => portFact(p, DEFAULT_AGENT_PORT)?.encryption === 'configurable');
+  return catalogue !== undefined && AGENT_PORT_ROWS.has(catalogue);
 }
 
 export default defineRule({
@@ -45,7 +47,8 @@ export default defineRule({
       if (!names) byPort.set(pp, (names = new Set()));
       names.add(peer.name);
     };
-    for (const f of ctx.derived) {
+    for (let n = 0; n < ctx.derived.length; n++) {
+      const f = ctx.derived[n]; // (indexed: ~75k flows, once per check)
       if (!onAgentPort(f.catalogue)) continue;
       const a = t.machines.get(f.initiator);
       const b = t.machines.get(f.destination);

@@ -37,46 +37,48 @@ export default defineRule({
   catalogue: [],
   run(ctx) {
     const t = ctx.t;
-    const machines: Declared[] = [...t.machines.values()].map((m) => ({ name: m.name, span: m.keySpan }));
-    const subnets: Declared[] = [...t.subnets.values()].map((s) => ({ name: s.name, span: s.keySpan }));
     const internet: Declared = { name: INTERNET_ZONE };
     const cloud: Declared = { name: IMPLICIT_CLOUD };
     const withImplicit = (list: Declared[], extra: Declared[]) => [...list, ...extra.filter((e) => !list.some((x) => x.name === e.name))];
+    const machineList = (): Declared[] => [...t.machines.values()].map((m) => ({ name: m.name, span: m.keySpan }));
+    const subnetList = (): Declared[] => [...t.subnets.values()].map((s) => ({ name: s.name, span: s.keySpan }));
 
-    const endpoints = withImplicit(machines, [cloud, internet]);
-    const zones = withImplicit(subnets, [internet]);
-    const subnetRefs = [...zones]; // same names; its own list so the cached wording says "subnets"
-    const zoneOrMachine = withImplicit([...subnets, internet, ...machines], [cloud]);
-
-    const index = (list: Declared[]) => new Map(list.map((d) => [d.name, d]));
-    const sets = new Map<Declared[], Map<string, Declared>>();
-    const lookup = (list: Declared[]) => {
-      let m = sets.get(list);
-      if (!m) sets.set(list, (m = index(list)));
-      return m;
+    // What each kind of reference may name. `has` answers from the topology's maps; the list of
+    // declared names (for suggestions and messages) is built only when a name is unknown.
+    interface Names { has(name: string): boolean; build(): Declared[]; list?: Declared[]; index?: Map<string, Declared> }
+    const machines: Names = { has: (n) => t.machines.has(n), build: machineList };
+    const endpoints: Names = { has: (n) => t.machines.has(n) || n === IMPLICIT_CLOUD || n === INTERNET_ZONE, build: () => withImplicit(machineList(), [cloud, internet]) };
+    const zones: Names = { has: (n) => t.subnets.has(n) || n === INTERNET_ZONE, build: () => withImplicit(subnetList(), [internet]) };
+    const subnetRefs: Names = { ...zones }; // same names; its own entry so the cached wording says "subnets"
+    const zoneOrMachine: Names = {
+      has: (n) => t.subnets.has(n) || n === INTERNET_ZONE || t.machines.has(n) || n === IMPLICIT_CLOUD,
+      build: () => withImplicit([...subnetList(), internet, ...machineList()], [cloud]),
     };
+    const listOf = (names: Names) => (names.list ??= names.build());
+    const lookup = (names: Names) => (names.index ??= new Map(listOf(names).map((d) => [d.name, d])));
 
-    const suggestions = new Map<Declared[], Map<string, string | undefined>>();
-    const declaredLists = new Map<Declared[], string>();
+    const suggestions = new Map<Names, Map<string, string | undefined>>();
+    const declaredLists = new Map<Names, string>();
     const plural: Record<Kind, string> = { machine: 'machines', subnet: 'subnets', zone: 'zones', 'zone or machine': 'zones and machines' };
-    const check = (ref: Located<string> | undefined, kind: Kind, list: Declared[], where: string) => {
-      if (!ref || lookup(list).has(ref.value)) return;
+    const check = (ref: Located<string> | undefined, kind: Kind, names: Names, where: string | (() => string)) => {
+      if (!ref || names.has(ref.value)) return;
       const name = ref.value;
-      let cache = suggestions.get(list);
-      if (!cache) suggestions.set(list, (cache = new Map()));
+      const list = listOf(names);
+      let cache = suggestions.get(names);
+      if (!cache) suggestions.set(names, (cache = new Map()));
       if (!cache.has(name)) cache.set(name, closestName(name, list.map((d) => d.name)));
       const suggestion = cache.get(name);
-      const declared = suggestion ? lookup(list).get(suggestion) : undefined;
+      const declared = suggestion ? lookup(names).get(suggestion) : undefined;
       let message = `unknown ${kind} '${shown(name)}'`;
       if (suggestion) message += `; did you mean '${suggestion}'?`;
       else {
-        let declaredList = declaredLists.get(list);
+        let declaredList = declaredLists.get(names);
         if (declaredList === undefined) {
-          const names = list.filter((d) => d.span).map((d) => shown(d.name, 30));
-          declaredList = names.length ? `declared ${plural[kind]}: ${nameList(names, 5)}` : `no ${plural[kind]} are declared`;
-          declaredLists.set(list, declaredList);
+          const declaredNames = list.filter((d) => d.span).map((d) => shown(d.name, 30));
+          declaredList = declaredNames.length ? `declared ${plural[kind]}: ${nameList(declaredNames, 5)}` : `no ${plural[kind]} are declared`;
+          declaredLists.set(names, declaredList);
         }
-        message += ` in ${where}; ${declaredList}`;
+        message += ` in ${typeof where === 'string' ? where : where()}; ${declaredList}`;
       }
       ctx.report({
         span: ref.span,
@@ -95,7 +97,7 @@ export default defineRule({
       check(c.from, 'machine', endpoints, 'connections');
       check(c.to, 'machine', endpoints, 'connections');
     }
-    for (const m of t.machines.values()) check(m.subnet, 'subnet', subnetRefs, `the subnet of ${m.name}`);
+    for (const m of t.machines.values()) if (m.subnet) check(m.subnet, 'subnet', subnetRefs, () => `the subnet of ${m.name}`);
     for (const fw of t.firewalls) {
       const label = fw.name ? `firewall ${fw.name.value}` : `firewall #${fw.index + 1}`;
       for (const z of fw.between) check(z, 'zone', zones, `the between list of ${label}`);

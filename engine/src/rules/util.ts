@@ -15,7 +15,8 @@ export function describeFlow(f: Flow): string {
 /** Flows on the SMB port (encryption "depends" on the target's File and Printer Sharing options). */
 export function smbFlows(ctx: RuleContext): { flow: Flow; destination: Machine }[] {
   const out: { flow: Flow; destination: Machine }[] = [];
-  for (const flow of ctx.flows) {
+  for (let n = 0; n < ctx.flows.length; n++) {
+    const flow = ctx.flows[n]; // (indexed: ~75k flows, once per check)
     if (portFact(flow.port)?.encryption !== 'depends') continue;
     const destination = ctx.t.machines.get(flow.destination);
     if (destination) out.push({ flow, destination });
@@ -29,12 +30,20 @@ export function smbFix(ctx: RuleContext, m: Machine) {
   return edit ? [{ title: `Set file-sharing-encryption: true on ${m.name}`, edits: [edit], isPreferred: true }] : [];
 }
 
-/** Flows on the (effective) agent port, whose encryption the administrative template configures. */
-export function agentPortFlows(ctx: RuleContext): Flow[] {
-  return ctx.flows.filter((f) => {
-    const dest = ctx.t.machines.get(f.destination);
-    return portFact(f.port, agentPort(ctx.t, dest, DEFAULT_AGENT_PORT))?.encryption === 'configurable';
-  });
+/** Is the flow on the (effective) agent port, whose encryption the administrative template configures? */
+export function isAgentPortFlow(ctx: RuleContext, f: Flow): boolean {
+  const dest = ctx.t.machines.get(f.destination);
+  return portFact(f.port, agentPort(ctx.t, dest, DEFAULT_AGENT_PORT))?.encryption === 'configurable';
+}
+
+/** Agent-port flows of one encryption class, in flow order (the class is the cheap test: it goes first). */
+export function agentPortFlowsWith(ctx: RuleContext, encryption: Flow['encryption']): Flow[] {
+  const out: Flow[] = [];
+  for (let n = 0; n < ctx.flows.length; n++) {
+    const f = ctx.flows[n];
+    if (f.encryption === encryption && isAgentPortFlow(ctx, f)) out.push(f);
+  }
+  return out;
 }
 
 export interface EncryptionSide {

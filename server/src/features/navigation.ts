@@ -1,7 +1,7 @@
 // Go to definition, find references, rename and document highlights for machine, subnet and zone
 // names. Every occurrence comes from the engine's topology (names.ts).
 import { INTERNET_ZONE } from '@acrotopo/engine';
-import { DocumentHighlightKind, ErrorCodes, ResponseError } from 'vscode-languageserver';
+import { DocumentHighlightKind, ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import type { DocumentHighlight, Location, Position, Range, TextEdit, WorkspaceEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../analysis';
@@ -53,7 +53,7 @@ export function rename(doc: TextDocument, position: Position, newName: string, a
   const hit = at(doc, a, position);
   if (!hit) return null;
   const { occ, all } = hit;
-  if (occ.kind === 'zone' && occ.name === INTERNET_ZONE) throw new ResponseError(ErrorCodes.InvalidRequest, `'${INTERNET_ZONE}' is a reserved zone name and cannot be renamed`);
+  if (occ.kind === 'zone' && occ.name === INTERNET_ZONE) throw new ResponseError(LSPErrorCodes.RequestFailed, `'${INTERNET_ZONE}' is a reserved zone name and cannot be renamed`);
   const name = newName.trim();
   if (!NAME_RE.test(name)) throw new ResponseError(ErrorCodes.InvalidParams, `'${newName}' is not a valid ${occ.kind === 'machine' ? 'machine' : 'subnet'} name (letters, digits, '-', '_' and '.')`);
   if (name === occ.name) return { changes: { [doc.uri]: [] } };
