@@ -18,12 +18,19 @@ import type { Node as YNode } from 'yaml';
 import { check, checkParsed, DEFAULT_MAX_BYTES } from './check';
 import type { CheckOptions, CheckResult } from './types';
 import { parseYaml } from './yaml-ast';
+import type { ParsedYaml } from './yaml-ast';
 
 export interface IncrementalChecker {
   /** Same result as `check(text, options)`; reuses the parse of unchanged chunks from earlier calls. */
   update(text: string, options?: CheckOptions): CheckResult;
   /** Statistics of the last update (for tests and benchmarks). */
   readonly stats: IncrementalStats;
+  /**
+   * The parse the last update checked (what `parseYaml(text)` gives: equal nodes and ranges), so an
+   * editor's other features (outline, folding, code actions) need not parse the same version again;
+   * undefined after a text over the size limit. Read-only: its nodes are shared with the chunk cache.
+   */
+  readonly parsed: ParsedYaml | undefined;
 }
 
 export interface IncrementalStats {
@@ -206,11 +213,18 @@ export function createIncrementalChecker(): IncrementalChecker {
   let lastChunks = 0; // chunks of the last incremental update
   const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0 };
 
+  let parsed: ParsedYaml | undefined;
+
   const full = (text: string, options: CheckOptions | undefined, why: string): CheckResult => {
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
-    return check(text, options);
+    if (text.length > (options?.maxBytes ?? DEFAULT_MAX_BYTES)) {
+      parsed = undefined;
+      return check(text, options);
+    }
+    parsed = parseYaml(text); // check() = size guard + parseYaml + checkParsed
+    return checkParsed(text, parsed, options);
   };
 
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
@@ -309,8 +323,15 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.fallback = undefined;
     stats.chunks = chunkCount;
     stats.parsed = parsedCount;
-    return checkParsed(text, { doc, problems: [] }, options);
+    parsed = { doc, problems: [] };
+    return checkParsed(text, parsed, options);
   };
 
-  return { update, stats };
+  return {
+    update,
+    stats,
+    get parsed() {
+      return parsed;
+    },
+  };
 }

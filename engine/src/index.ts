@@ -14,3 +14,4 @@ export { createIncrementalChecker, type IncrementalChecker, type IncrementalStat
 export { parseDisableComment } from './suppress';
 export type { DisableComment } from './suppress';
 export * from './preview-model';
+export type { ParsedYaml, SyntaxProblem } from './yaml-ast';

@@ -5,6 +5,7 @@ import { isMap } from 'yaml';
 import { parsePort, parsePortRange } from './facts';
 import type { AnyNode, AstReader } from './yaml-ast';
 import { spanOf } from './yaml-ast';
+import schemaJson from '../../schemas/acrotopo.schema.json';
 import type {
   AllowEntry,
   EncryptionOption,
@@ -227,7 +228,16 @@ interface ParsedCidr {
   bits: number;
 }
 
+// An address or CIDR the schema rejects (`fe80::1%eth0` with a zone id, octal `010.0.0.1`, hex
+// `0x0a.0.0.1`, `10.0.0.0/024`) is not one here either: ipaddr.js reads such forms, and the machine
+// would get a zone — and rules would report on it — while the schema says the value is invalid. The
+// schema's own patterns decide, so there is one verdict per value.
+const DEFINITIONS = (schemaJson as unknown as { definitions: Record<string, { pattern?: string }> }).definitions;
+const ADDRESS_RE = new RegExp(DEFINITIONS.ipAddress.pattern ?? '^$', 'u');
+const CIDR_RE = new RegExp(DEFINITIONS.cidr.pattern ?? '^$', 'u');
+
 export function parseCidr(text: string): { addr: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined {
+  if (!CIDR_RE.test(text)) return undefined;
   try {
     const [addr, bits] = ipaddr.parseCIDR(text);
     return { addr, bits };
@@ -237,6 +247,7 @@ export function parseCidr(text: string): { addr: ipaddr.IPv4 | ipaddr.IPv6; bits
 }
 
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  if (!ADDRESS_RE.test(text)) return undefined;
   try {
     return ipaddr.parse(text);
   } catch {
@@ -245,8 +256,8 @@ export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefine
 }
 
 // Fast path for the common form, plain dotted-decimal IPv4 (`10.20.0.5`, `10.20.0.0/24`): read as a
-// 32-bit number without ipaddr.js (whose parseCIDR tries IPv6 first and throws). Every other form —
-// IPv6, octal or hex octets, leading zeros, spaces — goes to ipaddr.js as before, so results are the same.
+// 32-bit number without ipaddr.js (whose parseCIDR tries IPv6 first and throws). Every other form goes
+// through parseAddress/parseCidr: the schema's pattern, then ipaddr.js; so results are the same.
 
 /** A dotted-decimal IPv4 address without leading zeros as an unsigned 32-bit number, else undefined. */
 export function dottedQuad(text: string): number | undefined {
@@ -283,6 +294,7 @@ function dottedQuadCidr(text: string): { net: number; bits: number } | undefined
     const c = text.charCodeAt(i);
     if (c < 48 || c > 57) return undefined;
   }
+  if (text.length - slash > 2 && text.charCodeAt(slash + 1) === 48) return undefined; // `/024`: not schema-valid
   const bits = parseInt(text.slice(slash + 1), 10);
   if (!(bits >= 0 && bits <= 32)) return undefined;
   const net = dottedQuad(text.slice(0, slash));

@@ -5,14 +5,18 @@ import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'yaml';
+import schemaJson from '../../schemas/acrotopo.schema.json';
 import { buildTopology, dottedQuad, inCidr } from './model';
 import { documentData } from './schema';
 import { SourceFile } from './source';
 import { parseDisableComment, suppressions } from './suppress';
 import { AstReader, parseYaml } from './yaml-ast';
 
-/** inCidr as it was: ipaddr.js for every form. */
+const DEFS = (schemaJson as unknown as { definitions: Record<string, { pattern: string }> }).definitions;
+
+/** inCidr, straightforwardly: schema-valid values (the schema's patterns) read by ipaddr.js. */
 function inCidrReference(address: string, cidr: string): boolean | undefined {
+  if (!new RegExp(DEFS.ipAddress.pattern, 'u').test(address) || !new RegExp(DEFS.cidr.pattern, 'u').test(cidr)) return undefined;
   let a: ipaddr.IPv4 | ipaddr.IPv6;
   let c: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
@@ -50,8 +54,10 @@ test('dottedQuad reads exactly the plain decimal form', () => {
   }), { numRuns: 3000 });
 });
 
-/** The zone of an address as the scan over all subnets found it (longest prefix, then file order). */
+/** The zone of an address as the scan over all subnets found it (longest prefix, then file order); only schema-valid values count. */
 function zoneReference(subnets: [string, string][], address: string): string | undefined {
+  if (!new RegExp(DEFS.ipAddress.pattern, 'u').test(address)) return undefined;
+  subnets = subnets.filter(([, c]) => new RegExp(DEFS.cidr.pattern, 'u').test(c));
   let a: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     a = ipaddr.parse(address);

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
 import { chunk, createIncrementalChecker } from '../src/incremental';
+import { parseYaml } from '../src/yaml-ast';
 import type { CheckResult } from '../src/types';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
@@ -63,6 +64,23 @@ const editArb: fc.Arbitrary<Edit> = fc.record({
 });
 
 /** Applies an edit whose `at` is a fraction of the text length, optionally snapped to a line start. */
+/** The parse an update exposes (`parsed`) is what parseYaml gives: same nodes, values, ranges. */
+function parseShape(node: unknown): unknown {
+  if (typeof node === 'symbol') return String(node); // the merge key `<<`: a new Symbol per parse
+  if (!node || typeof node !== 'object') return node;
+  const n = node as { range?: number[]; items?: unknown[]; key?: unknown; value?: unknown };
+  if (Array.isArray(n.items)) return { r: n.range, items: n.items.map(parseShape) };
+  if ('key' in n) return { k: parseShape(n.key), v: parseShape(n.value) };
+  return { r: n.range, v: parseShape(n.value) };
+}
+
+function assertSameParse(parsed: ReturnType<typeof parseYaml> | undefined, text: string): void {
+  const expected = parseYaml(text);
+  assert.ok(parsed, 'the update exposes its parse');
+  assert.deepEqual(parseShape(parsed.doc.contents), parseShape(expected.doc.contents));
+  assert.deepEqual(parsed.problems.map((p) => p.span), expected.problems.map((p) => p.span));
+}
+
 function apply(text: string, e: Edit, snap: boolean): string {
   let at = Math.min(text.length, Math.floor(e.at * (text.length + 1)));
   if (snap) {
@@ -95,6 +113,7 @@ test('update() equals check() after every edit of random edit sequences', () => 
           total++;
           if (inc.stats.fallback === undefined) incremental++;
           assertSame(got, check(text), text);
+          assertSameParse(inc.parsed, text);
         }
       },
     ),

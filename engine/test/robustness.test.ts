@@ -142,3 +142,18 @@ test('a rule that throws becomes one internal-error diagnostic; the others still
     RULES.pop();
   }
 });
+
+test('an address or CIDR the schema rejects gets no zone: one verdict per value (zone ids, octal, hex, /024)', () => {
+  for (const [address, cidr] of [['fe80::1%eth0', 'fe80::/10'], ['010.0.0.5', '10.0.0.0/24'], ['0x0a.0.0.5', '10.0.0.0/24'], ['10.0.0.5', '10.0.0.0/024']]) {
+    const text = `acrotopo: 1\nnetwork:\n  subnets:\n    lan: "${cidr}"\nmachines:\n  ams01: { os: windows, components: [management-server] }\n  x: { os: linux, address: "${address}", subnet: lan, components: [agent-for-linux] }\nmanagement: { server: ams01 }\n`;
+    const r = check(text);
+    const bySubnetOnly = check(text.replace(', subnet: lan', ''));
+    assert.equal(bySubnetOnly.topology.machines.get('x')?.zone, undefined, `${address} in ${cidr}: the address gives no zone`);
+    const schema = r.diagnostics.filter((d) => d.rule === 'schema').map((d) => d.message);
+    assert.ok(schema.length === 1, `exactly one schema diagnostic for ${address} / ${cidr}: ${schema.join(' | ')}`);
+    assert.ok(!r.diagnostics.some((d) => d.rule === 'address-outside-subnet'), `no rule judges the invalid value (${address} / ${cidr})`);
+  }
+  // and the valid forms still get their zone
+  const ok = check('acrotopo: 1\nnetwork:\n  subnets:\n    lan: "fe80::/10"\nmachines:\n  x: { os: linux, address: "fe80::1", components: [agent-for-linux] }\n');
+  assert.equal(ok.topology.machines.get('x')?.zone, 'lan');
+});

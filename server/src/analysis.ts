@@ -2,8 +2,8 @@
 // result for that exact document version (cached). Each document has an incremental checker
 // (`createIncrementalChecker`): it returns exactly what `check()` returns, re-parsing only the
 // sections and machine entries that changed since the document's previous version.
-import { createIncrementalChecker } from '@acrotopo/engine';
-import type { CheckOptions, CheckResult, IncrementalChecker } from '@acrotopo/engine';
+import { createIncrementalChecker, parseYaml } from '@acrotopo/engine';
+import type { CheckOptions, CheckResult, IncrementalChecker, ParsedYaml } from '@acrotopo/engine';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { nameOccurrences } from './names';
 import type { NameOccurrence } from './names';
@@ -15,6 +15,11 @@ export interface Analysis {
   result: CheckResult;
   /** names of machines, subnets and zones with their spans (computed on first use) */
   names(): NameOccurrence[];
+  /**
+   * The YAML parse of this version — the one the check used — for the features that walk the AST
+   * (outline, folding, code actions): one parse per version, not one per request. Read-only.
+   */
+  yaml(): ParsedYaml;
   /** milliseconds the engine took */
   elapsedMs: number;
 }
@@ -47,12 +52,14 @@ export class Analyzer {
     const result: CheckResult = checker.update(text, { ...opts, fileName: doc.uri });
     const elapsedMs = performance.now() - t0;
     let names: NameOccurrence[] | undefined;
+    let parsed = checker.parsed;
     const a = {
       uri: doc.uri,
       version: doc.version,
       text,
       result,
       names: () => (names ??= nameOccurrences(result.topology, text)),
+      yaml: () => (parsed ??= parseYaml(text)),
       elapsedMs,
       optionsKey,
       generation: this.generation,

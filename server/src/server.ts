@@ -161,12 +161,12 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(guard(log, 'code actions', [], (p) => {
     const d = doc(p.textDocument.uri);
     if (!d) return [];
-    return codeActions(d, p, validator.publishedFor(d.uri, d.version));
+    return codeActions(d, p, validator.publishedFor(d.uri, d.version), () => analysis(d).yaml());
   }));
 
   connection.onDocumentSymbol(guard(log, 'document symbols', [], (p) => {
     const d = doc(p.textDocument.uri);
-    return d ? documentSymbols(d) : [];
+    return d ? documentSymbols(d, analysis(d).yaml()) : [];
   }));
 
   connection.onDefinition(guard(log, 'definition', null, (p) => {
@@ -191,7 +191,7 @@ export function startServer(connection: Connection): void {
 
   connection.onFoldingRanges(guard(log, 'folding ranges', [], (p) => {
     const d = doc(p.textDocument.uri);
-    return d ? foldingRanges(d) : [];
+    return d ? foldingRanges(d, analysis(d).yaml()) : [];
   }));
 
   connection.onDocumentHighlight(guard(log, 'document highlights', null, (p) => {

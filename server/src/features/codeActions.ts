@@ -2,6 +2,7 @@
 // re-running a rule: one quick fix per engine fix, "Disable RULE for this line", "Disable RULE for this
 // file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
 import { AstReader, parseDisableComment, parseYaml, setKey, SourceFile } from '@acrotopo/engine';
+import type { ParsedYaml } from '@acrotopo/engine';
 import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -37,10 +38,10 @@ export function disableLineEdit(doc: TextDocument, line: number, rule: string): 
 }
 
 /** `RULE: off` in the top-level `rules:` mapping (created at the end of the file when absent). */
-export function disableFileEdit(doc: TextDocument, rule: string): TextEdit | undefined {
+export function disableFileEdit(doc: TextDocument, rule: string, parsed?: ParsedYaml): TextEdit | undefined {
   const text = doc.getText();
   const file = new SourceFile(text);
-  const { doc: ydoc } = parseYaml(text);
+  const { doc: ydoc } = parsed ?? parseYaml(text);
   const reader = new AstReader(ydoc);
   const root = reader.deref(ydoc.contents);
   const nl = file.eol;
@@ -105,9 +106,12 @@ function wants(only: string[] | undefined, kind: string): boolean {
 /**
  * @param all the diagnostics published for this version of the document (for the fix-all actions);
  *            undefined when the published set is out of date
+ * @param yaml the parse of this version (the server's cached one); parsed here, once, when not given
  */
-export function codeActions(doc: TextDocument, params: CodeActionParams, all: Diagnostic[] | undefined): CodeAction[] {
+export function codeActions(doc: TextDocument, params: CodeActionParams, all: Diagnostic[] | undefined, yaml?: () => ParsedYaml): CodeAction[] {
   const uri = doc.uri;
+  let parsed: ParsedYaml | undefined;
+  const parse = () => (parsed ??= yaml?.() ?? parseYaml(doc.getText()));
   const only = params.context.only;
   const out: CodeAction[] = [];
   const ours = params.context.diagnostics.filter((d) => d.source === 'acrotopo' && diagnosticData(d));
@@ -139,7 +143,7 @@ export function codeActions(doc: TextDocument, params: CodeActionParams, all: Di
       const data = diagnosticData(d)!;
       if (data.rule === 'internal-error' || fileRules.has(data.rule)) continue;
       fileRules.add(data.rule);
-      const e = disableFileEdit(doc, data.rule);
+      const e = disableFileEdit(doc, data.rule, parse());
       if (e) out.push({ title: `Disable ${data.rule} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ours.filter((x) => diagnosticData(x)!.rule === data.rule), edit: { changes: { [uri]: [e] } } });
     }
   }

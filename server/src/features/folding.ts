@@ -6,6 +6,7 @@ import type { Node as YNode } from 'yaml';
 import { FoldingRangeKind } from 'vscode-languageserver';
 import type { FoldingRange } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedYaml } from '@acrotopo/engine';
 
 function lastContentOffset(text: string, start: number, end: number): number {
   let e = Math.min(end, text.length) - 1;
@@ -13,7 +14,7 @@ function lastContentOffset(text: string, start: number, end: number): number {
   return e;
 }
 
-export function foldingRanges(doc: TextDocument): FoldingRange[] {
+export function foldingRanges(doc: TextDocument, parsed?: ParsedYaml): FoldingRange[] {
   const text = doc.getText();
   const out: FoldingRange[] = [];
   const seen = new Set<string>();
@@ -26,7 +27,7 @@ export function foldingRanges(doc: TextDocument): FoldingRange[] {
     if (kind) r.kind = kind;
     out.push(r);
   };
-  const { doc: ydoc } = parseYaml(text);
+  const { doc: ydoc } = parsed ?? parseYaml(text); // the server passes its cached parse of this version
   const rangeOf = (n: unknown) => (n as { range?: [number, number, number] } | null)?.range;
   visit(ydoc, {
     Pair(_k, pair) {

@@ -6,6 +6,7 @@ import type { Node as YNode, Pair, YAMLMap, YAMLSeq } from 'yaml';
 import { SymbolKind } from 'vscode-languageserver';
 import type { DocumentSymbol, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { ParsedYaml } from '@acrotopo/engine';
 
 type N = YNode | null | undefined;
 
@@ -45,9 +46,9 @@ function inline(n: N): string | undefined {
   return undefined;
 }
 
-export function documentSymbols(doc: TextDocument): DocumentSymbol[] {
+export function documentSymbols(doc: TextDocument, parsed?: ParsedYaml): DocumentSymbol[] {
   const text = doc.getText();
-  const { doc: ydoc } = parseYaml(text);
+  const { doc: ydoc } = parsed ?? parseYaml(text); // the server passes its cached parse of this version
   const reader = new AstReader(ydoc);
   const root = reader.deref(ydoc.contents) as N;
   if (!root || !isMap(root)) return [];
