@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { RULES } from '@acrotopo/engine';
+import { CLEAN } from './fixtures';
 import { ensureBuiltCli, ROOT, runBin } from './built-cli';
 import { sarifProblems } from './sarif-shape';
 
@@ -13,17 +14,6 @@ const VERSION = JSON.parse(readFileSync(join(ROOT, 'cli', 'package.json'), 'utf8
 const ESC = '\u001b[';
 
 // Fixtures, written to a temporary directory per run.
-const CLEAN = `acrotopo: 1
-machines:
-  ams01:
-    os: windows
-    components: [management-server, management-console]
-  web01:
-    os: linux
-    components: [agent-for-linux]
-management:
-  server: ams01
-`;
 // Only a warning (tcp/25001 of the installation) and an info (SMB encryption not stated).
 const WARNINGS_ONLY = `acrotopo: 1
 machines:

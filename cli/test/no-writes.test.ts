@@ -10,18 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ensureBuiltCli, runBin } from './built-cli';
+import { CLEAN } from './fixtures';
 
-const VALID = `acrotopo: 1
-machines:
-  ams01:
-    os: windows
-    components: [management-server, management-console]
-  web01:
-    os: linux
-    components: [agent-for-linux]
-management:
-  server: ams01
-`;
+const VALID = CLEAN;
 const ERRORS = `acrotopo: 1
 machines:
   fs01:
