@@ -6,7 +6,11 @@
 // key line up to the next key at the same indentation). Each chunk is parsed on its own with the same
 // `yaml` options as the full parse, cached by its exact text, and its nodes are shifted to the chunk's
 // offset when it moves. The chunks' nodes are then assembled into one document, equal (node types,
-// values and ranges) to what parsing the whole text gives, and the rest of check() runs on it.
+// values and value ranges `range[0..1]`) to what parsing the whole text gives, and the rest of check()
+// runs on it. (`range[2]`, a node's end counting trailing comment lines, can differ for the last node
+// of a chunk; nothing reads it.) The first update — a file just opened, or after the cache was
+// dropped — parses the whole text once and cuts that parse into the cache's entries
+// (`fromFullParse`); chunks whose root range assembly needs are parsed alone on the next update.
 //
 // Whenever chunking could differ from a full parse, update() falls back to a full check(): a syntax
 // problem in any chunk (errors, warnings, duplicate keys), anchors, aliases, merge keys, tags,
@@ -48,11 +52,16 @@ interface ChunkSpan {
   kind: 'top' | 'machines-header' | 'machine';
 }
 
-/** A parsed chunk; its nodes' ranges are absolute for offset `base`. */
+/**
+ * A parsed chunk; its nodes' ranges are absolute for offset `base`. `root` (the one-pair mapping a
+ * parse of the chunk alone gives) is undefined for a chunk taken from a parse of the whole text
+ * (`fromFullParse`): only the pair is known then, and the root's range — which assembly reads for
+ * the first and last chunks only — is made by parsing that chunk alone when it is needed.
+ */
 interface ParsedChunk {
   text: string;
   doc: Document.Parsed;
-  root: YAMLMap;
+  root: YAMLMap | undefined;
   pair: Pair;
   key: string;
   base: number;
@@ -202,6 +211,58 @@ function parseChunk(text: string, base: number): ParsedChunk {
   return { text, doc: doc as Document.Parsed, root: root as YAMLMap, pair, key: kv, base };
 }
 
+/** Moves a chunk's nodes by delta. */
+function shiftChunk(pc: ParsedChunk, delta: number): void {
+  if (pc.root) shiftNode(pc.root, delta);
+  else {
+    shiftNode(pc.pair.key, delta);
+    shiftNode(pc.pair.value, delta);
+  }
+  pc.base += delta;
+}
+
+/**
+ * Chunk entries from a parse of the whole text, so that the first update (opening a file) parses the
+ * text once instead of once per chunk and the cache is warm for the next edit. Undefined when the
+ * parse cannot be cut along `spans` the way chunk parses would be (anything unsafe: the caller then
+ * caches nothing). Every machine entry and top-level section except the `machines:` header (whose
+ * chunk alone parses to a different value) becomes an entry, sharing the whole parse's nodes.
+ */
+function fromFullParse(text: string, spans: ChunkSpan[], full: ParsedYaml): ParsedChunk[] | undefined {
+  const { doc } = full;
+  if (full.problems.length > 0 || doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
+  const root = doc.contents;
+  if (!root || !isMap(root) || hasUnsafeNodes(root, text)) return undefined;
+  const out: ParsedChunk[] = [];
+  let top = 0;
+  for (let i = 0; i < spans.length; i++) {
+    const s = spans[i];
+    const pair = root.items[top++] as Pair | undefined;
+    if (!pair || !isScalar(pair.key) || typeof pair.key.value !== 'string') return undefined;
+    const inside = (p: Pair, span: ChunkSpan) => {
+      const r = (p.key as { range?: [number, number, number] }).range;
+      return !!r && r[0] >= span.start && r[1] <= span.end;
+    };
+    if (!inside(pair, s)) return undefined;
+    if (s.kind === 'top') {
+      out.push({ text: text.slice(s.start, s.end), doc, root: undefined, pair, key: pair.key.value, base: s.start });
+      continue;
+    }
+    if (s.kind !== 'machines-header' || pair.key.value !== 'machines' || !isMap(pair.value)) return undefined;
+    const machines = pair.value.items as Pair[];
+    let j = i + 1;
+    let m = 0;
+    for (; j < spans.length && spans[j].kind === 'machine'; j++, m++) {
+      const mp = machines[m];
+      if (!mp || !isScalar(mp.key) || typeof mp.key.value !== 'string' || !inside(mp, spans[j])) return undefined;
+      out.push({ text: text.slice(spans[j].start, spans[j].end), doc, root: undefined, pair: mp, key: mp.key.value, base: spans[j].start });
+    }
+    if (m !== machines.length) return undefined;
+    i = j - 1;
+  }
+  return top === root.items.length ? out : undefined;
+}
+
 function rangeOf(n: unknown): [number, number, number] {
   const r = (n as { range?: [number, number, number] }).range;
   if (!r) throw new Unsafe('node without range');
@@ -215,7 +276,7 @@ export function createIncrementalChecker(): IncrementalChecker {
 
   let parsed: ParsedYaml | undefined;
 
-  const full = (text: string, options: CheckOptions | undefined, why: string): CheckResult => {
+  const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
@@ -223,7 +284,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       parsed = undefined;
       return check(text, options);
     }
-    parsed = parseYaml(text); // check() = size guard + parseYaml + checkParsed
+    parsed = already ?? parseYaml(text); // check() = size guard + parseYaml + checkParsed
     return checkParsed(text, parsed, options);
   };
 
@@ -236,17 +297,42 @@ export function createIncrementalChecker(): IncrementalChecker {
     try {
       const spans = chunk(text);
       chunkCount = spans.length;
+      if (cache.size === 0) {
+        // Cold (a file just opened, or the cache was dropped): one parse of the whole text, cut into
+        // chunk entries for the next update, instead of one parse per chunk.
+        const whole = parseYaml(text);
+        const entries = fromFullParse(text, spans, whole);
+        if (!entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
+        for (const e of entries) if (!next.has(e.text)) next.set(e.text, e);
+        cache = next;
+        lastChunks = chunkCount;
+        stats.fallback = undefined;
+        stats.chunks = chunkCount;
+        stats.parsed = chunkCount;
+        parsed = whole;
+        return checkParsed(text, whole, options);
+      }
       const used = new Set<ParsedChunk>();
-      const get = (s: ChunkSpan): ParsedChunk => {
+      // the chunks whose root range assembly reads: the first and the last, the first and last machine
+      const boundary = new Set<number>([0, spans.length - 1]);
+      const firstMachine = spans.findIndex((s) => s.kind === 'machine');
+      if (firstMachine >= 0) {
+        boundary.add(firstMachine);
+        let lastMachine = firstMachine;
+        while (lastMachine + 1 < spans.length && spans[lastMachine + 1].kind === 'machine') lastMachine++;
+        boundary.add(lastMachine);
+      }
+      const get = (s: ChunkSpan, i: number): ParsedChunk => {
         const ct = text.slice(s.start, s.end);
         let pc = next.get(ct) ?? cache.get(ct);
         if (pc && used.has(pc)) pc = undefined; // the same text twice: parse the second one anew
+        if (pc && !pc.root && boundary.has(i)) pc = undefined; // its root range is needed: parse it alone
         if (!pc) {
           pc = parseChunk(ct, s.start);
           parsedCount++;
+          next.set(ct, pc);
         } else if (pc.base !== s.start) {
-          shiftNode(pc.root, s.start - pc.base);
-          pc.base = s.start;
+          shiftChunk(pc, s.start - pc.base);
         }
         used.add(pc);
         if (!next.has(ct)) next.set(ct, pc);
@@ -254,45 +340,48 @@ export function createIncrementalChecker(): IncrementalChecker {
       };
       const parts: ParsedChunk[] = spans.map(get);
       const first = parts[0];
-      const root = new YAMLMap((first.root as unknown as { schema?: never }).schema);
+      const rootOf = (pc: ParsedChunk): YAMLMap => {
+        if (!pc.root) throw new Error('a chunk without its root at a boundary'); // never: boundary chunks are parsed alone
+        return pc.root;
+      };
+      const root = new YAMLMap((rootOf(first) as unknown as { schema?: never }).schema);
       const topKeys = new Set<string>();
       let firstRoot: [number, number, number] | undefined;
-      let lastRoot: [number, number, number] = rangeOf(first.root);
+      let lastPart: ParsedChunk = first;
       for (let i = 0; i < parts.length; i++) {
         const p = parts[i];
         const kind = spans[i].kind;
         if (kind === 'machine') throw new Unsafe('machine chunk without header'); // (handled below)
         if (topKeys.has(p.key)) throw new Unsafe('duplicate top-level key');
         topKeys.add(p.key);
-        firstRoot ??= rangeOf(p.root);
+        firstRoot ??= rangeOf(rootOf(p));
         if (kind === 'top') {
           root.items.push(p.pair);
-          lastRoot = rangeOf(p.root);
+          lastPart = p;
           continue;
         }
         // machines header followed by its machine chunks
         if (p.key !== 'machines' || !isScalar(p.pair.value) || (p.pair.value as { value: unknown }).value !== null) {
           throw new Unsafe('unexpected machines header');
         }
-        const machines = new YAMLMap((p.root as unknown as { schema?: never }).schema);
+        const machines = new YAMLMap((rootOf(p) as unknown as { schema?: never }).schema);
         const names = new Set<string>();
         let j = i + 1;
-        let mFirst: [number, number, number] | undefined;
-        let mLast: [number, number, number] | undefined;
         for (; j < parts.length && spans[j].kind === 'machine'; j++) {
           const m = parts[j];
           if (names.has(m.key)) throw new Unsafe('duplicate machine name');
           names.add(m.key);
           machines.items.push(m.pair);
-          mFirst ??= rangeOf(m.root);
-          mLast = rangeOf(m.root);
         }
-        if (!mFirst || !mLast) throw new Unsafe('machines header without entries');
+        if (j === i + 1) throw new Unsafe('machines header without entries');
+        const mFirst = rangeOf(rootOf(parts[i + 1]));
+        const mLast = rangeOf(rootOf(parts[j - 1]));
         machines.range = [mFirst[0], mLast[1], mLast[2]];
         root.items.push(new Pair(p.pair.key, machines));
-        lastRoot = mLast;
+        lastPart = parts[j - 1];
         i = j - 1;
       }
+      const lastRoot = rangeOf(rootOf(lastPart));
       root.range = [firstRoot![0], lastRoot[1], lastRoot[2]];
       // a copy of the first chunk's document (options, schema, directives) holding the assembled root;
       // its own contents are not copied (clone() would copy them, and they are replaced anyway)
