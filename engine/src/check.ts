@@ -43,9 +43,14 @@ export function effectiveSeverity(rule: string, proposed: Severity, t: Topology,
   return proposed;
 }
 
+/** Is the text over the size limit (`options.maxBytes`, else DEFAULT_MAX_BYTES), so it is not checked? */
+export function overSizeLimit(text: string, options: CheckOptions = {}): boolean {
+  return text.length > (options.maxBytes ?? DEFAULT_MAX_BYTES);
+}
+
 export function check(text: string, options: CheckOptions = {}): CheckResult {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (text.length > maxBytes) {
+  if (overSizeLimit(text, options)) {
+    const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     const file = new SourceFile(text.slice(0, 200));
     const span = { start: 0, end: Math.min(1, text.length) };
     return {

@@ -19,7 +19,7 @@
 // keys that are not plain, and anything else not understood (see `chunk()` below).
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
 import type { Node as YNode } from 'yaml';
-import { check, checkParsed, DEFAULT_MAX_BYTES } from './check';
+import { check, checkParsed, overSizeLimit } from './check';
 import type { CheckOptions, CheckResult } from './types';
 import { parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
@@ -280,7 +280,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
-    if (text.length > (options?.maxBytes ?? DEFAULT_MAX_BYTES)) {
+    if (overSizeLimit(text, options)) {
       parsed = undefined;
       return check(text, options);
     }
@@ -289,7 +289,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   };
 
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
-    if (text.length > (options.maxBytes ?? DEFAULT_MAX_BYTES)) return full(text, options, 'too large');
+    if (overSizeLimit(text, options)) return full(text, options, 'too large');
     let doc: Document.Parsed;
     const next = new Map<string, ParsedChunk>();
     let parsedCount = 0;

@@ -2,7 +2,7 @@
 // not parse at all — the first fatal syntax error (the preview then keeps its last good picture).
 // Shared by the language server (the `acrotopo/diagram` request, docs/language-server.md) and the
 // extension's in-process fallback, so both paths give the same answer.
-import { DEFAULT_MAX_BYTES } from './check';
+import { effectiveSeverity, overSizeLimit } from './check';
 import { buildDiagram, fatalSyntaxErrors } from './diagram';
 import type { DiagramModel, DiagramView } from './diagram';
 import type { CheckOptions, CheckResult } from './types';
@@ -17,10 +17,10 @@ export type PreviewBuild =
  * look for one, so a clean document costs no second parse.
  */
 export function previewBuild(text: string, result: CheckResult, view: DiagramView, expand: Iterable<string>, options: CheckOptions = {}): PreviewBuild {
-  if (text.length > (options.maxBytes ?? DEFAULT_MAX_BYTES)) {
+  if (overSizeLimit(text, options)) {
     return { kind: 'fatal', line: 0, message: result.diagnostics[0]?.message ?? 'the file is over the size limit' };
   }
-  const syntaxOff = (result.topology.rules.get('yaml-syntax')?.value ?? options.rules?.['yaml-syntax']) === 'off';
+  const syntaxOff = effectiveSeverity('yaml-syntax', 'error', result.topology, options) === 'off';
   if (syntaxOff || result.diagnostics.some((d) => d.rule === 'yaml-syntax')) {
     const fatal = fatalSyntaxErrors(text);
     if (fatal.length > 0) return { kind: 'fatal', line: fatal[0].range.start.line, message: fatal[0].message };

@@ -13,6 +13,8 @@ export interface Analysis {
   version: number;
   text: string;
   result: CheckResult;
+  /** the options the check ran with */
+  options: CheckOptions;
   /** names of machines, subnets and zones with their spans (computed on first use) */
   names(): NameOccurrence[];
   /**
@@ -58,6 +60,7 @@ export class Analyzer {
       version: doc.version,
       text,
       result,
+      options: opts,
       names: () => (names ??= nameOccurrences(result.topology, text)),
       yaml: () => (parsed ??= parseYaml(text)),
       elapsedMs,

@@ -3,7 +3,7 @@
 import { CodeActionKind, DidChangeConfigurationNotification, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { DEFAULT_MAX_BYTES } from '@acrotopo/engine';
+import { overSizeLimit } from '@acrotopo/engine';
 import { Analyzer } from './analysis';
 import { createLog } from './log';
 import type { Log } from './log';
@@ -141,7 +141,7 @@ export function startServer(connection: Connection): void {
   // empty answers, as for a document the server does not know.
   const doc = (uri: string) => {
     const d = documents.get(uri);
-    return d && d.getText().length <= DEFAULT_MAX_BYTES ? d : undefined;
+    return d && !overSizeLimit(d.getText()) ? d : undefined;
   };
   const analysis = (d: TextDocument) => analyzer.analyze(d);
   const cancelled = (token: CancellationToken | undefined) => !!token?.isCancellationRequested;
@@ -205,7 +205,7 @@ export function startServer(connection: Connection): void {
     if (!p) throw new ResponseError(-32602, 'acrotopo/diagram: expected { uri, view, expand }');
     const d = doc(p.uri);
     if (!d || cancelled(token)) return null;
-    return diagram(d, p, analysis(d), checkOptions(settings.known(d.uri)));
+    return diagram(d, p, analysis(d));
   });
   connection.onRequest(DIAGRAM_METHOD, (raw: unknown, token: CancellationToken): unknown => diagramHandler(raw, token));
 

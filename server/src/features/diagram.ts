@@ -2,7 +2,7 @@
 // document's current version. The analysis is the cached one the diagnostics were published from, so a
 // preview update costs only buildDiagram, never a second engine run.
 import { DIAGRAM_VIEWS, previewBuild } from '@acrotopo/engine';
-import type { CheckOptions, DiagramView } from '@acrotopo/engine';
+import type { DiagramView } from '@acrotopo/engine';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analysis } from '../analysis';
 import type { DiagramParams, DiagramResult } from '../protocol';
@@ -16,7 +16,7 @@ export function parseDiagramParams(p: unknown): DiagramParams | undefined {
   return { uri, view: view as DiagramView, expand: groups };
 }
 
-export function diagram(doc: TextDocument, params: DiagramParams, analysis: Analysis, options: CheckOptions): DiagramResult {
-  const build = previewBuild(analysis.text, analysis.result, params.view, params.expand, options);
+export function diagram(doc: TextDocument, params: DiagramParams, analysis: Analysis): DiagramResult {
+  const build = previewBuild(analysis.text, analysis.result, params.view, params.expand, analysis.options);
   return { ...build, version: doc.version, ms: Math.round(analysis.elapsedMs) };
 }
