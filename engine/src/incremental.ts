@@ -228,6 +228,12 @@ function shiftChunk(pc: ParsedChunk, delta: number): void {
  * caches nothing). Every machine entry and top-level section except the `machines:` header (whose
  * chunk alone parses to a different value) becomes an entry, sharing the whole parse's nodes.
  */
+/** Does the pair's key lie inside the chunk? */
+function keyInside(p: Pair, span: ChunkSpan): boolean {
+  const r = (p.key as { range?: [number, number, number] } | null)?.range;
+  return !!r && r[0] >= span.start && r[1] <= span.end;
+}
+
 function fromFullParse(text: string, spans: ChunkSpan[], full: ParsedYaml): ParsedChunk[] | undefined {
   const { doc } = full;
   if (full.problems.length > 0 || doc.errors.length > 0 || doc.warnings.length > 0) return undefined;
@@ -239,11 +245,7 @@ function fromFullParse(text: string, spans: ChunkSpan[], full: ParsedYaml): Pars
     const s = spans[i];
     const pair = root.items[top++] as Pair | undefined;
     if (!pair || !isScalar(pair.key) || typeof pair.key.value !== 'string') return undefined;
-    const inside = (p: Pair, span: ChunkSpan) => {
-      const r = (p.key as { range?: [number, number, number] }).range;
-      return !!r && r[0] >= span.start && r[1] <= span.end;
-    };
-    if (!inside(pair, s)) return undefined;
+    if (!keyInside(pair, s)) return undefined;
     if (s.kind === 'top') {
       out.push({ text: text.slice(s.start, s.end), doc, root: undefined, pair, key: pair.key.value, base: s.start });
       continue;
@@ -254,7 +256,7 @@ function fromFullParse(text: string, spans: ChunkSpan[], full: ParsedYaml): Pars
     let m = 0;
     for (; j < spans.length && spans[j].kind === 'machine'; j++, m++) {
       const mp = machines[m];
-      if (!mp || !isScalar(mp.key) || typeof mp.key.value !== 'string' || !inside(mp, spans[j])) return undefined;
+      if (!mp || !isScalar(mp.key) || typeof mp.key.value !== 'string' || !keyInside(mp, spans[j])) return undefined;
       out.push({ text: text.slice(spans[j].start, spans[j].end), doc, root: undefined, pair: mp, key: mp.key.value, base: spans[j].start });
     }
     if (m !== machines.length) return undefined;
@@ -288,6 +290,17 @@ export function createIncrementalChecker(): IncrementalChecker {
     return checkParsed(text, parsed, options);
   };
 
+  /** A successful update: `next` becomes the cache, and `p` (chunk-assembled or whole) is checked. */
+  const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, chunks: number, parsedChunks: number, p: ParsedYaml): CheckResult => {
+    cache = next;
+    lastChunks = chunks;
+    stats.fallback = undefined;
+    stats.chunks = chunks;
+    stats.parsed = parsedChunks;
+    parsed = p;
+    return checkParsed(text, p, options);
+  };
+
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
     if (overSizeLimit(text, options)) return full(text, options, 'too large');
     let doc: Document.Parsed;
@@ -304,13 +317,7 @@ export function createIncrementalChecker(): IncrementalChecker {
         const entries = fromFullParse(text, spans, whole);
         if (!entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
         for (const e of entries) if (!next.has(e.text)) next.set(e.text, e);
-        cache = next;
-        lastChunks = chunkCount;
-        stats.fallback = undefined;
-        stats.chunks = chunkCount;
-        stats.parsed = chunkCount;
-        parsed = whole;
-        return checkParsed(text, whole, options);
+        return done(text, options, next, chunkCount, chunkCount, whole);
       }
       const used = new Set<ParsedChunk>();
       // the chunks whose root range assembly reads: the first and the last, the first and last machine
@@ -330,7 +337,7 @@ export function createIncrementalChecker(): IncrementalChecker {
         if (!pc) {
           pc = parseChunk(ct, s.start);
           parsedCount++;
-          next.set(ct, pc);
+          if (!next.get(ct)?.root) next.set(ct, pc); // replaces an entry without its root, not the first of a text seen twice
         } else if (pc.base !== s.start) {
           shiftChunk(pc, s.start - pc.base);
         }
@@ -407,13 +414,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       } else cache = new Map();
       return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
-    cache = next;
-    lastChunks = chunkCount;
-    stats.fallback = undefined;
-    stats.chunks = chunkCount;
-    stats.parsed = parsedCount;
-    parsed = { doc, problems: [] };
-    return checkParsed(text, parsed, options);
+    return done(text, options, next, chunkCount, parsedCount, { doc, problems: [] });
   };
 
   return {
