@@ -13,10 +13,12 @@ import { parseDisableComment, suppressions } from './suppress';
 import { AstReader, parseYaml } from './yaml-ast';
 
 const DEFS = (schemaJson as unknown as { definitions: Record<string, { pattern: string }> }).definitions;
+const SCHEMA_ADDRESS = new RegExp(DEFS.ipAddress.pattern, 'u');
+const SCHEMA_CIDR = new RegExp(DEFS.cidr.pattern, 'u');
 
 /** inCidr, straightforwardly: schema-valid values (the schema's patterns) read by ipaddr.js. */
 function inCidrReference(address: string, cidr: string): boolean | undefined {
-  if (!new RegExp(DEFS.ipAddress.pattern, 'u').test(address) || !new RegExp(DEFS.cidr.pattern, 'u').test(cidr)) return undefined;
+  if (!SCHEMA_ADDRESS.test(address) || !SCHEMA_CIDR.test(cidr)) return undefined;
   let a: ipaddr.IPv4 | ipaddr.IPv6;
   let c: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
@@ -56,8 +58,8 @@ test('dottedQuad reads exactly the plain decimal form', () => {
 
 /** The zone of an address as the scan over all subnets found it (longest prefix, then file order); only schema-valid values count. */
 function zoneReference(subnets: [string, string][], address: string): string | undefined {
-  if (!new RegExp(DEFS.ipAddress.pattern, 'u').test(address)) return undefined;
-  subnets = subnets.filter(([, c]) => new RegExp(DEFS.cidr.pattern, 'u').test(c));
+  if (!SCHEMA_ADDRESS.test(address)) return undefined;
+  subnets = subnets.filter(([, c]) => SCHEMA_CIDR.test(c));
   let a: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     a = ipaddr.parse(address);

@@ -3,18 +3,11 @@
 // over 2 s fails. The full run is `FUZZ_N=100000 npm run fuzz` (50 000 of them go to the engine; the
 // server and CLI slices are server/test/fuzz-slice.test.ts and cli/test/fuzz-slice.test.ts).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { runFuzzSlice } from '../../test/fuzz-slice';
 
 test('fuzz slice: 1500 inputs, no findings', () => {
-  const root = join(__dirname, '..', '..');
-  const r = spawnSync(process.execPath, [join(root, 'fuzz', 'fuzz.mjs')], {
-    cwd: root,
-    env: { ...process.env, FUZZ_N: '1500', FUZZ_TARGETS: 'engine', FUZZ_SEED: String(Number(process.env.FUZZ_SEED ?? 20261125)) },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const r = runFuzzSlice('engine', 1500);
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /fuzz engine: 1500 inputs .* 0 findings/);
 });

@@ -4,22 +4,15 @@
 // handler error logged by the server, or no answer / no diagnostics within 10 s fails (2 s in the full run). The full run
 // is `FUZZ_N=100000 npm run fuzz` (25 000 of them go to the server).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { runFuzzSlice } from '../../test/fuzz-slice';
 
 // The slice runs beside the other test files on a shared machine (load averages of 10 on 2 cores are
 // common here): a request waits behind others, so it counts a hang at 10 s, not 2 s. The 2 s figure
 // is measured by the full local run (docs/reliability.md).
 
 test('fuzz slice: 400 inputs through the language server, no findings', () => {
-  const root = join(__dirname, '..', '..');
-  const r = spawnSync(process.execPath, [join(root, 'fuzz', 'fuzz.mjs')], {
-    cwd: root,
-    env: { ...process.env, FUZZ_N: '400', FUZZ_TARGETS: 'server', FUZZ_SEED: String(Number(process.env.FUZZ_SEED ?? 20261125)), FUZZ_HANG_MS: process.env.FUZZ_HANG_MS ?? '10000' },
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
+  const r = runFuzzSlice('server', 400, { FUZZ_HANG_MS: process.env.FUZZ_HANG_MS ?? '10000' });
   assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /fuzz server: 400 inputs .* 0 findings/);
 });
