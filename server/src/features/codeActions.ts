@@ -1,12 +1,13 @@
-// Code actions, built from what the diagnostics carry in `data` (the engine's fixes), never by
-// re-running a rule: one quick fix per engine fix, "Disable RULE for this line", "Disable RULE for this
-// file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
+// Code actions, built from the engine's fixes kept with the published diagnostics (a diagnostic's `data`
+// says which one it is), never by re-running a rule: one quick fix per engine fix, "Disable RULE for
+// this line", "Disable RULE for this file", "Fix all RULE problems", and `source.fixAll.acrotopo`.
 import { AstReader, parseDisableComment, parseYaml, setKey, SourceFile } from '@acrotopo/engine';
 import type { ParsedYaml } from '@acrotopo/engine';
 import { CodeActionKind } from 'vscode-languageserver';
 import type { CodeAction, CodeActionParams, Diagnostic, Range, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { diagnosticData } from './diagnostics';
+import type { LspFix, PublishedDiagnostics } from './diagnostics';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.acrotopo`;
 
@@ -82,14 +83,18 @@ function overlaps(a: Range, b: Range): boolean {
   return before(a.start, b.end) && before(b.start, a.end);
 }
 
+/** A diagnostic with its fixes. */
+export interface Fixable {
+  diagnostic: Diagnostic;
+  fixes: readonly LspFix[];
+}
+
 /** Every preferred fix of the diagnostics, skipping fixes whose edits overlap one already taken. */
-export function collectFixAll(diagnostics: Diagnostic[]): { edits: TextEdit[]; fixed: Diagnostic[] } {
+export function collectFixAll(diagnostics: Iterable<Fixable>): { edits: TextEdit[]; fixed: Diagnostic[] } {
   const edits: TextEdit[] = [];
   const fixed: Diagnostic[] = [];
-  for (const d of diagnostics) {
-    const data = diagnosticData(d);
-    if (!data) continue;
-    const fix = data.fixes.find((f) => f.isPreferred);
+  for (const { diagnostic: d, fixes } of diagnostics) {
+    const fix = fixes.find((f) => f.isPreferred);
     if (!fix || fix.edits.length === 0) continue;
     if (fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
     edits.push(...fix.edits);
@@ -98,59 +103,85 @@ export function collectFixAll(diagnostics: Diagnostic[]): { edits: TextEdit[]; f
   return { edits, fixed };
 }
 
+/** The published diagnostics (of `rule`, or all) with their fixes, in published order. */
+function* publishedFixables(published: PublishedDiagnostics, rule?: string): Generator<Fixable> {
+  for (let i = 0; i < published.diagnostics.length; i++) {
+    if (rule === undefined || published.rule(i) === rule) yield { diagnostic: published.diagnostics[i], fixes: published.fixes(i) };
+  }
+}
+
+/** A diagnostic of the request that is ours, with its rule and the fixes it gets. */
+interface Ours extends Fixable {
+  rule: string;
+}
+
+/**
+ * The request's diagnostics that are ours. One found among the diagnostics published for this version
+ * (PublishedDiagnostics.indexOf) gets that one's fixes; any other of ours — from an older version, or
+ * while this version's are not published yet — gets none, as they would be edits computed for another
+ * text, but still the actions built here from this version's text.
+ */
+function oursOf(diagnostics: Diagnostic[], published: PublishedDiagnostics | undefined): Ours[] {
+  const out: Ours[] = [];
+  for (const d of diagnostics) {
+    if (d.source !== 'acrotopo') continue;
+    const i = published ? published.indexOf(d) : -1;
+    if (i >= 0) out.push({ diagnostic: d, rule: published!.rule(i), fixes: published!.fixes(i) });
+    else {
+      const data = diagnosticData(d);
+      if (data) out.push({ diagnostic: d, rule: data.rule, fixes: [] });
+    }
+  }
+  return out;
+}
+
 function wants(only: string[] | undefined, kind: string): boolean {
   if (!only || only.length === 0) return true;
   return only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
 /**
- * @param all the diagnostics published for this version of the document (for the fix-all actions);
- *            undefined when the published set is out of date
+ * @param published the diagnostics published for this version of the document (their fixes, and the
+ *                  fix-all actions); undefined when the published set is out of date
  * @param yaml the parse of this version (the server's cached one); parsed here, once, when not given
  */
-export function codeActions(doc: TextDocument, params: CodeActionParams, all: Diagnostic[] | undefined, yaml?: () => ParsedYaml): CodeAction[] {
+export function codeActions(doc: TextDocument, params: CodeActionParams, published: PublishedDiagnostics | undefined, yaml?: () => ParsedYaml): CodeAction[] {
   const uri = doc.uri;
   let parsed: ParsedYaml | undefined;
   const parse = () => (parsed ??= yaml?.() ?? parseYaml(doc.getText()));
   const only = params.context.only;
   const out: CodeAction[] = [];
-  const ours = params.context.diagnostics.filter((d) => d.source === 'acrotopo' && diagnosticData(d));
+  const ours = oursOf(params.context.diagnostics, published);
 
   if (wants(only, CodeActionKind.QuickFix)) {
     const fileRules = new Set<string>();
-    for (const d of ours) {
-      const data = diagnosticData(d)!;
-      for (const f of data.fixes) {
+    for (const { diagnostic: d, fixes } of ours) {
+      for (const f of fixes) {
         out.push({ title: f.title, kind: CodeActionKind.QuickFix, diagnostics: [d], isPreferred: f.isPreferred, edit: { changes: { [uri]: f.edits } } });
       }
     }
-    for (const d of ours) {
-      const data = diagnosticData(d)!;
-      if (!all) continue;
-      const sameRule = all.filter((x) => diagnosticData(x)?.rule === data.rule);
-      const fixable = collectFixAll(sameRule);
-      if (fixable.fixed.length > 1 && !fileRules.has(`fix:${data.rule}`)) {
-        fileRules.add(`fix:${data.rule}`);
-        out.push({ title: `Fix all ${data.rule} problems`, kind: CodeActionKind.QuickFix, diagnostics: fixable.fixed, edit: { changes: { [uri]: fixable.edits } } });
+    for (const { rule } of ours) {
+      if (!published || fileRules.has(`fix:${rule}`)) continue;
+      const fixable = collectFixAll(publishedFixables(published, rule));
+      if (fixable.fixed.length > 1) {
+        fileRules.add(`fix:${rule}`);
+        out.push({ title: `Fix all ${rule} problems`, kind: CodeActionKind.QuickFix, diagnostics: fixable.fixed, edit: { changes: { [uri]: fixable.edits } } });
       }
     }
-    for (const d of ours) {
-      const data = diagnosticData(d)!;
-      if (data.rule === 'internal-error') continue;
-      out.push({ title: `Disable ${data.rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [disableLineEdit(doc, d.range.start.line, data.rule)] } } });
+    for (const { diagnostic: d, rule } of ours) {
+      if (rule === 'internal-error') continue;
+      out.push({ title: `Disable ${rule} for this line`, kind: CodeActionKind.QuickFix, diagnostics: [d], edit: { changes: { [uri]: [disableLineEdit(doc, d.range.start.line, rule)] } } });
     }
-    for (const d of ours) {
-      const data = diagnosticData(d)!;
-      if (data.rule === 'internal-error' || fileRules.has(data.rule)) continue;
-      fileRules.add(data.rule);
-      const e = disableFileEdit(doc, data.rule, parse());
-      if (e) out.push({ title: `Disable ${data.rule} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ours.filter((x) => diagnosticData(x)!.rule === data.rule), edit: { changes: { [uri]: [e] } } });
+    for (const { rule } of ours) {
+      if (rule === 'internal-error' || fileRules.has(rule)) continue;
+      fileRules.add(rule);
+      const e = disableFileEdit(doc, rule, parse());
+      if (e) out.push({ title: `Disable ${rule} for this file`, kind: CodeActionKind.QuickFix, diagnostics: ours.filter((x) => x.rule === rule).map((x) => x.diagnostic), edit: { changes: { [uri]: [e] } } });
     }
   }
 
   if (wants(only, FIX_ALL_KIND)) {
-    const source = all ?? ours;
-    const { edits, fixed } = collectFixAll(source);
+    const { edits, fixed } = collectFixAll(published ? publishedFixables(published) : ours);
     if (edits.length > 0) out.push({ title: 'Fix all auto-fixable acrotopo problems', kind: FIX_ALL_KIND, diagnostics: fixed, edit: { changes: { [uri]: edits } } });
   }
   return out;

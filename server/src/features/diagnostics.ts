@@ -1,20 +1,33 @@
 // Validation: debounced per document, never publishing a result for a version that is no longer the
-// document's, and converting engine diagnostics to LSP ones that carry what their code actions need.
+// document's, and converting engine diagnostics to LSP ones. Their quick fixes stay here, with the
+// published set (PublishedDiagnostics); a diagnostic's `data` only says where to find them again.
 // The engine itself is called in ../analysis.ts (the one place to swap in an incremental check).
 import type { CheckOptions, Diagnostic as EngineDiagnostic, Severity } from '@acrotopo/engine';
 import { DiagnosticSeverity } from 'vscode-languageserver';
-import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, Range, TextDocuments, TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analyzer } from '../analysis';
 import type { Log } from '../log';
 
 export const RULE_DOCS = 'https://github.com/acrotopo/acrotopo/blob/main/docs/rules.md';
 
-/** What a diagnostic's `data` holds: enough for the code actions to never re-run the engine. */
+/**
+ * What a diagnostic's `data` holds: where its fixes are on the server, not the fixes themselves (their
+ * edits were a third of every publish at 10k machines, sent and parsed on each keystroke).
+ */
 export interface DiagnosticData {
   rule: string;
+  /** the document version it was published for */
   version: number;
-  fixes: { title: string; isPreferred: boolean; edits: { range: Diagnostic['range']; newText: string }[] }[];
+  /** its position in that version's published list */
+  index: number;
+}
+
+/** An engine fix in the form code actions return it. */
+export interface LspFix {
+  title: string;
+  isPreferred: boolean;
+  edits: TextEdit[];
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -27,12 +40,9 @@ export function ruleDocsUrl(rule: string): string {
   return `${RULE_DOCS}#${rule}`;
 }
 
-export function toLspDiagnostic(d: EngineDiagnostic, uri: string, version: number): Diagnostic {
-  const data: DiagnosticData = {
-    rule: d.rule,
-    version,
-    fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: !!f.isPreferred, edits: f.edits.map((e) => ({ range: e.range, newText: e.newText })) })),
-  };
+/** @param index the diagnostic's position in the list published for `version` */
+export function toLspDiagnostic(d: EngineDiagnostic, uri: string, version: number, index: number): Diagnostic {
+  const data: DiagnosticData = { rule: d.rule, version, index };
   const out: Diagnostic = {
     range: d.range,
     severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
@@ -46,10 +56,70 @@ export function toLspDiagnostic(d: EngineDiagnostic, uri: string, version: numbe
   return out;
 }
 
+/** The `data` of a diagnostic, when it is one this server published (any version). */
 export function diagnosticData(d: Diagnostic): DiagnosticData | undefined {
   const x = d.data as Partial<DiagnosticData> | undefined;
-  if (!x || typeof x !== 'object' || typeof x.rule !== 'string' || !Array.isArray(x.fixes)) return undefined;
+  if (!x || typeof x !== 'object' || typeof x.rule !== 'string' || !Number.isInteger(x.version) || !Number.isInteger(x.index)) return undefined;
   return x as DiagnosticData;
+}
+
+function toLspFix(f: EngineDiagnostic['fixes'][number]): LspFix {
+  return { title: f.title, isPreferred: !!f.isPreferred, edits: f.edits.map((e) => ({ range: e.range, newText: e.newText })) };
+}
+
+function sameRange(a: Range | undefined, b: Range | undefined): boolean {
+  return !!a && !!b && a.start?.line === b.start?.line && a.start?.character === b.start?.character && a.end?.line === b.end?.line && a.end?.character === b.end?.character;
+}
+
+function matchKey(code: unknown, r: Range | undefined, message: unknown): string | undefined {
+  if (!r?.start || !r.end) return undefined;
+  return `${String(code)}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${String(message)}`;
+}
+
+/** The diagnostics published for one version of a document, with the engine's fixes behind them. */
+export class PublishedDiagnostics {
+  private readonly lspFixes: (LspFix[] | undefined)[] = [];
+  private byKey: Map<string, number> | undefined;
+
+  constructor(
+    readonly version: number,
+    readonly diagnostics: readonly Diagnostic[],
+    private readonly engine: readonly EngineDiagnostic[],
+  ) {}
+
+  /**
+   * Which published diagnostic `d` (as a client sends it back) is, or -1. Its `data` points at it when
+   * it was published for this version with the same rule and range; one without `data` (some clients
+   * drop it) or from another version is this version's diagnostic with the same rule, range and
+   * message, when there is one — its fixes are then this version's, never edits for another text.
+   */
+  indexOf(d: Diagnostic): number {
+    const data = diagnosticData(d);
+    if (data && data.version === this.version && data.index >= 0 && data.index < this.engine.length) {
+      const e = this.engine[data.index];
+      if (e.rule === data.rule && sameRange(e.range, d.range)) return data.index;
+    }
+    const key = matchKey(data?.rule ?? d.code, d.range, d.message);
+    if (key === undefined) return -1;
+    if (!this.byKey) {
+      // built on the first request that needs it; the first of identical diagnostics wins
+      this.byKey = new Map();
+      for (let i = this.engine.length - 1; i >= 0; i--) {
+        const e = this.engine[i];
+        this.byKey.set(matchKey(e.rule, e.range, e.message)!, i);
+      }
+    }
+    return this.byKey.get(key) ?? -1;
+  }
+
+  rule(i: number): string {
+    return this.engine[i].rule;
+  }
+
+  /** The fixes of the i-th diagnostic (converted once, on first request). */
+  fixes(i: number): LspFix[] {
+    return (this.lspFixes[i] ??= this.engine[i].fixes.map(toLspFix));
+  }
 }
 
 export interface ValidatorOptions {
@@ -63,7 +133,7 @@ export interface ValidatorOptions {
 export class Validator {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** what was last published per document */
-  private readonly published = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
+  private readonly published = new Map<string, PublishedDiagnostics>();
 
   constructor(
     private readonly connection: Connection,
@@ -104,9 +174,9 @@ export class Validator {
   }
 
   /** The diagnostics last published for a document, when they are for `version`. */
-  publishedFor(uri: string, version: number): Diagnostic[] | undefined {
+  publishedFor(uri: string, version: number): PublishedDiagnostics | undefined {
     const p = this.published.get(uri);
-    return p && p.version === version ? p.diagnostics : undefined;
+    return p && p.version === version ? p : undefined;
   }
 
   private isCurrent(uri: string, version: number): TextDocument | undefined {
@@ -122,8 +192,9 @@ export class Validator {
       if (!doc) return; // closed, or a newer change is on its way
       const a = this.analyzer.analyze(doc, options);
       if (!this.isCurrent(uri, version)) return;
-      const diagnostics = a.result.diagnostics.map((d) => toLspDiagnostic(d, uri, version));
-      this.published.set(uri, { version, diagnostics });
+      const engine = a.result.diagnostics;
+      const diagnostics = engine.map((d, i) => toLspDiagnostic(d, uri, version, i));
+      this.published.set(uri, new PublishedDiagnostics(version, diagnostics, engine));
       this.log.verbose(`validated ${uri} v${version}: ${diagnostics.length} problem(s) in ${a.elapsedMs.toFixed(1)} ms`);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
