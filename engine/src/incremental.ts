@@ -19,8 +19,10 @@
 // keys that are not plain, and anything else not understood (see `chunk()` below).
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
 import type { Node as YNode } from 'yaml';
-import { check, checkParsed, overSizeLimit } from './check';
+import { check, checkParsed, INTERNAL_ERROR, overSizeLimit } from './check';
 import type { CheckOptions, CheckResult } from './types';
+import { editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
+import type { TextEditSpan } from './reuse';
 import { parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
 
@@ -43,6 +45,8 @@ export interface IncrementalStats {
   chunks: number;
   /** chunks parsed in the last update (the others came from the cache) */
   parsed: number;
+  /** the last update reused the result before it, moved through the edit (reuse.ts): nothing else ran */
+  reused: boolean;
 }
 
 /** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
@@ -69,40 +73,42 @@ interface ParsedChunk {
 
 // A plain key starting a line (after the indentation): safe characters only, then `:` and a space or
 // the end of the line. Anything else at a chunk boundary falls back to a full check.
-const KEY_RE = /^[A-Za-z0-9_][A-Za-z0-9_.\-/]*:(?=[ \r]|$)/;
-const MACHINES_LINE_RE = /^machines:[ ]*(?:[ ]#.*)?\r?$/;
-const NON_PRINTABLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/;
+const KEY_AT = /[A-Za-z0-9_][A-Za-z0-9_.\-/]*:(?=[ \r\n]|$)/y;
+// `machines:` alone on its line (blanks and a comment may follow)
+const MACHINES_AT = /machines:[ ]*(?:[ ]#[^\n\r]*)?\r?(?=\n|$)/y;
+// A BOM, a tab, a CR not before an LF, or a non-printable character
+const ODD_CHARACTER = /[\uFEFF\t\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|\r(?!\n)/;
+const PairClass = Pair;
 
 class Unsafe extends Error {}
 
-function indentOf(line: string): number {
-  let i = 0;
-  while (i < line.length && line.charCodeAt(i) === 32) i++;
-  return i;
-}
-
-/** True for a line that is blank or holds only a comment. */
-function isTrivia(line: string, indent: number): boolean {
-  const c = line[indent];
-  return c === undefined || c === '\r' || c === '#';
-}
+/** At most this many reuses in a row (reuse.ts); then a full check (positions are moved through every edit since). */
+const MAX_REUSE_CHAIN = 32;
 
 /** Cuts the text into chunks, or throws Unsafe. */
 export function chunk(text: string): ChunkSpan[] {
-  if (text.charCodeAt(0) === 0xfeff || text.includes('\uFEFF')) throw new Unsafe('BOM');
-  if (text.includes('\t')) throw new Unsafe('tab');
-  if (/\r(?!\n)/.test(text)) throw new Unsafe('CR line end');
-  if (NON_PRINTABLE.test(text)) throw new Unsafe('non-printable character');
-  // line starts
-  const lines: { start: number; text: string }[] = [];
-  let pos = 0;
-  while (pos <= text.length) {
-    const nl = text.indexOf('\n', pos);
-    const end = nl < 0 ? text.length : nl;
-    lines.push({ start: pos, text: text.slice(pos, end) });
-    if (nl < 0) break;
-    pos = nl + 1;
+  const odd = ODD_CHARACTER.exec(text); // one pass for all four
+  if (odd) {
+    const c = odd[0];
+    throw new Unsafe(c === '\uFEFF' ? 'BOM' : c === '\t' ? 'tab' : c === '\r' ? 'CR line end' : 'non-printable character');
   }
+  // line starts (offsets only: the lines are read in place, no string per line)
+  const lines: number[] = [0];
+  for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines.push(nl + 1);
+  const indentAt = (s: number) => {
+    let i = s;
+    while (text.charCodeAt(i) === 32) i++;
+    return i - s;
+  };
+  // blank or comment only: the first character after the indentation ends the line or starts a comment
+  const triviaAt = (s: number, ind: number) => {
+    const c = text.charCodeAt(s + ind);
+    return Number.isNaN(c) || c === 10 || c === 13 || c === 35;
+  };
+  const keyAt = (s: number) => {
+    KEY_AT.lastIndex = s;
+    return KEY_AT.test(text);
+  };
   const out: ChunkSpan[] = [];
   let current: ChunkSpan | undefined;
   const open = (start: number, kind: ChunkSpan['kind']) => {
@@ -113,23 +119,24 @@ export function chunk(text: string): ChunkSpan[] {
   };
   let i = 0;
   while (i < lines.length) {
-    const line = lines[i].text;
-    const ind = indentOf(line);
-    if (isTrivia(line, ind)) { i++; continue; }
+    const s = lines[i];
+    const ind = indentAt(s);
+    if (triviaAt(s, ind)) { i++; continue; }
     if (ind > 0) {
       if (!current) throw new Unsafe('indented content before the first key');
       i++;
       continue;
     }
-    if (line.startsWith('- ') || line === '-' || line === '-\r') {
-      // a block sequence at column 0: the value of the key above (`connections:\n- …`)
+    if (text.charCodeAt(s) === 45 && /^(?: |\r?\n|\r?$)/.test(text.slice(s + 1, s + 3))) {
+      // a block sequence at column 0 (`- …`, or `-` alone): the value of the key above (`connections:\n- …`)
       if (!current || current.kind !== 'top') throw new Unsafe('column-0 sequence');
       i++;
       continue;
     }
-    if (!KEY_RE.test(line)) throw new Unsafe(`column-0 line that is not a plain key (line ${i + 1})`);
-    if (!MACHINES_LINE_RE.test(line)) {
-      open(lines[i].start, 'top');
+    if (!keyAt(s)) throw new Unsafe(`column-0 line that is not a plain key (line ${i + 1})`);
+    MACHINES_AT.lastIndex = s;
+    if (!MACHINES_AT.test(text)) {
+      open(s, 'top');
       i++;
       continue;
     }
@@ -138,22 +145,22 @@ export function chunk(text: string): ChunkSpan[] {
     let k = -1;
     const entries: number[] = [];
     for (; j < lines.length; j++) {
-      const l = lines[j].text;
-      const li = indentOf(l);
-      if (isTrivia(l, li)) continue;
+      const l = lines[j];
+      const li = indentAt(l);
+      if (triviaAt(l, li)) continue;
       if (li === 0) break;
       if (k < 0) k = li;
       if (li < k) throw new Unsafe('machines: inconsistent indentation');
       if (li === k) {
-        if (!KEY_RE.test(l.slice(k))) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
+        if (!keyAt(l + k)) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
         entries.push(j);
       }
     }
     if (entries.length === 0) {
-      open(lines[i].start, 'top');
+      open(s, 'top');
     } else {
-      open(lines[i].start, 'machines-header');
-      for (const e of entries) open(lines[e].start, 'machine');
+      open(s, 'machines-header');
+      for (const e of entries) open(lines[e], 'machine');
     }
     i = j;
   }
@@ -161,14 +168,25 @@ export function chunk(text: string): ChunkSpan[] {
   return out;
 }
 
-/** Shifts every node range under `node` by delta (new arrays: ranges are never shared). */
+/**
+ * Shifts every node range under `node` by delta, in place (each node has its own range array, in
+ * `yaml` and in fast-yaml.ts; in place, a moved chunk costs no garbage).
+ */
 function shiftNode(node: unknown, delta: number): void {
   if (!node || typeof node !== 'object') return;
   const n = node as YNode & { range?: [number, number, number] };
-  if (n.range) n.range = [n.range[0] + delta, n.range[1] + delta, n.range[2] + delta];
-  if (isCollection(n)) {
-    for (const it of (n as unknown as { items: unknown[] }).items) {
-      if (isPair(it)) {
+  const r = n.range;
+  if (r) {
+    r[0] += delta;
+    r[1] += delta;
+    r[2] += delta;
+  }
+  // (plain property reads: yaml's isCollection/isPair cost a call each, through the bundle's getters)
+  const items = (n as unknown as { items?: unknown[] }).items;
+  if (Array.isArray(items)) {
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      if (it instanceof PairClass) {
         shiftNode(it.key, delta);
         shiftNode(it.value, delta);
       } else shiftNode(it, delta);
@@ -265,6 +283,19 @@ function fromFullParse(text: string, spans: ChunkSpan[], full: ParsedYaml): Pars
   return top === root.items.length ? out : undefined;
 }
 
+/** The chunks whose root range assembly reads: the first and the last, the first and last machine. */
+function boundaryOf(spans: ChunkSpan[]): Set<number> {
+  const boundary = new Set<number>([0, spans.length - 1]);
+  const firstMachine = spans.findIndex((s) => s.kind === 'machine');
+  if (firstMachine >= 0) {
+    boundary.add(firstMachine);
+    let lastMachine = firstMachine;
+    while (lastMachine + 1 < spans.length && spans[lastMachine + 1].kind === 'machine') lastMachine++;
+    boundary.add(lastMachine);
+  }
+  return boundary;
+}
+
 function rangeOf(n: unknown): [number, number, number] {
   const r = (n as { range?: [number, number, number] }).range;
   if (!r) throw new Unsafe('node without range');
@@ -274,11 +305,51 @@ function rangeOf(n: unknown): [number, number, number] {
 export function createIncrementalChecker(): IncrementalChecker {
   let cache = new Map<string, ParsedChunk>();
   let lastChunks = 0; // chunks of the last incremental update
-  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0 };
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false };
 
   let parsed: ParsedYaml | undefined;
 
+  /**
+   * What the next update may reuse (reuse.ts): the chunks and text of the last update, its result
+   * (`last`), the last result computed in full (`base`) and the edits since, and the title then.
+   * Only set after an incremental update (the chunks line up with the text's chunks).
+   */
+  let prev: {
+    text: string;
+    spans: ChunkSpan[];
+    parts: ParsedChunk[];
+    options: string;
+    base: CheckResult;
+    last: CheckResult;
+    edits: TextEditSpan[];
+    title: string | undefined;
+  } | undefined;
+
+  /** The last result, moved through the edit, when the edit cannot change it (reuse.ts); else undefined. */
+  const reuse = (text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
+    if (!prev || prev.options !== optionsKey || prev.spans.length !== spans.length || prev.edits.length >= MAX_REUSE_CHAIN) return undefined;
+    if (prev.last.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return undefined; // whatever made it throw, look again
+    let k = -1;
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i] === prev.parts[i]) continue;
+      if (k >= 0) return undefined; // two chunks changed
+      k = i;
+    }
+    if (k < 0 || spans[k].start !== prev.spans[k].start || spans[k].kind !== prev.spans[k].kind) return undefined;
+    const e = editBetween(prev.parts[k].text, parts[k].text, spans[k].start);
+    if (textForbidsReuse(prev.text, text, e)) return undefined;
+    const same = sameChunk(prev.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
+    if (!same) return undefined;
+    const title = same.title ?? prev.title;
+    const result = movedResult(prev.base, prev.last, [...prev.edits, e], text, title, () => check(text, options));
+    if (!result) return undefined;
+    prev = { ...prev, text, spans, parts, last: result, edits: [...prev.edits, e], title };
+    return result;
+  };
+
   const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
+    prev = undefined;
+    stats.reused = false;
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
@@ -290,20 +361,32 @@ export function createIncrementalChecker(): IncrementalChecker {
     return checkParsed(text, parsed, options);
   };
 
-  /** A successful update: `next` becomes the cache, and `p` (chunk-assembled or whole) is checked. */
-  const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, chunks: number, parsedChunks: number, p: ParsedYaml): CheckResult => {
+  /**
+   * A successful update: `next` becomes the cache, and `p` (chunk-assembled or whole) is checked —
+   * unless the last result can be reused. `lined` (the spans and the parts in their order) is given by
+   * an incremental update, and lets the next update reuse this one's result.
+   */
+  const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, chunks: number, parsedChunks: number, p: ParsedYaml, lined?: { spans: ChunkSpan[]; parts: ParsedChunk[] }): CheckResult => {
     cache = next;
     lastChunks = chunks;
     stats.fallback = undefined;
     stats.chunks = chunks;
     stats.parsed = parsedChunks;
     parsed = p;
-    return checkParsed(text, p, options);
+    const optionsKey = JSON.stringify(options);
+    const reused = lined && reuse(text, lined.spans, lined.parts, optionsKey, options);
+    stats.reused = !!reused;
+    if (reused) return reused;
+    const result = checkParsed(text, p, options);
+    prev = lined && { text, spans: lined.spans, parts: lined.parts, options: optionsKey, base: result, last: result, edits: [], title: undefined };
+    return result;
   };
 
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
     if (overSizeLimit(text, options)) return full(text, options, 'too large');
     let doc: Document.Parsed;
+    let lastSpans: ChunkSpan[] | undefined;
+    let lastParts: ParsedChunk[] | undefined;
     const next = new Map<string, ParsedChunk>();
     let parsedCount = 0;
     let chunkCount = 0;
@@ -316,19 +399,23 @@ export function createIncrementalChecker(): IncrementalChecker {
         const whole = parseYaml(text);
         const entries = fromFullParse(text, spans, whole);
         if (!entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
-        for (const e of entries) if (!next.has(e.text)) next.set(e.text, e);
-        return done(text, options, next, chunkCount, chunkCount, whole);
+        // The few chunks whose root assembly reads (and the `machines:` header) are parsed alone now,
+        // so that the parts line up with the chunks and the next update can reuse this result.
+        const boundary = boundaryOf(spans);
+        const parts: ParsedChunk[] = [];
+        for (let i = 0, j = 0; i < spans.length; i++) {
+          const s = spans[i];
+          if (s.kind === 'machines-header') parts.push(parseChunk(text.slice(s.start, s.end), s.start));
+          else if (boundary.has(i)) {
+            parts.push(parseChunk(text.slice(s.start, s.end), s.start));
+            j++;
+          } else parts.push(entries[j++]);
+        }
+        for (const pc of parts) if (!next.get(pc.text)?.root) next.set(pc.text, pc);
+        return done(text, options, next, chunkCount, chunkCount, whole, { spans, parts });
       }
       const used = new Set<ParsedChunk>();
-      // the chunks whose root range assembly reads: the first and the last, the first and last machine
-      const boundary = new Set<number>([0, spans.length - 1]);
-      const firstMachine = spans.findIndex((s) => s.kind === 'machine');
-      if (firstMachine >= 0) {
-        boundary.add(firstMachine);
-        let lastMachine = firstMachine;
-        while (lastMachine + 1 < spans.length && spans[lastMachine + 1].kind === 'machine') lastMachine++;
-        boundary.add(lastMachine);
-      }
+      const boundary = boundaryOf(spans);
       const get = (s: ChunkSpan, i: number): ParsedChunk => {
         const ct = text.slice(s.start, s.end);
         let pc = next.get(ct) ?? cache.get(ct);
@@ -346,6 +433,8 @@ export function createIncrementalChecker(): IncrementalChecker {
         return pc;
       };
       const parts: ParsedChunk[] = spans.map(get);
+      lastSpans = spans;
+      lastParts = parts;
       const first = parts[0];
       const rootOf = (pc: ParsedChunk): YAMLMap => {
         if (!pc.root) throw new Error('a chunk without its root at a boundary'); // never: boundary chunks are parsed alone
@@ -414,7 +503,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       } else cache = new Map();
       return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return done(text, options, next, chunkCount, parsedCount, { doc, problems: [] });
+    return done(text, options, next, chunkCount, parsedCount, { doc, problems: [] }, { spans: lastSpans!, parts: lastParts! });
   };
 
   return {

@@ -8,6 +8,7 @@ import { spanOf } from './yaml-ast';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import type {
   AllowEntry,
+  HostsEntry,
   EncryptionOption,
   Firewall,
   Located,
@@ -104,6 +105,72 @@ function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode |
   return m;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Machines again, for the incremental checker (incremental.ts). It hands over the same key and value
+// node objects for a machine entry whose text did not change; when the entry moved, all its nodes'
+// ranges moved by the same distance. So the Machine read last time is the answer again, with every
+// span moved by the distance its key moved. Entries that dereferenced an alias are not kept (the
+// alias budget must be spent on every check), and neither is a Machine with a field this copy does
+// not know (a new field then costs speed, never a wrong span).
+
+interface MachineMemo {
+  value: unknown;
+  keyStart: number;
+  index: number;
+  m: Machine;
+}
+const machineMemo = new WeakMap<object, MachineMemo>();
+
+const MACHINE_FIELDS = new Set([
+  'name', 'keySpan', 'valueSpan', 'index', 'os', 'windowsVersion', 'address', 'subnet', 'components', 'networkDiscovery',
+  'fileAndPrinterSharing', 'fileSharingEncryption', 'cloudBackup', 'hosts', 'hostsSpan', 'port', 'encryption',
+]);
+
+function movedSpan(s: Span, delta: number): Span {
+  return { start: s.start + delta, end: s.end + delta };
+}
+function movedLocated<T>(x: Located<T>, delta: number): Located<T> {
+  return { value: x.value, span: movedSpan(x.span, delta) };
+}
+
+/** A copy of m (fields in the same order) with `index`, every span moved by delta, and no zone (assignZones sets it). */
+function movedMachine(m: Machine, delta: number, index: number): Machine | undefined {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(m)) {
+    if (!MACHINE_FIELDS.has(k)) return undefined;
+    const v = (m as unknown as Record<string, unknown>)[k];
+    if (k === 'index') out[k] = index;
+    else if (delta === 0 || k === 'name') out[k] = v;
+    else if (k === 'keySpan' || k === 'valueSpan' || k === 'hostsSpan') out[k] = movedSpan(v as Span, delta);
+    else if (k === 'components') out[k] = (v as Located<string>[]).map((c) => movedLocated(c, delta));
+    else if (k === 'hosts') out[k] = (v as HostsEntry[]).map((h) => ({ name: movedLocated(h.name, delta), address: movedLocated(h.address, delta) }));
+    else if (k === 'encryption') {
+      const e = v as Machine['encryption'];
+      const moved: Machine['encryption'] = {};
+      for (const side of Object.keys(e) as ('client' | 'server')[]) {
+        const x = e[side];
+        moved[side] = x && movedLocated(x, delta);
+      }
+      out[k] = moved;
+    } else out[k] = v === undefined ? v : movedLocated(v as Located<unknown>, delta);
+  }
+  return out as unknown as Machine;
+}
+
+function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
+  const keyRange = (keyNode as { range?: [number, number, number] }).range;
+  const memo = machineMemo.get(keyNode);
+  if (memo && memo.value === value && keyRange && memo.m.name === name) {
+    const delta = keyRange[0] - memo.keyStart;
+    const m = movedMachine(memo.m, delta, index);
+    if (m) return m;
+  }
+  const before = r.budget.remaining;
+  const m = readMachine(r, name, keySpan, value, index);
+  if (keyRange && r.budget.remaining === before) machineMemo.set(keyNode, { value, keyStart: keyRange[0], index, m: { ...m } });
+  return m;
+}
+
 export function buildTopology(r: AstReader): Topology {
   const root = r.deref(r.doc.contents);
   const t: Topology = {
@@ -163,7 +230,7 @@ export function buildTopology(r: AstReader): Topology {
   let index = 0;
   for (const p of r.pairs(top.get('machines')?.value)) {
     if (t.machines.has(p.key)) continue; // duplicate key: yaml-syntax reports it
-    t.machines.set(p.key, readMachine(r, p.key, p.keySpan, p.value, index++));
+    t.machines.set(p.key, machineOf(r, p.key, p.keyNode, p.keySpan, p.value, index++));
   }
 
   // management

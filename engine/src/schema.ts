@@ -1,19 +1,20 @@
 // JSON Schema validation (ajv) with every error mapped back to the YAML node it is about.
 //
-// The schema (schemas/acrotopo.schema.json) is compiled once, at module load. A check converts the
-// document to plain JS (aliases bounded), validates it, and turns each ajv error into one problem:
+// The schema (schemas/acrotopo.schema.json) is validated by ajv standalone code generated from it
+// (engine/src/generated/, `npm run schema-validator`). A check converts the document to plain JS
+// (aliases bounded), validates it, and turns each ajv error into one problem:
 //   - unknown key (additionalProperties), bad name (propertyNames) → the KEY's span
 //   - wrong value (type, enum, const, pattern, range…)           → the VALUE's span
 //   - missing required key                                         → the parent's key span (or the
 //     first line of the sequence item / of the document)
 // Several errors on one node collapse into the most specific one. Paths are resolved through a cache
 // of each mapping's keys, so many errors in a huge file cost no more than one walk.
-import Ajv from 'ajv';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { isMap, isPair, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import { closeMatches } from './did-you-mean';
 import { yamlScalar } from './edits';
+import validate, { definitions } from './generated/schema-validator';
 import type { SchemaProblem } from './rule';
 import type { SourceFile } from './source';
 import type { Span } from './types';
@@ -23,65 +24,12 @@ import { spanOf } from './yaml-ast';
 /** The JSON Schema of format v1, as shipped in schemas/acrotopo.schema.json. */
 export const ACROTOPO_SCHEMA: Record<string, unknown> = schemaJson as unknown as Record<string, unknown>;
 
-/** Keywords the schema carries for editors (VS Code, yaml-language-server); ajv only stores them. */
-const ANNOTATIONS = ['markdownDescription', 'patternErrorMessage', 'enumDescriptions', 'markdownEnumDescriptions', 'defaultSnippets'];
-
-/** `N-M` ranges (ports, source ports) must not run backwards: a check a regex cannot make. */
-export function rangeIsOrdered(value: string): boolean {
-  const m = /(\d+)-(\d+)$/.exec(value);
-  return !m || Number(m[1]) <= Number(m[2]);
-}
-
-/** Which definition (`#/definitions/NAME`) an inlined subschema came from. */
-const DEFINITION_OF = new WeakMap<object, string>();
-
 /**
- * A copy of the schema with every local `$ref` replaced by its definition (the schema is not
- * recursive). ajv then compiles one function: no per-reference calls whose error arrays are
- * concatenated again and again (quadratic when thousands of machines are wrong).
+ * Which definition (`#/definitions/NAME`) a subschema of the validator came from: messages describe
+ * values by it. The validator is ajv standalone code, generated from the schema with every `$ref`
+ * inlined (scripts/gen-schema-validator.ts): compiling the schema at start-up cost ~100 ms.
  */
-function inlineRefs(node: unknown, defs: Record<string, unknown>, depth = 0): unknown {
-  if (depth > 64) throw new Error('schema too deep (recursive $ref?)');
-  if (Array.isArray(node)) return node.map((x) => inlineRefs(x, defs, depth + 1));
-  if (node === null || typeof node !== 'object') return node;
-  const obj = node as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  let tag: string | undefined;
-  const ref = obj.$ref;
-  if (typeof ref === 'string') {
-    const m = /^#\/definitions\/([^/]+)$/.exec(ref);
-    if (!m || !(m[1] in defs)) throw new Error(`unsupported $ref ${ref}`);
-    const def = inlineRefs(defs[m[1]], defs, depth + 1) as Record<string, unknown>;
-    Object.assign(out, def);
-    tag = DEFINITION_OF.get(def) ?? m[1];
-  }
-  for (const [k, v] of Object.entries(obj)) {
-    if (k === '$ref' || k === 'definitions') continue;
-    // annotations next to a $ref (title, description) override the definition's. The keys of
-    // `properties` are property names, not keywords (a property could be called `$ref`).
-    out[k] = k === 'properties' || k === 'patternProperties'
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([pk, pv]) => [pk, inlineRefs(pv, defs, depth + 1)]))
-      : inlineRefs(v, defs, depth + 1);
-  }
-  if (tag) DEFINITION_OF.set(out, tag);
-  return out;
-}
-
-function compile(): ValidateFunction {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true, logger: false });
-  ajv.addVocabulary(ANNOTATIONS);
-  ajv.addKeyword({
-    keyword: 'x-ordered-range',
-    type: 'string',
-    schemaType: 'boolean',
-    errors: false,
-    validate: (enabled: boolean, data: string) => !enabled || rangeIsOrdered(data),
-  });
-  const defs = (ACROTOPO_SCHEMA.definitions ?? {}) as Record<string, unknown>;
-  return ajv.compile(inlineRefs(ACROTOPO_SCHEMA, defs) as Record<string, unknown>);
-}
-
-const validate: ValidateFunction = compile();
+const DEFINITION_OF = new WeakMap<object, string>(definitions);
 
 // ---------------------------------------------------------------------------------------------
 // Locating nodes
@@ -590,10 +538,30 @@ const MAX_PLAIN_DEPTH = 200;
  * NOT_PLAIN on anything else (or deep nesting), and the caller falls back to `doc.toJS()`. Mirrors
  * yaml's YAMLMap/YAMLSeq/Scalar toJSON and addPairToJSMap with `keep` set (no `json` option).
  */
+/**
+ * The plain data of mappings two levels down (a machine entry's value, a section's entries), by node:
+ * the incremental checker hands over the same node objects for text that did not change, and nodes
+ * are never changed in place (a moved chunk gets new range arrays; ranges are not data). Only plain
+ * subtrees get here (anything else throws NOT_PLAIN before it is stored), and the data is only read.
+ */
+const plainMemo = new WeakMap<object, unknown>();
+const MEMO_DEPTH = 2;
+
 function plainToJS(node: unknown, depth: number): unknown {
   if (node === null || node === undefined) return node;
   if (depth > MAX_PLAIN_DEPTH || (node as { anchor?: string }).anchor) throw NOT_PLAIN;
   if (isScalar(node)) return (node as Scalar).value;
+  if (depth === MEMO_DEPTH && typeof node === 'object') {
+    const known = plainMemo.get(node);
+    if (known !== undefined) return known;
+    const data = plainData(node, depth);
+    plainMemo.set(node, data);
+    return data;
+  }
+  return plainData(node, depth);
+}
+
+function plainData(node: unknown, depth: number): unknown {
   if (isMap(node) && node.constructor === YAMLMap) {
     const out: Record<string, unknown> = {};
     for (const item of (node as YAMLMap).items) {

@@ -3,6 +3,8 @@
 // existing comment) and its completion (rule ids after the marker).
 import type { SourceFile } from './source';
 
+/** The marker of a disable comment (a text without it has none). */
+export const DISABLE_MARKER = 'acrotopo-disable-next-line';
 const DISABLE_RE = /^(\s*#\s*acrotopo-disable-next-line)\b(.*)$/;
 
 export interface DisableComment {
@@ -29,7 +31,7 @@ export function parseDisableComment(line: string): DisableComment | undefined {
 /** Lines (0-based) silenced by `# acrotopo-disable-next-line [RULE, …]` → rule ids (`*` = all). */
 export function suppressions(file: SourceFile): Map<number, Set<string>> {
   const out = new Map<number, Set<string>>();
-  const MARKER = 'acrotopo-disable-next-line';
+  const MARKER = DISABLE_MARKER;
   if (!file.text.includes(MARKER)) return out;
   let pending: Set<string> | undefined;
   for (let l = 0; l < file.lineCount; l++) {

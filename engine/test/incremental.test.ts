@@ -99,6 +99,7 @@ function apply(text: string, e: Edit, snap: boolean): string {
 
 test('update() equals check() after every edit of random edit sequences', () => {
   let incremental = 0;
+  let reused = 0;
   let total = 0;
   fc.assert(
     fc.property(
@@ -118,6 +119,7 @@ test('update() equals check() after every edit of random edit sequences', () => 
           const got = inc.update(text);
           total++;
           if (inc.stats.fallback === undefined) incremental++;
+          if (inc.stats.reused) reused++;
           assertSame(got, check(text), text);
           assertSameParse(inc.parsed, text);
         }
@@ -126,8 +128,10 @@ test('update() equals check() after every edit of random edit sequences', () => 
     { numRuns: NUM_RUNS },
   );
   // the property is about the incremental path: most edited documents must not fall back
-  if (process.env.FC_VERBOSE) console.log(`incremental: ${incremental}/${total}`);
+  if (process.env.FC_VERBOSE) console.log(`incremental: ${incremental}/${total}, reused: ${reused}`);
   assert.ok(incremental > total / 10, `only ${incremental} of ${total} updates were incremental`);
+  // and about reuse (reuse.ts): comment, blank and title edits among the random ones
+  assert.ok(reused > 0, `no update of ${total} reused the last result`);
 });
 
 test('update() equals check() when machines are added, removed, moved and changed', () => {
@@ -183,11 +187,11 @@ test('an edit inside one machine re-parses only that chunk', () => {
   assert.equal(inc.stats.fallback, undefined);
   // cold (just opened): one parse of the whole text, cut into the cache's chunk entries
   assert.equal(inc.stats.parsed, inc.stats.chunks);
-  // the first update after that parses alone only the chunks whose root range assembly reads
-  // (first, last, first and last machine) and the `machines:` header line; nothing else
+  // the chunks whose root range assembly reads (first, last, first and last machine) and the
+  // `machines:` header were parsed alone when it opened: the next update parses nothing
   assertSame(inc.update(base), check(base), base);
   assert.equal(inc.stats.fallback, undefined);
-  assert.ok(inc.stats.parsed >= 1 && inc.stats.parsed <= 5, `parsed ${inc.stats.parsed}`); // + the `machines:` header
+  assert.equal(inc.stats.parsed, 0);
   const i = base.indexOf('    address: ', base.indexOf('\nmachines:')) + '    address: '.length;
   const text = `${base.slice(0, i)}10.99.99.99${base.slice(base.indexOf('\n', i))}`;
   const r = inc.update(text);
@@ -286,4 +290,142 @@ test('typing through a broken state keeps the cache: the repaired text re-parses
   assert.equal(inc.stats.fallback, undefined);
   assert.equal(inc.stats.parsed, 1);
   assertSame(r, check(fixed), fixed);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Reuse (reuse.ts): an edit that cannot change the result moves the last one instead of checking.
+
+test('typing in a comment, blank lines and the title reuse the last result, equal to check()', () => {
+  const base = generate(30, { seed: 3 }).text;
+  const inc = createIncrementalChecker();
+  let text = base;
+  let reuses = 0;
+  const step = (next: string, reused: boolean, why: string) => {
+    text = next;
+    const r = inc.update(text);
+    assert.equal(inc.stats.fallback, undefined, why);
+    assert.equal(inc.stats.reused, reused, why);
+    reuses += reused ? 1 : 0;
+    assertSame(r, check(text), text);
+  };
+  inc.update(text);
+  // a comment at the end of a machine key line, typed a character at a time, then removed
+  const key = /^ {2}[a-z][\w-]*:$/m.exec(text.slice(text.indexOf('\nmachines:')))!;
+  const at = text.indexOf('\nmachines:') + key.index + key[0].length;
+  let end = at;
+  for (const piece of [' ', '#', ' ', 'r', 'a', 'c', 'k']) {
+    step(text.slice(0, end) + piece + text.slice(end), true, 'typing a comment after a key');
+    end += piece.length;
+  }
+  const inComment = text.indexOf('rack') + 2;
+  for (const piece of ['x', 'y', 'z']) step(text.slice(0, inComment) + piece + text.slice(inComment), true, 'typing inside a comment');
+  // a blank line between two machines, and a comment line
+  const second = text.indexOf('\n  ', text.indexOf('\nmachines:') + 12) + 1; // a line start
+  step(text.slice(0, second) + '\n' + text.slice(second), true, 'a blank line');
+  step(text.slice(0, second) + '  # owner: backup team\n' + text.slice(second), true, 'a comment line');
+  // the title (no rule reads it): the topology has the new one
+  const title = text.indexOf('title: ') + 'title: '.length + 3;
+  step(text.slice(0, title) + 'Q' + text.slice(title), true, 'the title');
+  assert.match(inc.update(text).topology.title ?? '', /Q/);
+  // a value: checked in full
+  const addr = text.indexOf('address: 10.') + 'address: 10.'.length;
+  step(text.slice(0, addr) + '1' + text.slice(addr), false, 'a value');
+  // a disable comment: never reused
+  const line = text.indexOf('\n', text.indexOf('\nmachines:') + 1);
+  step(text.slice(0, line) + '\n  # acrotopo-disable-next-line' + text.slice(line), false, 'a disable comment');
+  step(text.slice(0, line) + '\n  # another comment' + text.slice(line), false, 'a line added to a file with a disable comment');
+});
+
+test('topology and flows of a reused result are right after a chain of reuses', () => {
+  const base = generate(20, { seed: 5 }).text;
+  const inc = createIncrementalChecker();
+  inc.update(base);
+  let text = base;
+  const comment = text.indexOf('\n', text.indexOf('\nmachines:') + 1);
+  text = text.slice(0, comment) + '\n  # a' + text.slice(comment);
+  inc.update(text);
+  const results: CheckResult[] = [];
+  for (let i = 0; i < 5; i++) {
+    const at = text.indexOf('# a') + 3;
+    text = text.slice(0, at) + 'b' + text.slice(at);
+    results.push(inc.update(text));
+    assert.equal(inc.stats.reused, true);
+  }
+  // read only now: each moved through its own edits
+  assertSame(results[results.length - 1], check(text), text);
+});
+
+test('update() equals check() through random comment, blank-line, title and value edits (reuse)', () => {
+  let reused = 0;
+  let total = 0;
+  const lineStarts = (t: string) => [0, ...[...t.matchAll(/\n/g)].map((m) => m.index! + 1)].filter((i) => i < t.length);
+  const op = fc.record({
+    kind: fc.constantFrom('comment-line', 'end-comment', 'in-comment', 'blank', 'title', 'value', 'undo'),
+    f: fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }),
+    s: fc.stringMatching(/^[a-z #:-]{1,6}$/),
+  });
+  fc.assert(
+    fc.property(fc.nat(BASES.length - 1), fc.array(op, { minLength: 1, maxLength: 16 }), (bi, ops) => {
+      const inc = createIncrementalChecker();
+      let text = BASES[bi];
+      const history = [text];
+      inc.update(text);
+      for (const o of ops) {
+        const starts = lineStarts(text);
+        const at = (list: number[]) => list[Math.floor(o.f * list.length)];
+        switch (o.kind) {
+          case 'comment-line': {
+            const i = at(starts);
+            const indent = /^ */.exec(text.slice(i))![0];
+            text = `${text.slice(0, i)}${indent}# ${o.s}\n${text.slice(i)}`;
+            break;
+          }
+          case 'end-comment': {
+            const ends = [...text.matchAll(/[^\n]\n/g)].map((m) => m.index! + 1);
+            if (ends.length === 0) continue;
+            const i = at(ends);
+            text = `${text.slice(0, i)}  # ${o.s}${text.slice(i)}`;
+            break;
+          }
+          case 'in-comment': {
+            const hashes = [...text.matchAll(/# /g)].map((m) => m.index! + 2);
+            if (hashes.length === 0) continue;
+            const i = at(hashes);
+            text = `${text.slice(0, i)}${o.s}${text.slice(i)}`;
+            break;
+          }
+          case 'blank': {
+            const i = at(starts);
+            text = `${text.slice(0, i)}\n${text.slice(i)}`;
+            break;
+          }
+          case 'title': {
+            const m = /^title: .*$/m.exec(text);
+            if (!m) continue;
+            const i = m.index + 7 + Math.floor(o.f * (m[0].length - 7));
+            text = `${text.slice(0, i)}${o.s.replace(/[#:]/g, 'x')}${text.slice(i)}`;
+            break;
+          }
+          case 'value': {
+            const digits = [...text.matchAll(/\d/g)].map((m) => m.index!);
+            if (digits.length === 0) continue;
+            const i = at(digits);
+            text = `${text.slice(0, i)}${(Number(text[i]) + 1) % 10}${text.slice(i + 1)}`;
+            break;
+          }
+          case 'undo':
+            text = history[Math.max(0, history.length - 2)];
+            break;
+        }
+        history.push(text);
+        const got = inc.update(text);
+        total++;
+        if (inc.stats.reused) reused++;
+        assertSame(got, check(text), text);
+      }
+    }),
+    { numRuns: Math.max(10, Math.floor(NUM_RUNS / 2)) },
+  );
+  if (process.env.FC_VERBOSE) console.log(`reused: ${reused}/${total}`);
+  assert.ok(reused > total / 5, `only ${reused} of ${total} updates reused the last result`);
 });

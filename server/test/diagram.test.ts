@@ -42,6 +42,33 @@ describe('acrotopo/diagram', () => {
     assert.match(names, /extra01/);
   });
 
+  it('after edits the checker skips (comments, blank lines, the title), the model is the one of the new text', async () => {
+    // these edits reuse the last result, moved through the edit (engine/src/reuse.ts); its topology and
+    // flows are only built when read — here, by the diagram request
+    const u = uri('diagram-reuse');
+    let text = VALID_SERVER;
+    await c.open(u, text, 1);
+    const edits = [
+      (t: string) => `# a comment line at the top\n${t}`,
+      (t: string) => t.replace('machines:\n', 'machines:\n\n  # the head office\n'),
+      (t: string) => t.replace('title: Contoso', 'title: Contoso (draft)'),
+    ];
+    let version = 1;
+    for (const edit of edits) {
+      text = edit(text);
+      version++;
+      await c.change(u, version, [{ text }]);
+      const published = await c.diagnostics(u, version);
+      const fresh = check(text, { fileName: u });
+      assert.deepEqual(published.map((d) => [d.code, d.range]), fresh.diagnostics.map((d) => [d.rule, d.range]));
+      const r = await c.request<DiagramResult>(DIAGRAM_METHOD, { uri: u, view: 'all', expand: [] });
+      assert.ok(r && r.kind === 'model');
+      assert.equal(r.version, version);
+      assert.deepEqual(r.model, JSON.parse(JSON.stringify(buildDiagram(fresh, 'all', { text, expand: [] }))));
+    }
+    assert.match(JSON.stringify((await c.request<DiagramResult & { model: { title?: string } }>(DIAGRAM_METHOD, { uri: u, view: 'all', expand: [] }))?.model), /Contoso \(draft\)/);
+  });
+
   it('a document that does not parse gives the first fatal syntax error and its line', async () => {
     const u = uri('diagram-fatal');
     const broken = VALID_SERVER.replace('machines:\n', 'machines:\n  bad: [unclosed\n');

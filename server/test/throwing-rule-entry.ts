@@ -1,6 +1,7 @@
 // A TEST-ONLY language-server entry point (bundled by survival.test.ts into a temporary file, never
 // shipped): the real server, started exactly as server/src/main.ts starts it, except that one real
-// rule (unencrypted-port) throws when the document contains the comment `# acrotopo-test-throw`.
+// rule (unencrypted-port) throws when the document contains the comment `# acrotopo-test-throw` (the
+// tests add it with a change the checker cannot skip: a comment alone is reused, engine/src/reuse.ts).
 // This is how the survival tests put an exception inside a rule of a running server without a back
 // door in the production bundle.
 import { RULE_BY_ID } from '@acrotopo/engine';

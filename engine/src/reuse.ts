@@ -1,0 +1,305 @@
+// Reusing the last result when an edit cannot change it (incremental.ts): typing in a comment,
+// adding blank lines or trailing blanks, or changing the title (which no rule reads). Everything
+// check() returns is then the last result with every position moved through the edit — diagnostics
+// at once (with their line/column ranges from the new text), topology and flows when first read.
+//
+// The edit is one replacement [at, oldEnd) → [at, at + newLength) inside one chunk. It "cannot change
+// the result" when the chunk's nodes before and after are equal (classes, values, scalar types and
+// sources, tags, flow/block style) and every node position maps through the edit; then the data every
+// stage reads is the same, and so is every text position they compute, moved. Positions that do not
+// map — strictly inside the replaced text, or a result span ending exactly at a pure insertion point,
+// where "before" and "after" are both possible — make the whole reuse fail, and the caller checks the
+// text in full.
+// This holds because rules read the document through the model, the flows and the AST reader, never
+// its comments (a contract: docs/architecture.md); the engine itself reads the suppression comments.
+// Suppression comments are line based, so an edit that touches one, or changes the line count of a
+// file that has one, is never reused; neither is an edit that moves the column of anything on its line
+// (fix texts may depend on indentation), nor one that adds or removes a CR.
+import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Pair } from 'yaml';
+import { SourceFile } from './source';
+import { DISABLE_MARKER } from './suppress';
+import type { CheckResult, Diagnostic, Span } from './types';
+
+class NoMap extends Error {}
+const NO_MAP = new NoMap('position inside the edit');
+
+export interface TextEditSpan {
+  /** first changed offset (old and new text) */
+  at: number;
+  /** end of the replaced text in the old text */
+  oldEnd: number;
+  /** length change: new length − old length */
+  delta: number;
+}
+
+/** The single replacement turning a (one chunk's old text) into b, at chunk offset `base`. */
+export function editBetween(a: string, b: string, base: number): TextEditSpan {
+  const n = Math.min(a.length, b.length);
+  let p = 0;
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return { at: base + p, oldEnd: base + a.length - s, delta: b.length - a.length };
+}
+
+/**
+ * Old offsets in the new text (NO_MAP thrown for an offset strictly inside the replaced text). At a
+ * pure insertion point a start moves with the text after it and an end stays with the text before —
+ * as yaml's own node ranges do there (a value's range ends at the next line's start, where a blank
+ * line is inserted; a key starts after it); `sameNode` checks every node against that rule, and a
+ * zero-width span there (an insertion point: before or after the new text?) does not map.
+ */
+export interface OffsetMap {
+  start(p: number): number;
+  end(p: number): number;
+  /**
+   * The end of a span in the result: like `end`, except at a pure insertion point, where it does
+   * not map. A result span may end at a position the checker computed from the text — the end of a
+   * line, with its comment — which moves with text typed there, while a node's end stays.
+   */
+  spanEnd(p: number): number;
+}
+
+export function mapper(e: TextEditSpan): OffsetMap {
+  const insertion = e.oldEnd === e.at;
+  const outside = (p: number) => (p < e.at ? p : p + e.delta);
+  return {
+    start: (p) => {
+      if (p < e.at || p > e.oldEnd) return outside(p);
+      if (insertion) return p + e.delta;
+      if (p === e.at) return p;
+      if (p === e.oldEnd) return p + e.delta;
+      throw NO_MAP;
+    },
+    end: (p) => {
+      if (p < e.at || p > e.oldEnd) return outside(p);
+      if (insertion || p === e.at) return p;
+      if (p === e.oldEnd) return p + e.delta;
+      throw NO_MAP;
+    },
+    spanEnd: (p) => {
+      if (p < e.at || p > e.oldEnd) return outside(p);
+      if (insertion) throw NO_MAP;
+      if (p === e.at) return p;
+      if (p === e.oldEnd) return p + e.delta;
+      throw NO_MAP;
+    },
+  };
+}
+
+/**
+ * Can the edit change anything check() computes, judged on the text alone? (Suppression comments are
+ * line based; a CR changes line ends.) False means "reuse is possible so far".
+ */
+export function textForbidsReuse(oldText: string, newText: string, e: TextEditSpan): boolean {
+  const removed = oldText.slice(e.at, e.oldEnd);
+  const added = newText.slice(e.at, e.oldEnd + e.delta);
+  if (removed.includes('\r') || added.includes('\r')) return true;
+  // the whole lines around the edit, before and after
+  const lineStart = oldText.lastIndexOf('\n', e.at - 1) + 1;
+  const oldLineEnd = oldText.indexOf('\n', e.oldEnd);
+  const newLineEnd = newText.indexOf('\n', e.oldEnd + e.delta);
+  const oldLines = oldText.slice(lineStart, oldLineEnd < 0 ? oldText.length : oldLineEnd);
+  const newLines = newText.slice(lineStart, newLineEnd < 0 ? newText.length : newLineEnd);
+  if (oldLines.includes(DISABLE_MARKER) || newLines.includes(DISABLE_MARKER)) return true;
+  if ((removed.includes('\n') || added.includes('\n')) && newText.includes(DISABLE_MARKER)) return true;
+  return false;
+}
+
+type Ranged = { range?: [number, number, number] };
+
+/** Are two nodes equal in everything but positions, with every old position mapping to the new one? */
+/** The first node start at or after `after` (new text), to see whether a node follows the edit on its line. */
+interface Probe {
+  after: number;
+  first: number;
+}
+
+function sameNode(a: unknown, b: unknown, map: OffsetMap, probe: Probe, depth: number): boolean {
+  if (a === b) return a === null || a === undefined; // shared nodes never happen: two parses
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (a.constructor !== b.constructor || depth > 200) return false;
+  const x = a as Ranged & { tag?: string; anchor?: string };
+  const y = b as Ranged & { tag?: string; anchor?: string };
+  if (x.tag !== y.tag || x.anchor !== y.anchor) return false;
+  if (!x.range !== !y.range) return false;
+  if (x.range && y.range) {
+    // range[2] (the end counting trailing comment lines) is not compared: the checker reads ranges
+    // through spanOf (range[0..1]) only, as chunk assembly relies on too (incremental.ts)
+    if (map.start(x.range[0]) !== y.range[0] || map.end(x.range[1]) !== y.range[1]) return false;
+    if (y.range[0] >= probe.after && y.range[0] < probe.first) probe.first = y.range[0];
+  }
+  if (isScalar(a)) {
+    const s = a as unknown as { value: unknown; type?: string; source?: string };
+    const t = b as unknown as { value: unknown; type?: string; source?: string };
+    return Object.is(s.value, t.value) && s.type === t.type && s.source === t.source;
+  }
+  if (isMap(a) || isSeq(a)) {
+    const s = a as unknown as { items: unknown[]; flow?: boolean };
+    const t = b as unknown as { items: unknown[]; flow?: boolean };
+    if (!!s.flow !== !!t.flow || s.items.length !== t.items.length) return false;
+    for (let i = 0; i < s.items.length; i++) if (!sameNode(s.items[i], t.items[i], map, probe, depth + 1)) return false;
+    return true;
+  }
+  if (isPair(a)) {
+    const s = a as Pair;
+    const t = b as Pair;
+    return sameNode(s.key, t.key, map, probe, depth + 1) && sameNode(s.value, t.value, map, probe, depth + 1);
+  }
+  return false;
+}
+
+/**
+ * Does the edit leave a chunk's pair (a top-level section or a machine entry) the same? The title's
+ * value may change to another string: no rule reads it (the model keeps it as `topology.title`).
+ * Returns `{ title }` (the new title, or undefined when it did not change), or false when the chunk
+ * differs — including when a node follows the edit on its line (its column moved, and fix texts may
+ * depend on columns, e.g. indentation).
+ */
+export function sameChunk(a: Pair, b: Pair, e: TextEditSpan, newText: string, topLevel: boolean): false | { title: string | undefined } {
+  const map = mapper(e);
+  const newEditEnd = e.oldEnd + e.delta;
+  const probe: Probe = { after: newEditEnd, first: Infinity };
+  let title: string | undefined;
+  try {
+    let same = false;
+    if (topLevel && isScalar(a.key) && a.key.value === 'title' && isScalar(b.key) && b.key.value === 'title' && isScalar(a.value) && isScalar(b.value)) {
+      const va = (a.value as { value: unknown }).value;
+      const vb = (b.value as { value: unknown }).value;
+      if (typeof va === 'string' && typeof vb === 'string' && va !== vb) {
+        // the key is the same, the value starts where it did; its end moves with its length
+        const ra = (a.value as Ranged).range!;
+        const rb = (b.value as Ranged).range!;
+        if (!sameNode(a.key, b.key, map, probe, 1) || map.start(ra[0]) !== rb[0]) return false;
+        title = vb;
+        same = true;
+      }
+    }
+    if (!same && !sameNode(a, b, map, probe, 0)) return false;
+  } catch (err) {
+    if (err instanceof NoMap) return false;
+    throw err;
+  }
+  if (probe.first !== Infinity && !newText.slice(newEditEnd, probe.first).includes('\n')) return false;
+  return { title };
+}
+
+function mapSpan(s: Span, map: OffsetMap): Span {
+  const out = { start: map.start(s.start), end: map.spanEnd(s.end) };
+  if (out.end < out.start) throw NO_MAP; // (never: spanEnd does not map an insertion point)
+  return out;
+}
+
+/** A deep copy of topology or flow data with every span ({start, end} of numbers) mapped. */
+function mapDeep(v: unknown, map: OffsetMap, seen: Map<object, unknown>): unknown {
+  if (v === null || typeof v !== 'object') return v;
+  const known = seen.get(v);
+  if (known !== undefined) return known;
+  let out: unknown;
+  if (Array.isArray(v)) {
+    const a: unknown[] = [];
+    seen.set(v, a);
+    for (let i = 0; i < v.length; i++) a.push(mapDeep(v[i], map, seen));
+    out = a;
+  } else if (v instanceof Map) {
+    const m = new Map();
+    seen.set(v, m);
+    for (const [k, x] of v) m.set(k, mapDeep(x, map, seen));
+    out = m;
+  } else if (v instanceof Set) {
+    out = new Set(v); // sets of names
+    seen.set(v, out);
+  } else {
+    const o = v as Record<string, unknown>;
+    const keys = Object.keys(o);
+    if (keys.length === 2 && typeof o.start === 'number' && typeof o.end === 'number') {
+      out = mapSpan(o as unknown as Span, map);
+      seen.set(v, out);
+    } else {
+      const c = Object.create(Object.getPrototypeOf(o)) as Record<string, unknown>;
+      seen.set(v, c);
+      for (const k of keys) c[k] = mapDeep(o[k], map, seen);
+      out = c;
+    }
+  }
+  return out;
+}
+
+function mapDiagnostic(d: Diagnostic, map: OffsetMap, file: SourceFile): Diagnostic {
+  const span = mapSpan(d.span, map);
+  const out: Diagnostic = {
+    rule: d.rule,
+    severity: d.severity,
+    message: d.message,
+    span,
+    range: file.range(span),
+    related: d.related.map((r) => {
+      const s = mapSpan(r.span, map);
+      return { message: r.message, span: s, range: file.range(s) };
+    }),
+    fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(mapSpan(e.span, map), e.newText)) })),
+  };
+  if ('flowId' in d) out.flowId = d.flowId;
+  return out;
+}
+
+/**
+ * The last result moved through the edits since it was computed (`edits`, oldest first), for `text`;
+ * undefined when a diagnostic's position does not map. Topology and flows are copied when first read
+ * (an editor mostly publishes diagnostics and never reads them); if one of their positions does not
+ * map then, `recompute()` gives them (a full check of the same text: the same answer, slower).
+ */
+export function movedResult(
+  base: CheckResult,
+  last: CheckResult,
+  edits: TextEditSpan[],
+  text: string,
+  title: string | undefined,
+  recompute: () => CheckResult,
+): CheckResult | undefined {
+  const file = new SourceFile(text);
+  const maps = edits.map(mapper);
+  const lastMap = maps[maps.length - 1];
+  const all: OffsetMap = {
+    start: (p) => {
+      for (let i = 0; i < maps.length; i++) p = maps[i].start(p);
+      return p;
+    },
+    end: (p) => {
+      for (let i = 0; i < maps.length; i++) p = maps[i].end(p);
+      return p;
+    },
+    spanEnd: (p) => {
+      for (let i = 0; i < maps.length; i++) p = maps[i].spanEnd(p);
+      return p;
+    },
+  };
+  let diagnostics: Diagnostic[];
+  try {
+    diagnostics = last.diagnostics.map((d) => mapDiagnostic(d, lastMap, file));
+  } catch (e) {
+    if (e instanceof NoMap) return undefined;
+    throw e;
+  }
+  let rest: { topology: CheckResult['topology']; flows: CheckResult['flows'] } | undefined;
+  const materialise = () => {
+    if (!rest) {
+      try {
+        const seen = new Map<object, unknown>();
+        const topology = mapDeep(base.topology, all, seen) as CheckResult['topology'];
+        if (title !== undefined) topology.title = title;
+        rest = { topology, flows: mapDeep(base.flows, all, seen) as CheckResult['flows'] };
+      } catch (e) {
+        if (!(e instanceof NoMap)) throw e;
+        const r = recompute();
+        rest = { topology: r.topology, flows: r.flows };
+      }
+    }
+    return rest;
+  };
+  const result = { diagnostics } as CheckResult;
+  Object.defineProperty(result, 'topology', { enumerable: true, configurable: true, get: () => materialise().topology });
+  Object.defineProperty(result, 'flows', { enumerable: true, configurable: true, get: () => materialise().flows });
+  return result;
+}

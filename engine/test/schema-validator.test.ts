@@ -1,0 +1,202 @@
+// The generated schema validator (engine/src/generated/schema-validator.js, from
+// scripts/gen-schema-validator.ts): the committed file is what the generator writes now from
+// schemas/acrotopo.schema.json, and it gives the very verdicts and errors (verbose fields, definition
+// names) the schema compiled by ajv at start-up gave, on every example, rule example, fixture, schema
+// case, the bench deployments and mutated documents. Fix when stale: `npm run schema-validator`.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { ErrorObject } from 'ajv';
+import { generate } from '../../bench/generate.mjs';
+import { compileReference, generateValidator, rangeIsOrdered, VALIDATOR_DTS, VALIDATOR_JS } from '../../scripts/gen-schema-validator';
+import validate, { definitions } from '../src/generated/schema-validator';
+import { documentData } from '../src/schema';
+import { AstReader, parseYaml } from '../src/yaml-ast';
+
+const ROOT = join(__dirname, '../..');
+const reference = compileReference();
+const definitionOf = new WeakMap<object, string>(definitions);
+
+/** fuzz/inputs.mjs (untyped): the inputs of `npm run fuzz`. */
+interface FuzzInputs {
+  loadSeeds(root: string): string[];
+  makeInput(seed: number, seeds: string[], index: number): { text: string };
+  rng(seed: number): () => number;
+}
+const fuzzInputs = (): Promise<FuzzInputs> => import(pathToFileURL(join(ROOT, 'fuzz/inputs.mjs')).href) as Promise<FuzzInputs>;
+
+test('the committed validator is what scripts/gen-schema-validator.ts generates (npm run schema-validator)', () => {
+  const { js, dts } = generateValidator();
+  const stale = 'engine/src/generated/schema-validator.* is out of date with schemas/acrotopo.schema.json: run `npm run schema-validator`';
+  // compared as a boolean first: a diff of a 180 kB file is no message
+  assert.ok(readFileSync(VALIDATOR_JS, 'utf8') === js, stale);
+  assert.ok(readFileSync(VALIDATOR_DTS, 'utf8') === dts, stale);
+});
+
+/** Every .yaml/.yml file under `dir` (recursively), as root-relative paths. */
+function yamlFiles(dir: string): string[] {
+  const abs = join(ROOT, dir);
+  if (!existsSync(abs)) return [];
+  return (readdirSync(abs, { recursive: true }) as string[]).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+/** The document as the engine validates it. */
+function dataOf(text: string): unknown {
+  return documentData(new AstReader(parseYaml(text).doc));
+}
+
+/** Compared with a parentSchema (or schema) of the reference once, each object of the generated code. */
+const sameSchema = new Map<unknown, unknown>();
+
+function assertSameSchema(ref: unknown, gen: unknown, where: string): void {
+  if (ref === null || typeof ref !== 'object') return assert.deepEqual(gen, ref, where);
+  const seen = sameSchema.get(ref);
+  if (seen !== undefined) return assert.ok(seen === gen, `${where}: another object than before`);
+  assert.deepEqual(gen, ref, where);
+  sameSchema.set(ref, gen);
+}
+
+/** Both validators on one document: same verdict, same errors in the same order, same definitions. */
+function assertSame(data: unknown, name: string): number {
+  const ok = reference.validate(data);
+  assert.equal(validate(data), ok, `${name}: verdict`);
+  const want = (reference.validate.errors ?? []) as ErrorObject[];
+  const got = validate.errors ?? [];
+  assert.equal(got.length, want.length, `${name}: number of errors`);
+  for (let i = 0; i < want.length; i++) {
+    const w = want[i];
+    const g = got[i];
+    const where = `${name}: error ${i} (${w.instancePath} ${w.keyword})`;
+    const { schema: ws, parentSchema: wp, ...wRest } = w;
+    const { schema: gs, parentSchema: gp, ...gRest } = g;
+    assert.deepEqual(gRest, wRest, where);
+    assertSameSchema(ws, gs, `${where}: schema`);
+    assertSameSchema(wp, gp, `${where}: parentSchema`);
+    assert.equal(gp ? definitionOf.get(gp) : undefined, wp ? reference.definitionOf.get(wp) : undefined, `${where}: definition`);
+  }
+  return want.length;
+}
+
+test('every subschema inlined from a definition is named in the generated code', () => {
+  let tagged = 0;
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (reference.definitionOf.has(node)) tagged++;
+    for (const v of Object.values(node)) walk(v);
+  };
+  walk(reference.validate.schema);
+  assert.ok(tagged > 0);
+  assert.equal(definitions.length, tagged);
+});
+
+test('the same verdicts and errors on the repository documents', () => {
+  const files = [
+    ...yamlFiles('examples'),
+    ...yamlFiles('docs/rule-examples'),
+    ...yamlFiles('engine/test/schema-cases'),
+    ...yamlFiles('renderer/test/fixtures'),
+    ...yamlFiles('test/e2e/fixtures'),
+    ...yamlFiles('bench/out'), // generated by `npm run bench`; absent from a fresh checkout
+  ];
+  assert.ok(files.length >= 40, `only ${files.length} files`);
+  const spec = readFileSync(join(ROOT, 'docs/spec/acrotopo-v1.md'), 'utf8');
+  const docs: Array<[string, string]> = [
+    ...files.map((f): [string, string] => [f, readFileSync(join(ROOT, f), 'utf8')]),
+    ...[...spec.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m, i): [string, string] => [`spec example ${i + 1}`, m[1]]),
+    ['bench generate(1000)', generate(1000).text],
+  ];
+  let errors = 0;
+  for (const [name, text] of docs) errors += assertSame(dataOf(text), name);
+  assert.ok(errors > 0, 'no document had a schema error');
+});
+
+test('the same verdicts and errors on fuzzed texts (the inputs of npm run fuzz)', async () => {
+  const { loadSeeds, makeInput } = await fuzzInputs();
+  const seeds = loadSeeds(ROOT);
+  let invalid = 0;
+  for (let i = 0; i < 400; i++) {
+    const { text } = makeInput(0x5c4e, seeds, i);
+    let data: unknown;
+    try {
+      data = dataOf(text);
+    } catch {
+      continue; // not convertible (nesting, alias bombs): the engine does not validate it either
+    }
+    if (assertSame(data, `fuzz input ${i}`) > 0) invalid++;
+  }
+  assert.ok(invalid > 100, `only ${invalid} invalid inputs`);
+});
+
+/** Values a mutation writes: every JSON type, near-miss names and ports, ranges in both orders. */
+function randomValue(r: () => number): unknown {
+  const n = () => [0, 1, 9, 80, 443, 1024, 9876, 65535, 65536, 99999][Math.floor(r() * 10)];
+  const pool: Array<() => unknown> = [
+    () => null, () => true, () => 'yes', () => n(), () => -1, () => 1.5, () => '11.7', () => 11.7, () => [],
+    () => ({}), () => ['a', 'a'], () => [1, 1], () => ({ bogus: 1 }), () => 'internet', () => 'bad name!',
+    () => `tcp/${n()}`, () => `udp/${n()}-${n()}`, () => `${n()}-${n()}`, () => `tcp/0${n()}-${n()}`, () => 'icmp',
+    () => 'TCP/9876', () => '10.0.0.1', () => '10.0.0.0/33', () => 'fd00::/64', () => 'windows', () => 'linux', () => 'off',
+  ];
+  return pool[Math.floor(r() * pool.length)]();
+}
+
+/** A copy of `data` with one node replaced, deleted, duplicated or given a stray key. */
+function mutateData(r: () => number, data: unknown): unknown {
+  const copy = structuredClone(data);
+  const nodes: Array<Record<string, unknown> | unknown[]> = [];
+  const walk = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    nodes.push(v as Record<string, unknown> | unknown[]);
+    for (const x of Object.values(v)) walk(x);
+  };
+  walk(copy);
+  for (let k = 1 + Math.floor(r() * 4); k > 0; k--) {
+    const node = nodes[Math.floor(r() * nodes.length)];
+    const keys = Object.keys(node);
+    const key = keys[Math.floor(r() * keys.length)];
+    const op = r();
+    if (key === undefined || op < 0.1) (node as Record<string, unknown>)[['bogus', 'nmae', 'adress', 'compnents'][Math.floor(r() * 4)]] = randomValue(r);
+    else if (op < 0.25 && !Array.isArray(node)) delete node[key];
+    else if (op < 0.35 && Array.isArray(node)) node.push(structuredClone(node[Number(key)]));
+    else (node as Record<string, unknown>)[key] = randomValue(r);
+  }
+  return copy;
+}
+
+test('the same verdicts and errors on mutated documents', async () => {
+  const { loadSeeds, rng } = await fuzzInputs();
+  const seeds = loadSeeds(ROOT).map(dataOf);
+  const r = rng(0xac70);
+  let invalid = 0;
+  for (let i = 0; i < 1500; i++) if (assertSame(mutateData(r, seeds[i % seeds.length]), `mutation ${i}`) > 0) invalid++;
+  assert.ok(invalid > 1000, `only ${invalid} invalid mutations`);
+});
+
+test('x-ordered-range: the generated check agrees with rangeIsOrdered', async () => {
+  const { rng } = await fuzzInputs();
+  const r = rng(0x0dd);
+  let backwards = 0;
+  for (let i = 0; i < 2000; i++) {
+    const a = Math.floor(r() * 70000);
+    const b = r() < 0.2 ? a : Math.floor(r() * 70000);
+    const pad = r() < 0.1 ? '0' : '';
+    const port = `${r() < 0.5 ? 'tcp' : 'udp'}/${pad}${a}-${b}`;
+    const sourcePorts = `${a}-${pad}${b}`;
+    const data = {
+      acrotopo: 1,
+      network: { firewalls: [{ name: 'fw', between: ['a', 'b'], allow: [{ from: 'a', to: 'b', port, 'source-ports': sourcePorts }] }] },
+      connections: [{ from: 'a', to: 'b', port }],
+    };
+    assertSame(data, `${port} ${sourcePorts}`);
+    const flagged = (validate.errors ?? []).filter((e) => e.keyword === 'x-ordered-range').map((e) => e.instancePath);
+    const expected = [
+      ...(rangeIsOrdered(port) ? [] : ['/network/firewalls/0/allow/0/port']),
+      ...(rangeIsOrdered(sourcePorts) ? [] : ['/network/firewalls/0/allow/0/source-ports']),
+      ...(rangeIsOrdered(port) ? [] : ['/connections/0/port']),
+    ];
+    assert.deepEqual(flagged.sort(), expected.sort(), `${port} ${sourcePorts}`);
+    backwards += expected.length;
+  }
+  assert.ok(backwards > 1000);
+});
