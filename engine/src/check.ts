@@ -118,7 +118,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
     firewall = evaluateFirewalls(t, flows);
   } catch (e) {
     internal('the firewall evaluation', e);
-    firewall = { verdicts: new Map(), narrow: new Map(), zoneOf: () => undefined };
+    firewall = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
   }
 
   const sup = suppressions(file);

@@ -2,8 +2,10 @@
 // `connections:` entries into stated flows. Every port, purpose and encryption class comes from facts.ts.
 //
 // Speed (10k machines → ~75k flows): everything per flow is looked up, not rebuilt — the machines of
-// each role are listed once per derivation, catalogue rows are resolved once, encryption notes and
-// source-port ranges come from tables built at load, and agent-port PortSpecs are shared per port.
+// each role and each machine's settings are read once per derivation, catalogue rows and their port
+// facts are resolved once, encryption notes and source-port ranges come from tables built at load,
+// agent-port PortSpecs are shared per port, dedup sets are typed arrays, and ids are joined from kept
+// pieces. What is kept per flow is the flow (GC time follows it: ~75k flows live until the check ends).
 import {
   CATALOGUE_BY_ID,
   COMPONENT_BY_ID,
@@ -17,7 +19,7 @@ import {
 } from './facts';
 import type { CatalogueEntry, PortFact, Role } from './facts';
 import { agentPort, IMPLICIT_CLOUD, implicitMachine } from './model';
-import type { EncryptionClass, EncryptionOption, Flow, Machine, PortSpec, Span, Topology } from './types';
+import type { EncryptionClass, EncryptionOption, Flow, Machine, PortRange, PortSpec, Span, Topology } from './types';
 
 export function hasRole(m: Machine | undefined, role: Role): boolean {
   if (!m) return false;
@@ -29,23 +31,6 @@ export function machinesWithRole(t: Topology, role: Role): Machine[] {
   const out: Machine[] = [];
   for (const m of t.machines.values()) if (hasRole(m, role)) out.push(m);
   return out;
-}
-
-/** machinesWithRole for every role in one pass over the machines (same lists, same order). */
-function machinesByRole(t: Topology): (role: Role) => Machine[] {
-  const byRole = new Map<Role, Machine[]>();
-  for (const m of t.machines.values()) {
-    for (const c of m.components) {
-      const roles = COMPONENT_BY_ID.get(c.value)?.roles;
-      if (!roles) continue;
-      for (const role of roles) {
-        let list = byRole.get(role);
-        if (!list) byRole.set(role, (list = []));
-        if (list[list.length - 1] !== m) list.push(m); // two components with one role: listed once
-      }
-    }
-  }
-  return (role) => byRole.get(role) ?? [];
 }
 
 /** The management server machine, when `management.server` names a declared machine. */
@@ -74,9 +59,14 @@ const cloudNodes = new WeakMap<Topology, Machine>();
 
 /** The machine carrying `acronis-cloud`, else the implicit `acronis-cloud` node (memoised per topology). */
 export function cloudNode(t: Topology): Machine {
+  return cloudNodeOf(t, () => machinesWithRole(t, 'acronis-cloud'));
+}
+
+/** cloudNode, given the machines with the role when it is not memoised yet (deriveFlows has them listed). */
+function cloudNodeOf(t: Topology, withCloudRole: () => Machine[]): Machine {
   let node = cloudNodes.get(t);
   if (!node) {
-    node = machinesWithRole(t, 'acronis-cloud')[0] ?? implicitMachine(IMPLICIT_CLOUD, ['acronis-cloud']);
+    node = withCloudRole()[0] ?? implicitMachine(IMPLICIT_CLOUD, ['acronis-cloud']);
     cloudNodes.set(t, node);
   }
   return node;
@@ -97,6 +87,8 @@ const AGENT_PORT_NOTES = new Map<string, Map<string, string>>(
   Object.keys(ENCRYPTION_MATRIX).map((client) => [client, new Map(Object.keys(ENCRYPTION_MATRIX[client]).map((server) => [server, agentPortNote(AGENT_FACT!, client as EncryptionOption, server as EncryptionOption)]))]),
 );
 
+const NOT_DOCUMENTED = 'The documentation does not say whether this traffic is encrypted.';
+
 /** Encryption class of a flow from its port facts and the file's settings. */
 export function classifyEncryption(t: Topology, initiator: Machine | undefined, destination: Machine | undefined, port: PortSpec): { encryption: EncryptionClass; note: string } {
   const destPort = agentPort(t, destination, DEFAULT_AGENT_PORT);
@@ -107,13 +99,16 @@ export function classifyEncryption(t: Topology, initiator: Machine | undefined, 
     const note = (fact === AGENT_FACT ? AGENT_PORT_NOTES.get(client)?.get(server) : undefined) ?? agentPortNote(fact, client, server);
     return { encryption: ENCRYPTION_MATRIX[client][server], note };
   }
-  if (fact?.encryption === 'depends') {
-    const fse = destination?.fileSharingEncryption?.value;
-    if (fse === true) return { encryption: 'encrypted', note: `SMB encryption is on (file-sharing-encryption: true). ${fact.note}` };
-    if (fse === false) return { encryption: 'unencrypted', note: `SMB encryption is off (file-sharing-encryption: false). ${fact.note}` };
-    return { encryption: 'depends', note: fact.note };
-  }
-  return { encryption: staticEncryption(fact), note: fact?.note ?? 'The documentation does not say whether this traffic is encrypted.' };
+  if (fact?.encryption === 'depends') return smbEncryption(fact, destination);
+  return { encryption: staticEncryption(fact), note: fact?.note ?? NOT_DOCUMENTED };
+}
+
+/** The SMB port's class: from the destination's file-sharing-encryption. */
+function smbEncryption(fact: PortFact, destination: Machine | undefined): { encryption: EncryptionClass; note: string } {
+  const fse = destination?.fileSharingEncryption?.value;
+  if (fse === true) return { encryption: 'encrypted', note: `SMB encryption is on (file-sharing-encryption: true). ${fact.note}` };
+  if (fse === false) return { encryption: 'unencrypted', note: `SMB encryption is off (file-sharing-encryption: false). ${fact.note}` };
+  return { encryption: 'depends', note: fact.note };
 }
 
 /** The non-empty spans of a flow's sources, as an exact-size array (one is kept per flow). */
@@ -125,15 +120,94 @@ function spans(a: Span, b: Span, c: Span | undefined): Span[] {
 }
 
 /**
+ * A set of (initiator, destination) number pairs, open addressing in two typed arrays: one per port
+ * label and view, ~75k adds at 10k machines, where a Set of numbers rehashes and allocates as it grows.
+ */
+class PairSet {
+  private first = new Int32Array(64); // initiator number + 1; 0 = empty slot
+  private second = new Int32Array(64);
+  private count = 0;
+
+  /** Adds the pair; false when it was there already. */
+  add(a: number, b: number): boolean {
+    let mask = this.first.length - 1;
+    let slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) & mask;
+    for (;;) {
+      const at = this.first[slot];
+      if (at === 0) break;
+      if (at === a + 1 && this.second[slot] === b) return false;
+      slot = (slot + 1) & mask;
+    }
+    if (2 * (this.count + 1) > this.first.length) {
+      this.grow();
+      mask = this.first.length - 1;
+      slot = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b + 1, 0x85ebca77)) & mask;
+      while (this.first[slot] !== 0) slot = (slot + 1) & mask;
+    }
+    this.first[slot] = a + 1;
+    this.second[slot] = b;
+    this.count++;
+    return true;
+  }
+
+  private grow(): void {
+    const first = this.first;
+    const second = this.second;
+    this.first = new Int32Array(first.length * 2);
+    this.second = new Int32Array(first.length * 2);
+    const mask = this.first.length - 1;
+    for (let k = 0; k < first.length; k++) {
+      if (first[k] === 0) continue;
+      let slot = (Math.imul(first[k] - 1, 0x9e3779b1) ^ Math.imul(second[k] + 1, 0x85ebca77)) & mask;
+      while (this.first[slot] !== 0) slot = (slot + 1) & mask;
+      this.first[slot] = first[k];
+      this.second[slot] = second[k];
+    }
+  }
+}
+
+/**
+ * One port of a catalogue row towards destinations with one agent port: the PortSpec and label (shared
+ * per port number), the dedup sets of its label (shared by every row: one per label and view), the port
+ * fact that classifyEncryption would look up for it (it depends on the port and the destination's agent
+ * port only), and the tail of the flow ids.
+ */
+interface RowPort {
+  port: PortSpec;
+  label: string;
+  seen: [PairSet, PairSet];
+  fact: PortFact | undefined;
+  /** `:${label}` */
+  tail: string;
+  // The pieces of flow ids for the last two initiators and destinations (flows come in runs with one
+  // endpoint in common, or alternate between two: server → agent, agent → server): an id is then two
+  // concatenations, not a chain of five.
+  lastI: [Machine | undefined, Machine | undefined];
+  /** `${row}:${lastI[k].name}>` */
+  headI: [string, string];
+  lastD: [Machine | undefined, Machine | undefined];
+  /** `>${lastD[k].name}:${label}` */
+  tailD: [string, string];
+  /** which slot the next miss replaces */
+  next: number;
+}
+
+/**
  * The ports of one catalogue row towards one destination: the row's ports with the agent port replaced
- * by the destination's effective agent port. PortSpecs and labels are shared per port number, and each
- * port carries the dedup sets of its label (shared by every row: one set per label and view).
+ * by the destination's effective agent port.
  */
 class RowPorts {
-  private readonly byAgentPort = new Map<number, { port: PortSpec; label: string; seen: [Set<number>, Set<number>] }[]>();
-  constructor(readonly row: CatalogueEntry, private readonly seenFor: (label: string) => [Set<number>, Set<number>]) {}
+  private readonly byAgentPort = new Map<number, RowPort[]>();
+  /** `${row.id}:` */
+  readonly head: string;
+  private lastAgentPort = NaN;
+  private lastList: RowPort[] = [];
+  constructor(readonly row: CatalogueEntry, private readonly seenFor: (label: string) => [PairSet, PairSet]) {
+    this.head = `${row.id}:`;
+  }
 
-  for(agentPortOfDestination: number): { port: PortSpec; label: string; seen: [Set<number>, Set<number>] }[] {
+  for(agentPortOfDestination: number): RowPort[] {
+    if (agentPortOfDestination === this.lastAgentPort) return this.lastList; // runs of one destination port
     let list = this.byAgentPort.get(agentPortOfDestination);
     if (!list) {
       list = this.row.ports.map((p) => {
@@ -141,10 +215,12 @@ class RowPorts {
           ? { proto: 'tcp', from: agentPortOfDestination, to: agentPortOfDestination }
           : p;
         const label = portLabel(port);
-        return { port, label, seen: this.seenFor(label) };
+        return { port, label, seen: this.seenFor(label), fact: portFact(port, agentPortOfDestination), tail: `:${label}`, lastI: [undefined, undefined], headI: ['', ''], lastD: [undefined, undefined], tailD: ['', ''], next: 0 };
       });
       this.byAgentPort.set(agentPortOfDestination, list);
     }
+    this.lastAgentPort = agentPortOfDestination;
+    this.lastList = list;
     return list;
   }
 }
@@ -160,11 +236,9 @@ export function deriveFlows(t: Topology): Flow[] {
   // Dedup by (view, port label, initiator, destination) without a string per flow: endpoints are
   // numbered by name (two machine objects with one name — a declared `acronis-cloud` and the implicit
   // one — are one endpoint, as with a name-based key), and each (label, view) has a set of
-  // initiator × destination numbers. There are at most machines + 1 names (the implicit
-  // acronis-cloud), so `pair` is exact and, up to ~32k machines, a small integer.
+  // initiator × destination number pairs.
   const idByName = new Map<string, number>();
   const idByMachine = new Map<Machine, number>();
-  const names = t.machines.size + 2;
   const lookUpId = (m: Machine) => {
     let id = idByMachine.get(m);
     if (id === undefined) {
@@ -174,22 +248,51 @@ export function deriveFlows(t: Topology): Flow[] {
     }
     return id;
   };
-  // The declared machines' numbers by their `index`, so the per-flow lookup is an array read.
+  // The declared machines' numbers by their `index`, so the per-flow lookup is an array read; with what
+  // every flow of a machine reads of it (agent port, encryption options, source ports), read once here
+  // rather than through its settings' objects per flow (~7 flows per machine at 10k machines).
   const machineAt: Machine[] = [];
   const idAt: number[] = [];
+  const agentPortAt: number[] = [];
+  const clientAt: EncryptionOption[] = [];
+  const serverAt: EncryptionOption[] = [];
+  const sourcePortsAt: (PortRange | undefined)[] = [];
+  // In the same pass: machinesWithRole for every role (same lists, same order), and the machines that
+  // back up to the cloud.
+  const byRole = new Map<Role, Machine[]>();
+  const withRole = (role: Role) => byRole.get(role) ?? [];
+  const cloudBackups: Machine[] = [];
   for (const m of t.machines.values()) {
-    const id = lookUpId(m);
-    if (Number.isInteger(m.index) && m.index >= 0 && m.index < t.machines.size && machineAt[m.index] === undefined) {
-      machineAt[m.index] = m;
-      idAt[m.index] = id;
+    for (const c of m.components) {
+      const roles = COMPONENT_BY_ID.get(c.value)?.roles;
+      if (!roles) continue;
+      for (const role of roles) {
+        let list = byRole.get(role);
+        if (!list) byRole.set(role, (list = []));
+        if (list[list.length - 1] !== m) list.push(m); // two components with one role: listed once
+      }
     }
+    if (m.cloudBackup?.value === true) cloudBackups.push(m);
+    const at = m.index;
+    if (Number.isInteger(at) && at >= 0 && at < t.machines.size && machineAt[at] === undefined) {
+      // (numbered by name without idByMachine: lookUpId never sees this machine, `declared` finds it)
+      let id = idByName.get(m.name);
+      if (id === undefined) idByName.set(m.name, (id = idByName.size));
+      machineAt[at] = m;
+      idAt[at] = id;
+      agentPortAt[at] = agentPort(t, m, DEFAULT_AGENT_PORT);
+      clientAt[at] = clientOption(t, m);
+      serverAt[at] = serverOption(t, m);
+      sourcePortsAt[at] = sourcePortRange(m.os?.value, m.windowsVersion?.value);
+    } else lookUpId(m);
   }
-  const nameId = (m: Machine) => (m.index >= 0 && machineAt[m.index] === m ? idAt[m.index] : lookUpId(m));
+  /** the machine's place in the arrays above; -1 when it is not a declared machine (the implicit cloud) */
+  const declared = (m: Machine) => (m.index >= 0 && machineAt[m.index] === m ? m.index : -1);
 
-  const seenByLabel = new Map<string, [Set<number>, Set<number>]>(); // label -> [installation, communication]
+  const seenByLabel = new Map<string, [PairSet, PairSet]>(); // label -> [installation, communication]
   const seenFor = (label: string) => {
     let byView = seenByLabel.get(label);
-    if (!byView) seenByLabel.set(label, (byView = [new Set(), new Set()]));
+    if (!byView) seenByLabel.set(label, (byView = [new PairSet(), new PairSet()]));
     return byView;
   };
   const rows = new Map<string, RowPorts>();
@@ -200,21 +303,48 @@ export function deriveFlows(t: Topology): Flow[] {
   };
   const add = (rp: RowPorts, i: Machine | undefined, d: Machine | undefined, origin: Span, extra?: Span) => {
     if (!i || !d) return;
-    const ii = nameId(i);
-    const di = nameId(d);
+    const iAt = declared(i);
+    const dAt = declared(d);
+    const ii = iAt >= 0 ? idAt[iAt] : lookUpId(i);
+    const di = dAt >= 0 ? idAt[dAt] : lookUpId(d);
     if (ii === di) return; // spec §3: no flows between a machine and itself (same number = same name)
-    const pair = ii * names + di;
     const r = rp.row;
     const view = r.view === 'installation' ? 0 : 1;
-    const ports = rp.for(agentPort(t, d, DEFAULT_AGENT_PORT));
+    const ports = rp.for(dAt >= 0 ? agentPortAt[dAt] : agentPort(t, d, DEFAULT_AGENT_PORT));
     for (let k = 0; k < ports.length; k++) {
-      const { port, label, seen } = ports[k];
-      const before = seen[view].size;
-      seen[view].add(pair);
-      if (seen[view].size === before) continue; // already derived (by an earlier row)
-      const enc = classifyEncryption(t, i, d, port);
+      const rport = ports[k];
+      const { port, label, seen, fact } = rport;
+      if (!seen[view].add(ii, di)) continue; // already derived (by an earlier row)
+      // `${row}:${i.name}>${d.name}:${label}`
+      let id: string;
+      const { lastI, lastD } = rport;
+      if (lastD[0] === d || lastD[1] === d) id = rp.head + i.name + rport.tailD[lastD[0] === d ? 0 : 1];
+      else if (lastI[0] === i || lastI[1] === i) id = rport.headI[lastI[0] === i ? 0 : 1] + d.name + rport.tail;
+      else {
+        const slot = rport.next;
+        rport.next = 1 - slot;
+        lastI[slot] = i;
+        rport.headI[slot] = rp.head + i.name + '>';
+        lastD[slot] = d;
+        rport.tailD[slot] = '>' + d.name + rport.tail;
+        id = rport.headI[slot] + d.name + rport.tail;
+      }
+      // classifyEncryption(t, i, d, port), with the port fact looked up once per row port
+      let encryption: EncryptionClass;
+      let note: string;
+      if (fact?.encryption === 'configurable') {
+        const client = iAt >= 0 ? clientAt[iAt] : clientOption(t, i);
+        const server = dAt >= 0 ? serverAt[dAt] : serverOption(t, d);
+        encryption = ENCRYPTION_MATRIX[client][server];
+        note = (fact === AGENT_FACT ? AGENT_PORT_NOTES.get(client)?.get(server) : undefined) ?? agentPortNote(fact, client, server);
+      } else if (fact?.encryption === 'depends') {
+        ({ encryption, note } = smbEncryption(fact, d));
+      } else {
+        encryption = staticEncryption(fact);
+        note = fact?.note ?? NOT_DOCUMENTED;
+      }
       flows.push({
-        id: `${r.id}:${i.name}>${d.name}:${label}`,
+        id,
         kind: 'derived',
         catalogue: r.id,
         purpose: r.purpose,
@@ -222,9 +352,9 @@ export function deriveFlows(t: Topology): Flow[] {
         destination: d.name,
         port,
         portLabel: label,
-        encryption: enc.encryption,
-        encryptionNote: enc.note,
-        sourcePorts: sourcePortRange(i.os?.value, i.windowsVersion?.value),
+        encryption,
+        encryptionNote: note,
+        sourcePorts: iAt >= 0 ? sourcePortsAt[iAt] : sourcePortRange(i.os?.value, i.windowsVersion?.value),
         view: r.view,
         origin,
         sources: spans(i.keySpan, d.keySpan, extra),
@@ -232,7 +362,6 @@ export function deriveFlows(t: Topology): Flow[] {
     }
   };
 
-  const withRole = machinesByRole(t);
   const server = managementServer(t);
   const consoles = withRole('console');
   const agents = withRole('agent');
@@ -289,10 +418,9 @@ export function deriveFlows(t: Topology): Flow[] {
   const vsphere = withRole('vsphere');
   for (const v of withRole('vmware-agent')) for (const h of vsphere) add(row('CC-8'), v, h, v.keySpan);
   let cloud: Machine | undefined;
-  for (const m of t.machines.values()) {
-    if (m.cloudBackup?.value !== true) continue;
-    cloud ??= cloudNode(t);
-    add(row('CC-9'), m, cloud, m.keySpan, m.cloudBackup.span);
+  for (const m of cloudBackups) {
+    cloud ??= cloudNodeOf(t, () => withRole('acronis-cloud'));
+    add(row('CC-9'), m, cloud, m.keySpan, m.cloudBackup!.span);
   }
   return flows;
 }

@@ -263,7 +263,18 @@ test('deriveFlows, classifyStated and evaluateFirewalls agree with the straightf
     const flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
     const fw = evaluateFirewalls(t, flows);
     const got = [...fw.verdicts].map(([id, v]) => ({ id, blocked: v.blockedBy.map((b) => [b.firewall.index, b.nearMiss?.index]), passed: v.passedBy.map((p) => [p.firewall.index, p.entry.index]) }));
-    assert.deepEqual(got, refFirewalls(t, flows), text);
+    const refFw = refFirewalls(t, flows);
+    assert.deepEqual(got, refFw, text);
+    // verdictOf answers by flow object: the reference verdict of every flow, even where ids collide
+    const byFlow = flows.flatMap((f) => {
+      const v = fw.verdictOf(f);
+      return v ? [{ id: f.id, blocked: v.blockedBy.map((b) => [b.firewall.index, b.nearMiss?.index]), passed: v.passedBy.map((p) => [p.firewall.index, p.entry.index]) }] : [];
+    });
+    assert.deepEqual(byFlow, refFw, text);
+    // and, for a flow whose id no other flow has, the very object `verdicts` holds for it
+    const idCount = new Map<string, number>();
+    for (const f of flows) idCount.set(f.id, (idCount.get(f.id) ?? 0) + 1);
+    for (const f of flows) if (idCount.get(f.id) === 1) assert.equal(fw.verdictOf(f), fw.verdicts.get(f.id), `${f.id} ${text}`);
     seen.crossing += got.length;
     seen.blocked += got.filter((v) => v.blocked.length).length;
   }), { numRuns: 600 });

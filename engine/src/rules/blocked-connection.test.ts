@@ -70,3 +70,28 @@ test('an internet firewall blocks cloud backup (CC-9) to the implicit acronis-cl
   assert.deepEqual(ds.map((d) => /on (tcp\/\d+)/.exec(d.message)![1]), ['tcp/44445', 'tcp/55556']);
   assert.match(ds[0].message, /pc1 → acronis-cloud on tcp\/44445 "Accessing the cloud storage" \(CC-9\)/);
 });
+
+test('names holding ">" (two flows can share an id): verdicts are read by id, as before the by-flow lookup', () => {
+  // CC-5 "a>b" → c (blocked: branch → hq) and a → "b>c" (allowed: hq → branch) share the id
+  // `CC-5:a>b>c:tcp/9876`; by id the rule reads the later flow's verdict, which passes.
+  const text = yaml`
+    acrotopo: 1
+    network:
+      subnets: { hq: 10.0.0.0/24, branch: 10.1.0.0/24 }
+      firewalls:
+        - name: branch-edge
+          between: [hq, branch]
+          allow:
+            - { from: hq, to: branch, port: tcp/9876 }
+    machines:
+      "a>b": { os: linux, address: 10.1.0.21, components: [agent-for-linux] }
+      a: { os: linux, address: 10.0.0.22, components: [agent-for-linux] }
+      c: { os: linux, address: 10.0.0.30, components: [storage-node] }
+      "b>c": { os: linux, address: 10.1.0.30, components: [storage-node] }
+  `;
+  const ds = diags(text, 'blocked-connection');
+  assert.deepEqual(ds.map((d) => d.flowId), []);
+  // without the collision the blocked flow is reported
+  const renamed = text.replace('"b>c"', 'bc');
+  assert.deepEqual(diags(renamed, 'blocked-connection').map((d) => d.flowId), ['CC-5:a>b>c:tcp/9876']);
+});

@@ -1,7 +1,7 @@
 import { appendToSeq, replace, yamlScalar } from '../edits';
 import { sourcePortsFor } from '../facts';
 import { defineRule } from '../rule';
-import type { AllowEntry, Firewall, Flow } from '../types';
+import type { AllowEntry, Firewall, Flow, TextEdit } from '../types';
 import type { RuleContext } from '../rule';
 import { describeFlow } from './util';
 
@@ -13,7 +13,14 @@ function allowItem(from: string, to: string, port: string): string {
   return `{ from: ${yamlScalar(from)}, to: ${yamlScalar(to)}, port: ${port} }`;
 }
 
-function fixes(ctx: RuleContext, flow: Flow, fw: Firewall, near: AllowEntry | undefined) {
+/**
+ * The zone-to-zone allow edits of one run, by firewall, zones and port: every blocked flow between two
+ * zones gets the same one (thousands at 10k machines). Kept only when finding the `allow` sequence read
+ * no alias: a lookup through aliases spends the alias budget, so it is repeated as before.
+ */
+type ZoneEdits = Map<string, TextEdit | undefined>;
+
+function fixes(ctx: RuleContext, flow: Flow, fw: Firewall, near: AllowEntry | undefined, zoneEdits: ZoneEdits) {
   const out: { title: string; edits: { span: { start: number; end: number }; newText: string }[]; isPreferred?: boolean }[] = [];
   if (near?.sourcePorts && near.sourcePortRange && flow.sourcePorts) {
     const from = Math.min(near.sourcePortRange.from, flow.sourcePorts.from);
@@ -26,7 +33,13 @@ function fixes(ctx: RuleContext, flow: Flow, fw: Firewall, near: AllowEntry | un
   const zi = ctx.firewall.zoneOf(flow.initiator);
   const zd = ctx.firewall.zoneOf(flow.destination);
   if (zi && zd) {
-    const byZone = appendToSeq(ctx.file, ctx.reader, path, allowItem(zi, zd, flow.portLabel));
+    const key = `${fw.index}\u0000${zi}\u0000${zd}\u0000${flow.portLabel}`;
+    let byZone = zoneEdits.get(key);
+    if (byZone === undefined && !zoneEdits.has(key)) {
+      const budget = ctx.reader.budget.remaining;
+      byZone = appendToSeq(ctx.file, ctx.reader, path, allowItem(zi, zd, flow.portLabel));
+      if (ctx.reader.budget.remaining === budget) zoneEdits.set(key, byZone);
+    }
     if (byZone) out.push({ title: `Allow ${flow.portLabel} from zone ${zi} to zone ${zd} in firewall ${fwName(fw)}`, edits: [byZone] });
   }
   return out;
@@ -48,11 +61,17 @@ export default defineRule({
     'the `source-ports` of the entry that almost matches.',
   catalogue: ['RI-2', 'RI-3', 'RI-4', 'RI-5', 'CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-8', 'CC-9', 'CC-13', 'CC-14', 'CC-15'],
   run(ctx) {
+    // Verdicts are looked up by flow object. The flows of a check have unique ids unless a machine name
+    // holds '>' ("a>b" → "c" and "a" → "b>c" share one): then by id, the last such flow's verdict, as
+    // this rule has always read them.
+    let byId: boolean | undefined;
+    const zoneEdits: ZoneEdits = new Map();
     for (let n = 0; n < ctx.flows.length; n++) {
       const flow = ctx.flows[n];
-      // evaluateFirewalls marks every flow it blocks: the others need no verdict lookup (hashing ~75k ids)
+      // evaluateFirewalls marks every flow it blocks: the others need no verdict lookup
       if (!flow.blockedBy) continue;
-      const v = ctx.firewall.verdicts.get(flow.id);
+      byId ??= [...ctx.t.machines.keys()].some((name) => name.includes('>'));
+      const v = byId ? ctx.firewall.verdicts.get(flow.id) : ctx.firewall.verdictOf(flow);
       if (!v) continue;
       for (const b of v.blockedBy) {
         const fw = b.firewall;
@@ -72,7 +91,7 @@ export default defineRule({
           message: `blocked by firewall ${fwName(fw)}: ${describeFlow(flow)} from zone ${zi} to zone ${zd}; ${why}`,
           related,
           flowId: flow.id,
-          fixes: fixes(ctx, flow, fw, b.nearMiss),
+          fixes: fixes(ctx, flow, fw, b.nearMiss, zoneEdits),
         });
       }
     }

@@ -1,6 +1,7 @@
 import { DEFAULT_AGENT_PORT, portFact } from '../facts';
 import { agentPort } from '../model';
 import { defineRule } from '../rule';
+import type { PortSpec } from '../types';
 import { describeFlow } from './util';
 
 export default defineRule({
@@ -17,8 +18,18 @@ export default defineRule({
     'the rule for the file (`rules: { unencrypted-port: off }`) once the risk is accepted.',
   catalogue: ['RI-3', 'RI-8', 'CC-11', 'CC-12'],
   run(ctx) {
+    // A port's fact is its own one unless it is the destination's agent port (then it is configurable, not
+    // unencrypted): flows on a port whose own fact is not "unencrypted" need no destination lookup. Flows
+    // share their PortSpec objects, so the own fact is looked up once per run of one port.
+    let lastPort: PortSpec | undefined;
+    let mayBeUnencrypted = false;
     for (let n = 0; n < ctx.flows.length; n++) {
       const f = ctx.flows[n]; // (indexed: ~75k flows, once per check)
+      if (f.port !== lastPort) {
+        lastPort = f.port;
+        mayBeUnencrypted = portFact(f.port, NaN)?.encryption === 'unencrypted'; // NaN: no agent port
+      }
+      if (!mayBeUnencrypted) continue;
       const dest = ctx.t.machines.get(f.destination);
       const fact = portFact(f.port, agentPort(ctx.t, dest, DEFAULT_AGENT_PORT));
       if (fact?.encryption !== 'unencrypted') continue;

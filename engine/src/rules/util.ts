@@ -4,7 +4,7 @@ import { DEFAULT_AGENT_PORT, portFact } from '../facts';
 import { effectiveEncryption } from '../flows';
 import { agentPort } from '../model';
 import type { RuleContext } from '../rule';
-import type { Flow, Machine, Span, TextEdit } from '../types';
+import type { Flow, Machine, PortSpec, Span, TextEdit } from '../types';
 
 /** `ams01 → fs01 on tcp/25001 "Sending installation parameters" (RI-3)` */
 export function describeFlow(f: Flow): string {
@@ -15,9 +15,16 @@ export function describeFlow(f: Flow): string {
 /** Flows on the SMB port (encryption "depends" on the target's File and Printer Sharing options). */
 export function smbFlows(ctx: RuleContext): { flow: Flow; destination: Machine }[] {
   const out: { flow: Flow; destination: Machine }[] = [];
+  // (flows share their PortSpec objects: the fact is looked up once per run of one port)
+  let lastPort: PortSpec | undefined;
+  let depends = false;
   for (let n = 0; n < ctx.flows.length; n++) {
     const flow = ctx.flows[n]; // (indexed: ~75k flows, once per check)
-    if (portFact(flow.port)?.encryption !== 'depends') continue;
+    if (flow.port !== lastPort) {
+      lastPort = flow.port;
+      depends = portFact(flow.port)?.encryption === 'depends';
+    }
+    if (!depends) continue;
     const destination = ctx.t.machines.get(flow.destination);
     if (destination) out.push({ flow, destination });
   }
