@@ -5,7 +5,8 @@
 // connections) and most of them change the diagnostics.
 
 /**
- * @typedef {{ label: string, line: number, character: number, endCharacter: number, newText: string }} Edit
+ * @typedef {{ label: string, line: number, character: number, endCharacter: number, newText: string, back?: boolean }} Edit
+ * (`back`: the edit that reverts the one before it, so the text is the one of two edits ago)
  */
 
 /** Finds the lines matching re, returning { line, match } for each. */
@@ -133,7 +134,7 @@ export function planEdits(text, count) {
       if (!pair) continue;
       produced++;
       edits.push(pair[0]);
-      if (edits.length < count) edits.push(pair[1]);
+      if (edits.length < count) edits.push({ ...pair[1], back: true });
     }
     if (produced === 0) break;
   }

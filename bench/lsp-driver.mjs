@@ -108,7 +108,7 @@ export async function runServer(o) {
     file: basename(file),
     openMs: NaN,
     openDiagnostics: NaN,
-    edits: /** @type {{ label: string, ms: number, diagnostics: number }[]} */ ([]),
+    edits: /** @type {{ label: string, back: boolean, ms: number, diagnostics: number }[]} */ ([]),
     editsPlanned: editCount,
     editMedianMs: NaN,
     editP95Ms: NaN,
@@ -236,7 +236,7 @@ export async function runServer(o) {
       const t1 = performance.now();
       await conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
       const p = await got;
-      result.edits.push({ label: e.label, ms: performance.now() - t1, diagnostics: p.diagnostics.length });
+      result.edits.push({ label: e.label, back: !!e.back, ms: performance.now() - t1, diagnostics: p.diagnostics.length });
       const seen = publishes;
       await sleep(gapMs);
       result.extraPublishes += publishes - seen;

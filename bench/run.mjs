@@ -190,6 +190,19 @@ for (const f of files) {
     ]);
   }
 }
+// The same edits by kind: half of them revert the edit before them (the text is then the one of two
+// edits ago — an undo), which a server may answer from memory; the others make a text not seen before.
+const kindHeader = ['size', 'server', 'new text: median', 'new text: p95', 'back to an earlier text: median', 'back: p95'];
+const kindRows = [];
+for (const f of files) {
+  for (const id of serverIds) {
+    const r = lsp.get(`${id}:${f.n}`);
+    if (!r?.edits?.length) continue;
+    const fresh = r.edits.filter((e) => !e.back).map((e) => e.ms);
+    const back = r.edits.filter((e) => e.back).map((e) => e.ms);
+    kindRows.push([sizeLabel(f.n), SERVERS[id].label, fmtMs(percentile(fresh, 50)), fmtMs(percentile(fresh, 95)), fmtMs(percentile(back, 50)), fmtMs(percentile(back, 95))]);
+  }
+}
 const checkHeader = ['size', 'lines', 'MiB', 'engine check() cold', 'engine check() warm median', 'acrotopo check (CLI, wall)', 'diagnostics'];
 const checkRows = files.map((f) => {
   const e = engine.get(f.n);
@@ -235,6 +248,8 @@ const md = (header, rows) => [`| ${header.join(' | ')} |`, `| ${header.map(() =>
 
 console.log('\nLanguage servers (same files, same edits, same driver)');
 console.log(table(lspHeader, lspRows));
+console.log('\nEdits by kind (half of the edits revert the one before: the text is that of two edits ago)');
+console.log(table(kindHeader, kindRows));
 console.log('\nBatch check');
 console.log(table(checkHeader, checkRows));
 console.log('\nTargets (issue 5)');
@@ -277,6 +292,14 @@ ${machine.join('\n')}
 ### Language servers
 
 ${md(lspHeader, lspRows)}
+
+### Edits by kind
+
+Every second edit reverts the one before it (the text is then the one of two edits ago, as after an undo or a
+typo typed and deleted). Our server keeps the results of its last two texts and answers such an edit from memory
+(engine/src/incremental.ts); edits that make a text it has not seen are the other column.
+
+${md(kindHeader, kindRows)}
 
 ### Batch check
 

@@ -52,6 +52,7 @@ test('the edit plan stays on one line per edit, reverts each change, and changes
   for (const [i, e] of edits.entries()) {
     assert.ok(e.line >= 0 && e.line < lines.length && e.character <= e.endCharacter && e.endCharacter <= lines[e.line].length, e.label);
     applyEdit(lines, e);
+    assert.equal(!!e.back, i % 2 === 1, `${e.label}: marked as the revert of the edit before it`);
     if (i % 2 === 1) assert.equal(lines.join('\n'), text, `after ${e.label} the text is the original again`);
     else if (i < 14 && check(lines.join('\n')).diagnostics.length !== before) changed++;
   }

@@ -47,6 +47,8 @@ export interface IncrementalStats {
   parsed: number;
   /** the last update reused the result before it, moved through the edit (reuse.ts): nothing else ran */
   reused: boolean;
+  /** the last update's text and options were those of one of the two updates before it: that result was returned */
+  recalled: boolean;
 }
 
 /** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
@@ -305,7 +307,7 @@ function rangeOf(n: unknown): [number, number, number] {
 export function createIncrementalChecker(): IncrementalChecker {
   let cache = new Map<string, ParsedChunk>();
   let lastChunks = 0; // chunks of the last incremental update
-  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false };
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false };
 
   let parsed: ParsedYaml | undefined;
 
@@ -347,9 +349,24 @@ export function createIncrementalChecker(): IncrementalChecker {
     return result;
   };
 
+  /**
+   * The results of the last two updates, oldest first: check() is a function of the text and the
+   * options, so a text checked a moment ago — an undo, a typo typed and deleted, a value changed and
+   * changed back — gets its result again without running the stages. (One result more is kept alive
+   * than the caller holds: tens of MiB at 10,000 machines.)
+   */
+  let recent: { text: string; options: string; result: CheckResult }[] = [];
+  const recall = (text: string, optionsKey: string): CheckResult | undefined =>
+    recent.find((r) => r.options === optionsKey && r.text.length === text.length && r.text === text)?.result;
+  const remember = (text: string, optionsKey: string, result: CheckResult): CheckResult => {
+    recent = [...recent.filter((r) => r.result !== result), { text, options: optionsKey, result }].slice(-2);
+    return result;
+  };
+
   const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
     prev = undefined;
     stats.reused = false;
+    stats.recalled = false;
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
@@ -358,7 +375,10 @@ export function createIncrementalChecker(): IncrementalChecker {
       return check(text, options);
     }
     parsed = already ?? parseYaml(text); // check() = size guard + parseYaml + checkParsed
-    return checkParsed(text, parsed, options);
+    const optionsKey = JSON.stringify(options ?? {});
+    const known = recall(text, optionsKey);
+    stats.recalled = !!known;
+    return remember(text, optionsKey, known ?? checkParsed(text, parsed, options));
   };
 
   /**
@@ -374,12 +394,14 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.parsed = parsedChunks;
     parsed = p;
     const optionsKey = JSON.stringify(options);
-    const reused = lined && reuse(text, lined.spans, lined.parts, optionsKey, options);
+    const known = recall(text, optionsKey);
+    stats.recalled = !!known;
+    const reused = !known && lined ? reuse(text, lined.spans, lined.parts, optionsKey, options) : undefined;
     stats.reused = !!reused;
-    if (reused) return reused;
-    const result = checkParsed(text, p, options);
+    if (reused) return remember(text, optionsKey, reused);
+    const result = known ?? checkParsed(text, p, options);
     prev = lined && { text, spans: lined.spans, parts: lined.parts, options: optionsKey, base: result, last: result, edits: [], title: undefined };
-    return result;
+    return remember(text, optionsKey, result);
   };
 
   const update = (text: string, options: CheckOptions = {}): CheckResult => {

@@ -429,3 +429,30 @@ test('update() equals check() through random comment, blank-line, title and valu
   if (process.env.FC_VERBOSE) console.log(`reused: ${reused}/${total}`);
   assert.ok(reused > total / 5, `only ${reused} of ${total} updates reused the last result`);
 });
+
+test('a text checked one or two updates ago (an undo, a typo deleted) gets its result again', () => {
+  const base = generate(20, { seed: 9 }).text;
+  const inc = createIncrementalChecker();
+  const first = inc.update(base);
+  const i = base.indexOf('address: 10.') + 'address: 10.'.length;
+  const typo = `${base.slice(0, i)}9${base.slice(i)}`;
+  const withTypo = inc.update(typo);
+  assert.equal(inc.stats.recalled, false);
+  assertSame(withTypo, check(typo), typo);
+  const back = inc.update(base); // the typo deleted
+  assert.equal(inc.stats.recalled, true);
+  assert.equal(back, first);
+  assertSame(back, check(base), base);
+  assert.equal(inc.update(typo), withTypo); // redo
+  assert.equal(inc.stats.recalled, true);
+  // other options: checked anew
+  const other = inc.update(base, { rules: { 'unencrypted-port': 'off' } });
+  assert.equal(inc.stats.recalled, false);
+  assertSame(other, check(base, { rules: { 'unencrypted-port': 'off' } }), base);
+  // only the last two are kept
+  const third = `${base}\n# the end\n`;
+  inc.update(third);
+  inc.update(`${third}# more\n`);
+  inc.update(typo);
+  assert.equal(inc.stats.recalled, false);
+});
