@@ -71,9 +71,9 @@ test('an internet firewall blocks cloud backup (CC-9) to the implicit acronis-cl
   assert.match(ds[0].message, /pc1 → acronis-cloud on tcp\/44445 "Accessing the cloud storage" \(CC-9\)/);
 });
 
-test('names holding ">" (two flows can share an id): verdicts are read by id, as before the by-flow lookup', () => {
+test('names holding ">" (two flows can share an id): each flow is judged on its own verdict', () => {
   // CC-5 "a>b" → c (blocked: branch → hq) and a → "b>c" (allowed: hq → branch) share the id
-  // `CC-5:a>b>c:tcp/9876`; by id the rule reads the later flow's verdict, which passes.
+  // `CC-5:a>b>c:tcp/9876`; read by id, the later flow's verdict (it passes) hid the blocked one.
   const text = yaml`
     acrotopo: 1
     network:
@@ -90,8 +90,9 @@ test('names holding ">" (two flows can share an id): verdicts are read by id, as
       "b>c": { os: linux, address: 10.1.0.30, components: [storage-node] }
   `;
   const ds = diags(text, 'blocked-connection');
-  assert.deepEqual(ds.map((d) => d.flowId), []);
-  // without the collision the blocked flow is reported
+  assert.deepEqual(ds.map((d) => d.flowId), ['CC-5:a>b>c:tcp/9876']);
+  assert.match(ds[0].message, /a>b → c on tcp\/9876/);
+  // the same verdict as without the collision
   const renamed = text.replace('"b>c"', 'bc');
-  assert.deepEqual(diags(renamed, 'blocked-connection').map((d) => d.flowId), ['CC-5:a>b>c:tcp/9876']);
+  assert.deepEqual(diags(renamed, 'blocked-connection').map((d) => d.message), ds.map((d) => d.message));
 });

@@ -61,17 +61,14 @@ export default defineRule({
     'the `source-ports` of the entry that almost matches.',
   catalogue: ['RI-2', 'RI-3', 'RI-4', 'RI-5', 'CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-8', 'CC-9', 'CC-13', 'CC-14', 'CC-15'],
   run(ctx) {
-    // Verdicts are looked up by flow object. The flows of a check have unique ids unless a machine name
-    // holds '>' ("a>b" → "c" and "a" → "b>c" share one): then by id, the last such flow's verdict, as
-    // this rule has always read them.
-    let byId: boolean | undefined;
+    // Verdicts are looked up by flow object: two flows can share an id when a machine name holds '>'
+    // ("a>b" → "c" and "a" → "b>c"; the schema rejects such names), and each has its own verdict.
     const zoneEdits: ZoneEdits = new Map();
     for (let n = 0; n < ctx.flows.length; n++) {
       const flow = ctx.flows[n];
       // evaluateFirewalls marks every flow it blocks: the others need no verdict lookup
       if (!flow.blockedBy) continue;
-      byId ??= [...ctx.t.machines.keys()].some((name) => name.includes('>'));
-      const v = byId ? ctx.firewall.verdicts.get(flow.id) : ctx.firewall.verdictOf(flow);
+      const v = ctx.firewall.verdictOf(flow);
       if (!v) continue;
       for (const b of v.blockedBy) {
         const fw = b.firewall;
