@@ -71,6 +71,8 @@ interface ParsedChunk {
   pair: Pair;
   key: string;
   base: number;
+  /** the update that last placed it in the text (an object is placed once per update) */
+  placed?: number;
 }
 
 // A plain key starting a line (after the indentation): safe characters only, then `:` and a space or
@@ -304,9 +306,114 @@ function rangeOf(n: unknown): [number, number, number] {
   return r;
 }
 
+/** The chunks of the last update, to cut the next text around its edit only (`relayout`). */
+interface Layout {
+  text: string;
+  spans: ChunkSpan[];
+  parts: ParsedChunk[];
+}
+
+/** Index of the chunk holding offset x: the last with start ≤ x. */
+function chunkAt(spans: ChunkSpan[], x: number): number {
+  let lo = 0;
+  let hi = spans.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (spans[mid].start <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/**
+ * What `chunk(text)` gives, from the chunks of the last text: the text is compared with the last one,
+ * and only the chunks around the edit (one more on each side) are cut again; the others are the same,
+ * those after the edit moved by its length change. `from`…`toNew` are the new chunks cut again, which
+ * replace the last text's `from`…`toOld`. Undefined whenever cutting the whole text could differ: an
+ * edit near the `machines:` header or the first machine entry (whose indentation every entry follows),
+ * across a section and machine entries, that adds a column-0 line among machine entries or a
+ * `machines:` line among sections, or anything chunk() would refuse — chunk() then decides.
+ */
+export function relayout(last: { text: string; spans: ChunkSpan[] }, text: string): { spans: ChunkSpan[]; from: number; toNew: number; toOld: number; delta: number } | undefined {
+  const old = last.text;
+  const spans = last.spans;
+  const ol = old.length;
+  const nl = text.length;
+  const m = Math.min(ol, nl);
+  let p = 0;
+  while (p < m && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  if (p === ol && p === nl) return { spans, from: 0, toNew: 0, toOld: 0, delta: 0 };
+  let sfx = 0;
+  while (sfx < m - p && old.charCodeAt(ol - 1 - sfx) === text.charCodeAt(nl - 1 - sfx)) sfx++;
+  const oldEnd = ol - sfx;
+  const newEnd = nl - sfx;
+  const delta = nl - ol;
+  // what chunk() refuses anywhere, looked for where the text changed (a CR cut from its LF included)
+  if (ODD_CHARACTER.test(text.slice(Math.max(0, p - 1), Math.min(nl, newEnd + 1)))) return undefined;
+  let a = chunkAt(spans, p);
+  if (a > 0) a--; // an edit at a key line's start may join that line to the chunk before
+  let b = chunkAt(spans, oldEnd);
+  if (b + 1 < spans.length) b++;
+  const firstMachine = spans.findIndex((x) => x.kind === 'machine');
+  let mode: 'top' | 'machine' | undefined;
+  for (let i = a; i <= b; i++) {
+    const k = spans[i].kind;
+    if (k === 'machines-header' || i === firstMachine) return undefined;
+    if (mode && mode !== k) return undefined;
+    mode = k as 'top' | 'machine';
+  }
+  const indentAt = (x: number) => {
+    let i = x;
+    while (text.charCodeAt(i) === 32) i++;
+    return i - x;
+  };
+  const entryIndent = mode === 'machine' ? indentAt(spans[firstMachine].start) : 0; // (before the edit: unchanged)
+  const regionStart = spans[a].start;
+  const regionEnd = spans[b].end + delta;
+  const region: ChunkSpan[] = [];
+  const open = (start: number) => {
+    if (region.length > 0) region[region.length - 1].end = start;
+    region.push({ start: region.length === 0 ? regionStart : start, end: regionEnd, kind: mode! });
+  };
+  for (let l = regionStart; l < regionEnd; ) {
+    const nlAt = text.indexOf('\n', l);
+    const next = nlAt < 0 || nlAt + 1 > regionEnd ? regionEnd : nlAt + 1;
+    const ind = indentAt(l);
+    const c = text.charCodeAt(l + ind);
+    const trivia = l + ind >= regionEnd || Number.isNaN(c) || c === 10 || c === 13 || c === 35;
+    if (!trivia) {
+      if (mode === 'machine') {
+        if (ind < entryIndent) return undefined; // the end of `machines:`, or a bad indentation
+        if (ind === entryIndent) {
+          KEY_AT.lastIndex = l + ind;
+          if (!KEY_AT.test(text)) return undefined;
+          open(l);
+        } else if (region.length === 0) return undefined;
+      } else if (ind === 0) {
+        if (c === 45 && /^(?: |\r?\n|\r?$)/.test(text.slice(l + 1, l + 3))) {
+          if (region.length === 0) return undefined; // a sequence needs the key above it
+        } else {
+          KEY_AT.lastIndex = l;
+          if (!KEY_AT.test(text)) return undefined;
+          MACHINES_AT.lastIndex = l;
+          if (MACHINES_AT.test(text)) return undefined;
+          open(l);
+        }
+      } else if (region.length === 0) return undefined; // indented content before the first key
+    }
+    l = next;
+  }
+  if (region.length === 0 || region[0].start !== regionStart) return undefined;
+  const after = spans.slice(b + 1).map((x) => ({ start: x.start + delta, end: x.end + delta, kind: x.kind }));
+  return { spans: [...spans.slice(0, a), ...region, ...after], from: a, toNew: a + region.length, toOld: b + 1, delta };
+}
+
 export function createIncrementalChecker(): IncrementalChecker {
   let cache = new Map<string, ParsedChunk>();
   let lastChunks = 0; // chunks of the last incremental update
+  /** the chunks of the last successful update (undefined after a full check): the next text is cut around its edit */
+  let layout: Layout | undefined;
+  let generation = 0;
   const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false };
 
   let parsed: ParsedYaml | undefined;
@@ -365,6 +472,7 @@ export function createIncrementalChecker(): IncrementalChecker {
 
   const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
     prev = undefined;
+    layout = undefined;
     stats.reused = false;
     stats.recalled = false;
     stats.fallback = why;
@@ -389,6 +497,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, chunks: number, parsedChunks: number, p: ParsedYaml, lined?: { spans: ChunkSpan[]; parts: ParsedChunk[] }): CheckResult => {
     cache = next;
     lastChunks = chunks;
+    layout = lined && { text, spans: lined.spans, parts: lined.parts };
     stats.fallback = undefined;
     stats.chunks = chunks;
     stats.parsed = parsedChunks;
@@ -409,11 +518,13 @@ export function createIncrementalChecker(): IncrementalChecker {
     let doc: Document.Parsed;
     let lastSpans: ChunkSpan[] | undefined;
     let lastParts: ParsedChunk[] | undefined;
-    const next = new Map<string, ParsedChunk>();
+    // cut around the edit when the last update's chunks allow; their cache then carries over
+    const lay = layout && cache.size > 0 ? relayout(layout, text) : undefined;
+    let next = lay ? cache : new Map<string, ParsedChunk>();
     let parsedCount = 0;
     let chunkCount = 0;
     try {
-      const spans = chunk(text);
+      const spans = lay ? lay.spans : chunk(text);
       chunkCount = spans.length;
       if (cache.size === 0) {
         // Cold (a file just opened, or the cache was dropped): one parse of the whole text, cut into
@@ -436,12 +547,12 @@ export function createIncrementalChecker(): IncrementalChecker {
         for (const pc of parts) if (!next.get(pc.text)?.root) next.set(pc.text, pc);
         return done(text, options, next, chunkCount, chunkCount, whole, { spans, parts });
       }
-      const used = new Set<ParsedChunk>();
+      const gen = ++generation;
       const boundary = boundaryOf(spans);
       const get = (s: ChunkSpan, i: number): ParsedChunk => {
         const ct = text.slice(s.start, s.end);
         let pc = next.get(ct) ?? cache.get(ct);
-        if (pc && used.has(pc)) pc = undefined; // the same text twice: parse the second one anew
+        if (pc && pc.placed === gen) pc = undefined; // the same text twice: parse the second one anew
         if (pc && !pc.root && boundary.has(i)) pc = undefined; // its root range is needed: parse it alone
         if (!pc) {
           pc = parseChunk(ct, s.start);
@@ -450,11 +561,40 @@ export function createIncrementalChecker(): IncrementalChecker {
         } else if (pc.base !== s.start) {
           shiftChunk(pc, s.start - pc.base);
         }
-        used.add(pc);
+        pc.placed = gen;
         if (!next.has(ct)) next.set(ct, pc);
         return pc;
       };
-      const parts: ParsedChunk[] = spans.map(get);
+      let parts: ParsedChunk[];
+      if (lay && layout) {
+        // Cut around the edit: the chunks before it are the last update's, those after it too, moved;
+        // only the new ones are looked up (by text) or parsed. The cache carries over (bounded below).
+        const last = layout.parts;
+        parts = new Array<ParsedChunk>(spans.length);
+        for (let i = 0; i < lay.from; i++) (parts[i] = last[i]).placed = gen;
+        for (let i = lay.toNew, j = lay.toOld; i < spans.length; i++, j++) {
+          const pc = last[j];
+          if (pc.base !== spans[i].start) shiftChunk(pc, spans[i].start - pc.base);
+          pc.placed = gen;
+          parts[i] = pc;
+        }
+        for (let i = lay.from; i < lay.toNew; i++) parts[i] = get(spans[i], i);
+        // the chunks whose root assembly reads may have changed: parse alone those without one
+        for (const i of boundary) {
+          const pc = parts[i];
+          if (pc.root) continue;
+          parts[i] = parseChunk(pc.text, spans[i].start);
+          parsedCount++;
+          parts[i].placed = gen;
+          next.set(pc.text, parts[i]);
+        }
+        if (next.size > 2 * spans.length + 1000) {
+          // old versions of edited chunks pile up: keep what this text uses
+          const kept = new Map<string, ParsedChunk>();
+          for (const pc of parts) if (!kept.has(pc.text)) kept.set(pc.text, pc);
+          next = kept;
+        }
+      } else parts = spans.map(get);
       lastSpans = spans;
       lastParts = parts;
       const first = parts[0];

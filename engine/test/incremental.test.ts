@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
-import { chunk, createIncrementalChecker } from '../src/incremental';
+import { chunk, createIncrementalChecker, relayout } from '../src/incremental';
 import { parseYaml } from '../src/yaml-ast';
 import type { CheckResult } from '../src/types';
 
@@ -455,4 +455,43 @@ test('a text checked one or two updates ago (an undo, a typo deleted) gets its r
   inc.update(`${third}# more\n`);
   inc.update(typo);
   assert.equal(inc.stats.recalled, false);
+});
+
+test('relayout (cutting only around an edit) gives what chunk() gives for the whole text, or declines', () => {
+  let cut = 0;
+  let total = 0;
+  fc.assert(
+    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(editArb, fc.boolean()), { minLength: 1, maxLength: 8 }), (bi, edits) => {
+      let text = BASES[bi];
+      let spans: ReturnType<typeof chunk>;
+      try {
+        spans = chunk(text);
+      } catch {
+        return;
+      }
+      for (const [e, snap] of edits) {
+        const next = apply(text, e, snap);
+        const got = relayout({ text, spans, parts: [] } as never, next);
+        let want: ReturnType<typeof chunk> | undefined;
+        try {
+          want = chunk(next);
+        } catch {
+          want = undefined;
+        }
+        total++;
+        if (got) {
+          cut++;
+          assert.ok(want, `relayout cut a text chunk() refuses:\n${next}`);
+          assert.deepEqual(got.spans, want, `relayout differs from chunk() for\n${next}`);
+          assert.deepEqual(got.spans.slice(0, got.from), spans.slice(0, got.from));
+        }
+        if (!want) return;
+        text = next;
+        spans = want;
+      }
+    }),
+    { numRuns: NUM_RUNS * 4 },
+  );
+  if (process.env.FC_VERBOSE) console.log(`relayout: ${cut}/${total}`);
+  assert.ok(cut > total / 10, `relayout cut only ${cut} of ${total} edited texts`);
 });
