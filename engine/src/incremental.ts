@@ -340,10 +340,14 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
   const ol = old.length;
   const nl = text.length;
   const m = Math.min(ol, nl);
+  const delta0 = nl - ol;
+  // the common prefix and suffix: whole chunks first (a native comparison each), then characters
   let p = 0;
+  for (let i = 0; i < spans.length && spans[i].end <= m && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start); i++) p = spans[i].end;
   while (p < m && old.charCodeAt(p) === text.charCodeAt(p)) p++;
   if (p === ol && p === nl) return { spans, from: 0, toNew: 0, toOld: 0, delta: 0 };
   let sfx = 0;
+  for (let i = spans.length - 1; i >= 0 && spans[i].start + delta0 >= p && spans[i].start >= p && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start + delta0); i--) sfx = ol - spans[i].start;
   while (sfx < m - p && old.charCodeAt(ol - 1 - sfx) === text.charCodeAt(nl - 1 - sfx)) sfx++;
   const oldEnd = ol - sfx;
   const newEnd = nl - sfx;
