@@ -44,7 +44,7 @@ export function firewallRows(result: CheckResult): FirewallRow[] {
   const fwName = (i: number): string => t.firewalls[i]?.name?.value ?? `firewall #${i + 1}`;
   const rows = new Map<string, FirewallRow>();
   const derived: Flow[] = result.flows.filter((f) => f.kind === 'derived');
-  const verdicts = evaluateFirewalls(t, derived).verdicts;
+  const firewalls = evaluateFirewalls(t, derived);
   for (const f of derived) {
     const key = `${f.initiator}\u0000${f.destination}\u0000${f.portLabel}`;
     let row = rows.get(key);
@@ -67,7 +67,7 @@ export function firewallRows(result: CheckResult): FirewallRow[] {
       row.purpose += `; ${f.purpose}`;
     }
     if (f.catalogue && !row.catalogue.includes(f.catalogue)) row.catalogue.push(f.catalogue);
-    const v = verdicts.get(f.id);
+    const v = firewalls.verdictOf(f); // (by flow: two flows can share an id when a name holds '>')
     const crossed = v ? [...v.passedBy, ...v.blockedBy].map((x) => x.firewall.index).sort((a, b) => a - b) : [];
     for (const i of crossed) {
       const n = fwName(i);
