@@ -192,6 +192,8 @@ const REFUSED: string[] = [
   '- a\nb: 1\n', 'a: b: c\n', 'a: [[x]]\n', 'a: [x, ]\n', 'a: {x}\n', 'a: {x: }\n', 'a: [x] y\n',
   '-\n  a: 1\n', '- \n', 'a\n', '"a\n', "a: 'x\n", 'a: @x\n', 'a: `x\n', 'a: %x\n', 'a: 1\r2\n',
   '[a, b]\n', 'a: - x\n', '- - x\n', '{a: 1}: b\n', 'a: 1 #c\n  d\n', 'a:\n  "x"\n',
+  // `-` alone in a flow collection (yaml: BLOCK_IN_FLOW); found by the mutated-examples property
+  'a: [-, b]\n', 'a: [b, -]\n', 'a: [-]\n', 'a: {k: -, j: 1}\n',
 ];
 
 test('fast path: bails on documents outside the subset', () => {

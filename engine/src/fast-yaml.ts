@@ -627,7 +627,11 @@ class FastParser {
       return this.quoted(s, q, q);
     }
     if (c < 128 && BAD_PLAIN_START[c]) bail();
-    if (c === DASH && (s + 1 === end || text.charCodeAt(s + 1) === SP)) bail();
+    if (c === DASH) {
+      // `-` starts a plain scalar only before a character that is safe in a flow (`[-, x]` is an error)
+      const n = s + 1 < end ? text.charCodeAt(s + 1) : SP;
+      if (n === SP || (n < 128 && FLOW_INDICATOR[n])) bail();
+    }
     let e = s;
     for (let i = s; i < end; i++) {
       const ch = text.charCodeAt(i);
