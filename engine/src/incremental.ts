@@ -21,7 +21,7 @@ import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap
 import type { Node as YNode } from 'yaml';
 import { check, checkParsed, INTERNAL_ERROR, overSizeLimit } from './check';
 import type { CheckOptions, CheckResult } from './types';
-import { editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
+import { commonEnds, editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
 import type { TextEditSpan } from './reuse';
 import { parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
@@ -80,6 +80,33 @@ interface ParsedChunk {
 const KEY_AT = /[A-Za-z0-9_][A-Za-z0-9_.\-/]*:(?=[ \r\n]|$)/y;
 // `machines:` alone on its line (blanks and a comment may follow)
 const MACHINES_AT = /machines:[ ]*(?:[ ]#[^\n\r]*)?\r?(?=\n|$)/y;
+
+// Reading a line in place (chunk() and relayout(): no string per line). x is an offset in the text.
+/** The spaces at x. */
+function indentAt(text: string, x: number): number {
+  let i = x;
+  while (text.charCodeAt(i) === 32) i++;
+  return i - x;
+}
+/** Blank or comment only: the character after the indentation (at x) ends the line or starts a comment. */
+function triviaAt(text: string, x: number): boolean {
+  const c = text.charCodeAt(x);
+  return Number.isNaN(c) || c === 10 || c === 13 || c === 35;
+}
+/** A plain key starts at x. */
+function keyAt(text: string, x: number): boolean {
+  KEY_AT.lastIndex = x;
+  return KEY_AT.test(text);
+}
+/** `machines:` alone on the line starting at x. */
+function machinesLineAt(text: string, x: number): boolean {
+  MACHINES_AT.lastIndex = x;
+  return MACHINES_AT.test(text);
+}
+/** A block sequence entry at x (`- …`, or `-` alone). */
+function sequenceDashAt(text: string, x: number): boolean {
+  return text.charCodeAt(x) === 45 && /^(?: |\r?\n|\r?$)/.test(text.slice(x + 1, x + 3));
+}
 // A BOM, a tab, a CR not before an LF, or a non-printable character
 const ODD_CHARACTER = /[\uFEFF\t\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]|\r(?!\n)/;
 const PairClass = Pair;
@@ -99,20 +126,6 @@ export function chunk(text: string): ChunkSpan[] {
   // line starts (offsets only: the lines are read in place, no string per line)
   const lines: number[] = [0];
   for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) lines.push(nl + 1);
-  const indentAt = (s: number) => {
-    let i = s;
-    while (text.charCodeAt(i) === 32) i++;
-    return i - s;
-  };
-  // blank or comment only: the first character after the indentation ends the line or starts a comment
-  const triviaAt = (s: number, ind: number) => {
-    const c = text.charCodeAt(s + ind);
-    return Number.isNaN(c) || c === 10 || c === 13 || c === 35;
-  };
-  const keyAt = (s: number) => {
-    KEY_AT.lastIndex = s;
-    return KEY_AT.test(text);
-  };
   const out: ChunkSpan[] = [];
   let current: ChunkSpan | undefined;
   const open = (start: number, kind: ChunkSpan['kind']) => {
@@ -124,22 +137,21 @@ export function chunk(text: string): ChunkSpan[] {
   let i = 0;
   while (i < lines.length) {
     const s = lines[i];
-    const ind = indentAt(s);
-    if (triviaAt(s, ind)) { i++; continue; }
+    const ind = indentAt(text, s);
+    if (triviaAt(text, s + ind)) { i++; continue; }
     if (ind > 0) {
       if (!current) throw new Unsafe('indented content before the first key');
       i++;
       continue;
     }
-    if (text.charCodeAt(s) === 45 && /^(?: |\r?\n|\r?$)/.test(text.slice(s + 1, s + 3))) {
+    if (sequenceDashAt(text, s)) {
       // a block sequence at column 0 (`- …`, or `-` alone): the value of the key above (`connections:\n- …`)
       if (!current || current.kind !== 'top') throw new Unsafe('column-0 sequence');
       i++;
       continue;
     }
-    if (!keyAt(s)) throw new Unsafe(`column-0 line that is not a plain key (line ${i + 1})`);
-    MACHINES_AT.lastIndex = s;
-    if (!MACHINES_AT.test(text)) {
+    if (!keyAt(text, s)) throw new Unsafe(`column-0 line that is not a plain key (line ${i + 1})`);
+    if (!machinesLineAt(text, s)) {
       open(s, 'top');
       i++;
       continue;
@@ -150,13 +162,13 @@ export function chunk(text: string): ChunkSpan[] {
     const entries: number[] = [];
     for (; j < lines.length; j++) {
       const l = lines[j];
-      const li = indentAt(l);
-      if (triviaAt(l, li)) continue;
+      const li = indentAt(text, l);
+      if (triviaAt(text, l + li)) continue;
       if (li === 0) break;
       if (k < 0) k = li;
       if (li < k) throw new Unsafe('machines: inconsistent indentation');
       if (li === k) {
-        if (!keyAt(l + k)) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
+        if (!keyAt(text, l + k)) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
         entries.push(j);
       }
     }
@@ -342,13 +354,12 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
   const m = Math.min(ol, nl);
   const delta0 = nl - ol;
   // the common prefix and suffix: whole chunks first (a native comparison each), then characters
-  let p = 0;
-  for (let i = 0; i < spans.length && spans[i].end <= m && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start); i++) p = spans[i].end;
-  while (p < m && old.charCodeAt(p) === text.charCodeAt(p)) p++;
+  let p0 = 0;
+  for (let i = 0; i < spans.length && spans[i].end <= m && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start); i++) p0 = spans[i].end;
+  let s0 = 0;
+  for (let i = spans.length - 1; i >= 0 && spans[i].start + delta0 >= p0 && spans[i].start >= p0 && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start + delta0); i--) s0 = ol - spans[i].start;
+  const { prefix: p, suffix: sfx } = commonEnds(old, text, p0, s0);
   if (p === ol && p === nl) return { spans, from: 0, toNew: 0, toOld: 0, delta: 0 };
-  let sfx = 0;
-  for (let i = spans.length - 1; i >= 0 && spans[i].start + delta0 >= p && spans[i].start >= p && text.startsWith(old.slice(spans[i].start, spans[i].end), spans[i].start + delta0); i--) sfx = ol - spans[i].start;
-  while (sfx < m - p && old.charCodeAt(ol - 1 - sfx) === text.charCodeAt(nl - 1 - sfx)) sfx++;
   const oldEnd = ol - sfx;
   const newEnd = nl - sfx;
   const delta = nl - ol;
@@ -366,12 +377,7 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
     if (mode && mode !== k) return undefined;
     mode = k as 'top' | 'machine';
   }
-  const indentAt = (x: number) => {
-    let i = x;
-    while (text.charCodeAt(i) === 32) i++;
-    return i - x;
-  };
-  const entryIndent = mode === 'machine' ? indentAt(spans[firstMachine].start) : 0; // (before the edit: unchanged)
+  const entryIndent = mode === 'machine' ? indentAt(text, spans[firstMachine].start) : 0; // (before the edit: unchanged)
   const regionStart = spans[a].start;
   const regionEnd = spans[b].end + delta;
   const region: ChunkSpan[] = [];
@@ -382,25 +388,19 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
   for (let l = regionStart; l < regionEnd; ) {
     const nlAt = text.indexOf('\n', l);
     const next = nlAt < 0 || nlAt + 1 > regionEnd ? regionEnd : nlAt + 1;
-    const ind = indentAt(l);
-    const c = text.charCodeAt(l + ind);
-    const trivia = l + ind >= regionEnd || Number.isNaN(c) || c === 10 || c === 13 || c === 35;
-    if (!trivia) {
+    const ind = indentAt(text, l);
+    if (!triviaAt(text, l + ind)) {
       if (mode === 'machine') {
         if (ind < entryIndent) return undefined; // the end of `machines:`, or a bad indentation
         if (ind === entryIndent) {
-          KEY_AT.lastIndex = l + ind;
-          if (!KEY_AT.test(text)) return undefined;
+          if (!keyAt(text, l + ind)) return undefined;
           open(l);
         } else if (region.length === 0) return undefined;
       } else if (ind === 0) {
-        if (c === 45 && /^(?: |\r?\n|\r?$)/.test(text.slice(l + 1, l + 3))) {
+        if (sequenceDashAt(text, l)) {
           if (region.length === 0) return undefined; // a sequence needs the key above it
         } else {
-          KEY_AT.lastIndex = l;
-          if (!KEY_AT.test(text)) return undefined;
-          MACHINES_AT.lastIndex = l;
-          if (MACHINES_AT.test(text)) return undefined;
+          if (!keyAt(text, l) || machinesLineAt(text, l)) return undefined;
           open(l);
         }
       } else if (region.length === 0) return undefined; // indented content before the first key
@@ -423,14 +423,11 @@ export function createIncrementalChecker(): IncrementalChecker {
   let parsed: ParsedYaml | undefined;
 
   /**
-   * What the next update may reuse (reuse.ts): the chunks and text of the last update, its result
+   * What the next update may reuse (reuse.ts), besides the last update's chunks (`layout`): its result
    * (`last`), the last result computed in full (`base`) and the edits since, and the title then.
-   * Only set after an incremental update (the chunks line up with the text's chunks).
+   * Set and dropped with `layout`.
    */
-  let prev: {
-    text: string;
-    spans: ChunkSpan[];
-    parts: ParsedChunk[];
+  let chain: {
     options: string;
     base: CheckResult;
     last: CheckResult;
@@ -438,25 +435,25 @@ export function createIncrementalChecker(): IncrementalChecker {
     title: string | undefined;
   } | undefined;
 
-  /** The last result, moved through the edit, when the edit cannot change it (reuse.ts); else undefined. */
-  const reuse = (text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
-    if (!prev || prev.options !== optionsKey || prev.spans.length !== spans.length || prev.edits.length >= MAX_REUSE_CHAIN) return undefined;
-    if (prev.last.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return undefined; // whatever made it throw, look again
+  /** The last result, moved through the edit from `old` (the last update's chunks), when the edit cannot change it (reuse.ts); else undefined. */
+  const reuse = (old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
+    if (!old || !chain || chain.options !== optionsKey || old.spans.length !== spans.length || chain.edits.length >= MAX_REUSE_CHAIN) return undefined;
+    if (chain.last.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return undefined; // whatever made it throw, look again
     let k = -1;
     for (let i = 0; i < parts.length; i++) {
-      if (parts[i] === prev.parts[i]) continue;
+      if (parts[i] === old.parts[i]) continue;
       if (k >= 0) return undefined; // two chunks changed
       k = i;
     }
-    if (k < 0 || spans[k].start !== prev.spans[k].start || spans[k].kind !== prev.spans[k].kind) return undefined;
-    const e = editBetween(prev.parts[k].text, parts[k].text, spans[k].start);
-    if (textForbidsReuse(prev.text, text, e)) return undefined;
-    const same = sameChunk(prev.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
+    if (k < 0 || spans[k].start !== old.spans[k].start || spans[k].kind !== old.spans[k].kind) return undefined;
+    const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
+    if (textForbidsReuse(old.text, text, e)) return undefined;
+    const same = sameChunk(old.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
     if (!same) return undefined;
-    const title = same.title ?? prev.title;
-    const result = movedResult(prev.base, prev.last, [...prev.edits, e], text, title, () => check(text, options));
+    const title = same.title ?? chain.title;
+    const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options));
     if (!result) return undefined;
-    prev = { ...prev, text, spans, parts, last: result, edits: [...prev.edits, e], title };
+    chain = { ...chain, last: result, edits: [...chain.edits, e], title };
     return result;
   };
 
@@ -475,7 +472,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   };
 
   const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
-    prev = undefined;
+    chain = undefined;
     layout = undefined;
     stats.reused = false;
     stats.recalled = false;
@@ -494,26 +491,27 @@ export function createIncrementalChecker(): IncrementalChecker {
   };
 
   /**
-   * A successful update: `next` becomes the cache, and `p` (chunk-assembled or whole) is checked —
-   * unless the last result can be reused. `lined` (the spans and the parts in their order) is given by
-   * an incremental update, and lets the next update reuse this one's result.
+   * A successful update: `next` becomes the cache, the text's chunks (`spans`, and `parts` in their
+   * order) the layout the next update starts from, and `p` (chunk-assembled or whole) is checked —
+   * unless a recent result or the last one moved (reuse) answers.
    */
-  const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, chunks: number, parsedChunks: number, p: ParsedYaml, lined?: { spans: ChunkSpan[]; parts: ParsedChunk[] }): CheckResult => {
+  const done = (text: string, options: CheckOptions, next: Map<string, ParsedChunk>, parsedChunks: number, p: ParsedYaml, spans: ChunkSpan[], parts: ParsedChunk[]): CheckResult => {
     cache = next;
-    lastChunks = chunks;
-    layout = lined && { text, spans: lined.spans, parts: lined.parts };
+    lastChunks = spans.length;
+    const old = layout;
+    layout = { text, spans, parts };
     stats.fallback = undefined;
-    stats.chunks = chunks;
+    stats.chunks = spans.length;
     stats.parsed = parsedChunks;
     parsed = p;
     const optionsKey = JSON.stringify(options);
     const known = recall(text, optionsKey);
     stats.recalled = !!known;
-    const reused = !known && lined ? reuse(text, lined.spans, lined.parts, optionsKey, options) : undefined;
+    const reused = known ? undefined : reuse(old, text, spans, parts, optionsKey, options);
     stats.reused = !!reused;
     if (reused) return remember(text, optionsKey, reused);
     const result = known ?? checkParsed(text, p, options);
-    prev = lined && { text, spans: lined.spans, parts: lined.parts, options: optionsKey, base: result, last: result, edits: [], title: undefined };
+    chain = { options: optionsKey, base: result, last: result, edits: [], title: undefined };
     return remember(text, optionsKey, result);
   };
 
@@ -549,7 +547,7 @@ export function createIncrementalChecker(): IncrementalChecker {
           } else parts.push(entries[j++]);
         }
         for (const pc of parts) if (!next.get(pc.text)?.root) next.set(pc.text, pc);
-        return done(text, options, next, chunkCount, chunkCount, whole, { spans, parts });
+        return done(text, options, next, chunkCount, whole, spans, parts);
       }
       const gen = ++generation;
       const boundary = boundaryOf(spans);
@@ -669,7 +667,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       } else cache = new Map();
       return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return done(text, options, next, chunkCount, parsedCount, { doc, problems: [] }, { spans: lastSpans!, parts: lastParts! });
+    return done(text, options, next, parsedCount, { doc, problems: [] }, lastSpans!, lastParts!);
   };
 
   return {

@@ -116,7 +116,6 @@ function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode |
 interface MachineMemo {
   value: unknown;
   keyStart: number;
-  index: number;
   m: Machine;
 }
 const machineMemo = new WeakMap<object, MachineMemo>();
@@ -167,7 +166,7 @@ function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, 
   }
   const before = r.budget.remaining;
   const m = readMachine(r, name, keySpan, value, index);
-  if (keyRange && r.budget.remaining === before) machineMemo.set(keyNode, { value, keyStart: keyRange[0], index, m: { ...m } });
+  if (keyRange && r.budget.remaining === before) machineMemo.set(keyNode, { value, keyStart: keyRange[0], m: { ...m } });
   return m;
 }
 

@@ -33,14 +33,23 @@ export interface TextEditSpan {
   delta: number;
 }
 
+/**
+ * The lengths of the longest common prefix and suffix of a and b (not overlapping), extending a prefix
+ * and a suffix already known to be common.
+ */
+export function commonEnds(a: string, b: string, prefix = 0, suffix = 0): { prefix: number; suffix: number } {
+  const n = Math.min(a.length, b.length);
+  let p = prefix;
+  while (p < n - suffix && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = suffix;
+  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  return { prefix: p, suffix: s };
+}
+
 /** The single replacement turning a (one chunk's old text) into b, at chunk offset `base`. */
 export function editBetween(a: string, b: string, base: number): TextEditSpan {
-  const n = Math.min(a.length, b.length);
-  let p = 0;
-  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let s = 0;
-  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
-  return { at: base + p, oldEnd: base + a.length - s, delta: b.length - a.length };
+  const { prefix, suffix } = commonEnds(a, b);
+  return { at: base + prefix, oldEnd: base + a.length - suffix, delta: b.length - a.length };
 }
 
 /**
@@ -109,13 +118,13 @@ export function textForbidsReuse(oldText: string, newText: string, e: TextEditSp
 
 type Ranged = { range?: [number, number, number] };
 
-/** Are two nodes equal in everything but positions, with every old position mapping to the new one? */
 /** The first node start at or after `after` (new text), to see whether a node follows the edit on its line. */
 interface Probe {
   after: number;
   first: number;
 }
 
+/** Are two nodes equal in everything but positions, with every old position mapping to the new one? */
 function sameNode(a: unknown, b: unknown, map: OffsetMap, probe: Probe, depth: number): boolean {
   if (a === b) return a === null || a === undefined; // shared nodes never happen: two parses
   if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return false;
