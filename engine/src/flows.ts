@@ -89,6 +89,11 @@ const AGENT_PORT_NOTES = new Map<string, Map<string, string>>(
 
 const NOT_DOCUMENTED = 'The documentation does not say whether this traffic is encrypted.';
 
+/** The note of a port whose encryption the settings decide (the agent port's nine are built once). */
+function configurableNote(fact: PortFact, client: EncryptionOption, server: EncryptionOption): string {
+  return (fact === AGENT_FACT ? AGENT_PORT_NOTES.get(client)?.get(server) : undefined) ?? agentPortNote(fact, client, server);
+}
+
 /** Encryption class of a flow from its port facts and the file's settings. */
 export function classifyEncryption(t: Topology, initiator: Machine | undefined, destination: Machine | undefined, port: PortSpec): { encryption: EncryptionClass; note: string } {
   const destPort = agentPort(t, destination, DEFAULT_AGENT_PORT);
@@ -96,8 +101,7 @@ export function classifyEncryption(t: Topology, initiator: Machine | undefined, 
   if (fact?.encryption === 'configurable') {
     const client = clientOption(t, initiator);
     const server = serverOption(t, destination);
-    const note = (fact === AGENT_FACT ? AGENT_PORT_NOTES.get(client)?.get(server) : undefined) ?? agentPortNote(fact, client, server);
-    return { encryption: ENCRYPTION_MATRIX[client][server], note };
+    return { encryption: ENCRYPTION_MATRIX[client][server], note: configurableNote(fact, client, server) };
   }
   if (fact?.encryption === 'depends') return smbEncryption(fact, destination);
   return { encryption: staticEncryption(fact), note: fact?.note ?? NOT_DOCUMENTED };
@@ -336,7 +340,7 @@ export function deriveFlows(t: Topology): Flow[] {
         const client = iAt >= 0 ? clientAt[iAt] : clientOption(t, i);
         const server = dAt >= 0 ? serverAt[dAt] : serverOption(t, d);
         encryption = ENCRYPTION_MATRIX[client][server];
-        note = (fact === AGENT_FACT ? AGENT_PORT_NOTES.get(client)?.get(server) : undefined) ?? agentPortNote(fact, client, server);
+        note = configurableNote(fact, client, server);
       } else if (fact?.encryption === 'depends') {
         ({ encryption, note } = smbEncryption(fact, d));
       } else {
