@@ -2,7 +2,7 @@
 import { evaluateFirewalls } from './firewall';
 import { deriveFlows } from './flows';
 import { buildTopology } from './model';
-import type { Report, RuleContext, SchemaProblem } from './rule';
+import type { Report, Rule, RuleContext, SchemaProblem } from './rule';
 import { RULES, RULE_BY_ID } from './rules/index';
 import { validateSchema } from './schema';
 import { SourceFile } from './source';
@@ -121,67 +121,137 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
     firewall = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
   }
 
+  const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };
   const sup = suppressions(file);
+  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e) });
   const seen = new Set<string>();
-  const machineKey = (name: string) => t.machines.get(name)?.keySpan;
-  for (const rule of RULES) {
-    const reports: Report[] = [];
-    const ctx: RuleContext = {
-      file,
-      reader,
-      t,
-      flows,
-      derived,
-      stated,
-      firewall,
-      syntax,
-      schema,
-      report: (r) => reports.push(r),
-      // (most files state no connection identical to a derived flow: then no id needs hashing)
-      flowOrigin: (f) => (stated.originOf.size > 0 ? stated.originOf.get(f.id) : undefined) ?? f.origin,
-      flowRelated: (f) => {
-        const out: { message: string; span: Span }[] = [];
-        const i = machineKey(f.initiator);
-        const d = machineKey(f.destination);
-        if (i && i.end > i.start) out.push({ message: `initiator: ${f.initiator}`, span: i });
-        if (d && d.end > d.start) out.push({ message: `destination: ${f.destination}`, span: d });
-        return out;
-      },
-    };
-    try {
-      rule.run(ctx);
-    } catch (e) {
-      internal(`rule ${rule.id}`, e);
+  const duplicates = new Map<string, number>();
+  for (const d of reported) {
+    const key = diagnosticKey(d);
+    if (seen.has(key)) {
+      duplicates.set(key, (duplicates.get(key) ?? 1) + 1);
       continue;
     }
-    for (const r of reports) {
-      r.span = clampSpan(r.span, text.length);
-      const sev = effectiveSeverity(rule.id, r.severity ?? rule.defaultSeverity, t, options);
-      if (sev === 'off') continue;
-      const range = file.range(r.span);
-      const silenced = sup.get(range.start.line);
-      if (silenced && (silenced.has('*') || silenced.has(rule.id))) continue;
-      const key = `${rule.id}|${r.span.start}|${r.span.end}|${r.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      diagnostics.push({
-        rule: rule.id,
-        severity: sev,
-        message: r.message,
-        span: r.span,
-        range,
-        related: (r.related ?? []).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
-        fixes: (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
-        flowId: r.flowId,
-      });
-    }
+    seen.add(key);
+    diagnostics.push(d);
   }
   if (budget.exceeded) {
     const span = budget.exceeded;
     diagnostics.push({ rule: 'yaml-syntax', severity: 'error', message: 'YAML: too many alias expansions (possible alias bomb); the aliased content was not checked', span, range: file.range(span), related: [], fixes: [] });
   }
-  diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end || compareRuleIds(a.rule, b.rule));
-  return { diagnostics, topology: t, flows };
+  diagnostics.sort(compareDiagnostics);
+  const result = { diagnostics, topology: t, flows };
+  if (!budget.exceeded) DUPLICATES.set(result, duplicates);
+  return result;
+}
+
+const DUPLICATES = new WeakMap<CheckResult, ReadonlyMap<string, number>>();
+
+/**
+ * For a result of checkParsed() (or one the incremental checker made from one): how many reports each
+ * diagnosticKey had before the duplicates were dropped, where more than one. Undefined for other results.
+ */
+export function duplicatesOf(result: CheckResult): ReadonlyMap<string, number> | undefined {
+  return DUPLICATES.get(result);
+}
+
+/** Records what duplicatesOf(result) answers (the incremental checker, for results it assembles). */
+export function setDuplicates(result: CheckResult, duplicates: ReadonlyMap<string, number>): void {
+  DUPLICATES.set(result, duplicates);
+}
+
+/**
+ * The order of check()'s diagnostics: by span, then rule, then message — a total order on a list
+ * without duplicates (diagnosticKey), so that it does not depend on the order the rules found them in
+ * (the incremental checker splices lists found in other orders; delta.ts).
+ */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.span.start - b.span.start || a.span.end - b.span.end || compareRuleIds(a.rule, b.rule) || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0);
+}
+
+/** What makes two diagnostics one: check() keeps the first of those with the same key. */
+export function diagnosticKey(d: { rule: string; span: Span; message: string }): string {
+  return `${d.rule}|${d.span.start}|${d.span.end}|${d.message}`;
+}
+
+/** What the rules read, besides the report callback (RuleContext without its functions). */
+export type RuleInputs = Pick<RuleContext, 'file' | 'reader' | 't' | 'flows' | 'derived' | 'stated' | 'firewall' | 'syntax' | 'schema'>;
+
+/** The context rules run in, for these inputs; `report` is set per rule by runRules. */
+export function ruleContext(inputs: RuleInputs, report: (r: Report) => void): RuleContext {
+  const { t, stated } = inputs;
+  const machineKey = (name: string) => t.machines.get(name)?.keySpan;
+  return {
+    ...inputs,
+    report,
+    // (most files state no connection identical to a derived flow: then no id needs hashing)
+    flowOrigin: (f) => (stated.originOf.size > 0 ? stated.originOf.get(f.id) : undefined) ?? f.origin,
+    flowRelated: (f) => {
+      const out: { message: string; span: Span }[] = [];
+      const i = machineKey(f.initiator);
+      const d = machineKey(f.destination);
+      if (i && i.end > i.start) out.push({ message: `initiator: ${f.initiator}`, span: i });
+      if (d && d.end > d.start) out.push({ message: `destination: ${f.destination}`, span: d });
+      return out;
+    },
+  };
+}
+
+export interface RunRulesOptions {
+  options: CheckOptions;
+  /** the silenced lines of `file` (suppressions()) */
+  sup: Map<number, Set<string>>;
+  textLength: number;
+  /** a rule threw: its reports are dropped */
+  onError(rule: string, e: unknown): void;
+  /** the file whose lines and columns the diagnostics get (default: inputs.file) */
+  file?: SourceFile;
+  /** only rule, severity, message and span are wanted (related and fixes are left empty) */
+  keysOnly?: boolean;
+  /** called with each rule's context after it ran (for Rule.touches) */
+  after?(rule: Rule, ctx: RuleContext): void;
+}
+
+/**
+ * Runs the rules and turns their reports into diagnostics: clamped to the text, under the severity the
+ * file and the caller give, without those a disable comment silences. Duplicates are kept (check()
+ * drops them by diagnosticKey), in the order the rules reported them.
+ */
+export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRulesOptions): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const { t } = inputs;
+  const file = o.file ?? inputs.file;
+  let reports: Report[] = [];
+  const ctx = ruleContext(inputs, (r) => reports.push(r));
+  for (const rule of rules) {
+    reports = [];
+    try {
+      rule.run(ctx);
+      o.after?.(rule, ctx);
+    } catch (e) {
+      o.onError(rule.id, e);
+      continue;
+    }
+    for (const r of reports) {
+      r.span = clampSpan(r.span, o.textLength);
+      const sev = effectiveSeverity(rule.id, r.severity ?? rule.defaultSeverity, t, o.options);
+      if (sev === 'off') continue;
+      const range = file.range(r.span);
+      const silenced = o.sup.get(range.start.line);
+      if (silenced && (silenced.has('*') || silenced.has(rule.id))) continue;
+      out.push({
+        rule: rule.id,
+        severity: sev,
+        message: r.message,
+        span: r.span,
+        range,
+        related: o.keysOnly ? [] : (r.related ?? []).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
+        fixes: o.keysOnly ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
+        flowId: r.flowId,
+      });
+    }
+  }
+  return out;
 }
 
 export { RULES, RULE_BY_ID, suppressions };

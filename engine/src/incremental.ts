@@ -19,7 +19,11 @@
 // keys that are not plain, and anything else not understood (see `chunk()` below).
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
 import type { Node as YNode } from 'yaml';
-import { check, checkParsed, INTERNAL_ERROR, overSizeLimit } from './check';
+import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, setDuplicates } from './check';
+import { deltaCheck } from './delta';
+import type { DeltaBase } from './delta';
+import { SourceFile } from './source';
+import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult } from './types';
 import { commonEnds, editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
 import type { TextEditSpan } from './reuse';
@@ -49,6 +53,10 @@ export interface IncrementalStats {
   reused: boolean;
   /** the last update's text and options were those of one of the two updates before it: that result was returned */
   recalled: boolean;
+  /** the last update was a delta check (delta.ts): the rules ran again on the edited machine and what depends on it */
+  delta: boolean;
+  /** why the last update that changed one machine entry was not a delta check (undefined when it was, or when none was tried) */
+  deltaDeclined: string | undefined;
 }
 
 /** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
@@ -418,7 +426,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   /** the chunks of the last successful update (undefined after a full check): the next text is cut around its edit */
   let layout: Layout | undefined;
   let generation = 0;
-  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false };
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined };
 
   let parsed: ParsedYaml | undefined;
 
@@ -453,8 +461,48 @@ export function createIncrementalChecker(): IncrementalChecker {
     const title = same.title ?? chain.title;
     const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options));
     if (!result) return undefined;
+    if (duplicatesOf(chain.base)?.size === 0) setDuplicates(result, duplicatesOf(chain.base)!); // (keys with counts would move)
     chain = { ...chain, last: result, edits: [...chain.edits, e], title };
     return result;
+  };
+
+  /**
+   * A delta check (delta.ts) from the last update's result, when the edit changed one machine entry
+   * and kept its name; a string says why not, undefined when the edit is not of that kind.
+   */
+  const delta = (old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
+    if (!old || old.spans.length !== spans.length) return undefined;
+    let k = -1;
+    for (let i = 0; i < parts.length; i++) {
+      if (parts[i] === old.parts[i]) continue;
+      if (k >= 0) return undefined; // two chunks changed
+      k = i;
+    }
+    if (k < 0 || spans[k].kind !== 'machine' || old.spans[k].kind !== 'machine' || spans[k].start !== old.spans[k].start) return undefined;
+    if (parts[k].key !== old.parts[k].key) return 'the machine was renamed';
+    const last = recent[recent.length - 1];
+    if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
+    const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
+    if (textForbidsReuse(old.text, text, e)) return 'the edit touches a disable comment or line ends';
+    const base = baseOf(last);
+    if (!base) return 'the last result cannot be a base';
+    try {
+      const d = deltaCheck(base, { text, parsed: p, edit: e, machine: parts[k].key, options });
+      return typeof d === 'string' ? d : d.result;
+    } catch (err) {
+      return `unexpected: ${err instanceof Error ? err.message : String(err)}`;
+    }
+  };
+  const bases = new WeakMap<CheckResult, DeltaBase>();
+  const baseOf = (r: { text: string; options: string; result: CheckResult }): DeltaBase | undefined => {
+    let b = bases.get(r.result);
+    if (b) return b;
+    const duplicates = duplicatesOf(r.result);
+    if (!duplicates) return undefined;
+    const file = new SourceFile(r.text);
+    b = { text: r.text, file, sup: suppressions(file), t: r.result.topology, diagnostics: r.result.diagnostics, duplicates, options: r.options };
+    bases.set(r.result, b);
+    return b;
   };
 
   /**
@@ -476,6 +524,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     layout = undefined;
     stats.reused = false;
     stats.recalled = false;
+    stats.delta = false;
+    stats.deltaDeclined = undefined;
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
@@ -509,8 +559,19 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.recalled = !!known;
     const reused = known ? undefined : reuse(old, text, spans, parts, optionsKey, options);
     stats.reused = !!reused;
+    stats.delta = false;
+    stats.deltaDeclined = undefined;
     if (reused) return remember(text, optionsKey, reused);
-    const result = known ?? checkParsed(text, p, options);
+    let result = known;
+    if (!result) {
+      const d = delta(old, text, spans, parts, p, optionsKey, options);
+      if (typeof d === 'string') stats.deltaDeclined = d;
+      else if (d) {
+        result = d;
+        stats.delta = true;
+      }
+    }
+    result ??= checkParsed(text, p, options);
     chain = { options: optionsKey, base: result, last: result, edits: [], title: undefined };
     return remember(text, optionsKey, result);
   };

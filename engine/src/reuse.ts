@@ -21,7 +21,7 @@ import { SourceFile } from './source';
 import { DISABLE_MARKER } from './suppress';
 import type { CheckResult, Diagnostic, Span } from './types';
 
-class NoMap extends Error {}
+export class NoMap extends Error {}
 const NO_MAP = new NoMap('position inside the edit');
 
 export interface TextEditSpan {
@@ -235,7 +235,7 @@ function mapDeep(v: unknown, map: OffsetMap, seen: Map<object, unknown>): unknow
   return out;
 }
 
-function mapDiagnostic(d: Diagnostic, map: OffsetMap, file: SourceFile): Diagnostic {
+export function mapDiagnostic(d: Diagnostic, map: OffsetMap, file: SourceFile): Diagnostic {
   const span = mapSpan(d.span, map);
   const out: Diagnostic = {
     rule: d.rule,

@@ -43,6 +43,15 @@ export interface RuleContext {
 
 export interface Rule extends RuleMeta {
   run(ctx: RuleContext): void;
+  /**
+   * For the incremental checker (delta.ts), which re-runs the rules on a few machines only and keeps
+   * the other reports: a rule whose report about one machine or flow can depend on *other* machines'
+   * flows (an aggregate: "N connections", "machines that use another port") says here whether, in this
+   * context, anything it would aggregate involves one of `machines`. True makes the checker run in
+   * full. A rule without it promises that each report depends only on its own machine or flow, the
+   * machines and flows it looks up by name, and the sections outside `machines:`.
+   */
+  touches?(ctx: RuleContext, machines: ReadonlySet<string>): boolean;
 }
 
 export function defineRule(r: Rule): Rule {

@@ -13,6 +13,13 @@ export default defineRule({
     'typically intermittent failures. Each flow it fails to pass is also reported as `blocked-connection`.',
   howToFix: 'Set `source-ports` to the documented range of every initiator the entry serves (quick fix), or remove it.',
   catalogue: [],
+  // One report per allow entry, over every flow it fails to pass.
+  touches(ctx, machines) {
+    for (const { flows } of ctx.firewall.narrow.values()) {
+      for (const f of flows) if (machines.has(f.initiator) || machines.has(f.destination)) return true;
+    }
+    return false;
+  },
   run(ctx) {
     for (const [entry, { firewall, flows }] of ctx.firewall.narrow) {
       if (!entry.sourcePorts || !entry.sourcePortRange) continue;

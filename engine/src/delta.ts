@@ -1,0 +1,298 @@
+// The delta check: after an edit inside one machine entry, the rules run again on that machine and
+// what depends on it only, and the other diagnostics of the last result are kept (moved through the
+// edit). The same answer as check() — `engine/test/delta.test.ts` compares the two on random edits —
+// or undefined, and the caller runs check(). docs/architecture.md, "Incremental checking", says why
+// this is sound and where it stops.
+//
+// How: the stages and rules run on a *sub-topology* — the edited machine M, the machines whose hosts
+// entries name it, and the hubs (machines with a role other than agent, and those the sections outside
+// `machines:` name) — once on the last text's topology and once on the new one. Lookups by name see
+// every machine; only iteration is restricted. Everything about M is then in both runs, and whatever
+// else they find (reports about hubs, installation items, stated connections) is the same in both, as
+// it does not depend on M. So, as multisets of diagnostics keyed by diagnosticKey:
+//
+//     new full = old full − old sub + new sub
+//
+// A rule that aggregates over other machines' flows (Rule.touches) makes it fall back when M is in
+// one of its aggregates.
+import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, runRules, setDuplicates } from './check';
+import type { RuleInputs } from './check';
+import { evaluateFirewalls } from './firewall';
+import { deriveFlows } from './flows';
+import { COMPONENT_BY_ID } from './facts';
+import { buildTopology } from './model';
+import type { Rule } from './rule';
+import { RULES } from './rules/index';
+import { mapDiagnostic, NoMap, mapper } from './reuse';
+import type { OffsetMap, TextEditSpan } from './reuse';
+import { validateSchema } from './schema';
+import { SourceFile } from './source';
+import { classifyStated } from './stated';
+import { suppressions } from './suppress';
+import type { CheckOptions, CheckResult, Diagnostic, Flow, Machine, Span, Topology } from './types';
+import { AliasBudget, AstReader } from './yaml-ast';
+import type { ParsedYaml } from './yaml-ast';
+
+/** What a delta check starts from: a checked text, with what its check computed. */
+export interface DeltaBase {
+  text: string;
+  file: SourceFile;
+  sup: Map<number, Set<string>>;
+  t: Topology;
+  /** check()'s diagnostics for `text` */
+  diagnostics: readonly Diagnostic[];
+  /** how many reports each diagnosticKey had before check() dropped the duplicates, where more than one */
+  duplicates: ReadonlyMap<string, number>;
+  /** JSON of the check options */
+  options: string;
+}
+
+/** Rules whose input is the whole document, not the topology: run in full on the new text. */
+const WHOLE = new Set(['schema', 'yaml-syntax']);
+const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id));
+const WHOLE_RULES: readonly Rule[] = RULES.filter((r) => WHOLE.has(r.id));
+
+/** Components with a role other machines connect to or from (a machine with one is a hub: in every sub-topology). */
+const HUB_COMPONENTS = new Set([...COMPONENT_BY_ID.values()].filter((c) => c.roles.some((r) => r !== 'agent' && r !== 'vmware-agent')).map((c) => c.id));
+
+function isHub(m: Machine): boolean {
+  for (let i = 0; i < m.components.length; i++) if (HUB_COMPONENTS.has(m.components[i].value)) return true;
+  return m.cloudBackup?.value === true;
+}
+
+/** Machine names the sections outside `machines:` give (management, installer, firewalls, connections). */
+function namedOutside(t: Topology): Set<string> {
+  const out = new Set<string>();
+  if (t.management?.server) out.add(t.management.server.value);
+  if (t.installation?.from) out.add(t.installation.from.value);
+  for (const fw of t.firewalls) {
+    for (const a of fw.allow) {
+      if (a.from) out.add(a.from.value);
+      if (a.to) out.add(a.to.value);
+    }
+  }
+  for (const c of t.connections) {
+    if (c.from) out.add(c.from.value);
+    if (c.to) out.add(c.to.value);
+  }
+  return out;
+}
+
+/**
+ * The machines of `t` iterated in a sub-run, in their order; lookups by name (`get`, `has`) and
+ * `size` (flows.ts numbers declared machines by index) are those of all machines.
+ */
+class SubMachines extends Map<string, Machine> {
+  constructor(private readonly all: Map<string, Machine>, names: ReadonlySet<string>) {
+    super();
+    for (const [name, m] of all) if (names.has(name)) super.set(name, m);
+  }
+  override get(name: string): Machine | undefined {
+    return this.all.get(name);
+  }
+  override has(name: string): boolean {
+    return this.all.has(name);
+  }
+  override get size(): number {
+    return this.all.size;
+  }
+}
+
+class Fallback extends Error {}
+
+/** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean }): Diagnostic[] {
+  // Installation items naming a machine outside the sub-run give the same reports in both runs (each
+  // item's flows and reports are its own): they are left out of both.
+  const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value)) };
+  const sub: Topology = { ...t, machines: new SubMachines(t.machines, names), installation: inst };
+  const derived = deriveFlows(sub);
+  const stated = classifyStated(sub, derived);
+  const flows: Flow[] = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+  const firewall = evaluateFirewalls(sub, flows);
+  return runRules({ ...inputs, t: sub, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
+    ...o,
+    onError: (rule, e) => {
+      throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
+    },
+    after: (rule, ctx) => {
+      if (rule.touches?.(ctx, dirty)) throw new Fallback(`${rule.id} aggregates over the edited machine`);
+    },
+  });
+}
+
+/**
+ * Moves a diagnostic of the old text through the edit (mapDiagnostic, which throws NoMap for a position
+ * inside it). Most are far from the edit: one wholly before it is the same; when the edit adds or
+ * removes no line, one whose positions are all before it or on later lines keeps its lines and
+ * columns, and only its offsets move.
+ */
+function mover(oldText: string, newText: string, e: TextEditSpan, map: OffsetMap, file: SourceFile): (d: Diagnostic) => Diagnostic {
+  const sameLines = !oldText.slice(e.at, e.oldEnd).includes('\n') && !newText.slice(e.at, e.oldEnd + e.delta).includes('\n');
+  const nl = oldText.indexOf('\n', e.oldEnd);
+  const after = sameLines && nl >= 0 ? nl + 1 : Infinity; // old offsets from here on keep their line and column
+  const far = (s: Span) => (s.end < e.at ? 0 : s.start >= after ? 1 : 2); // 0 before, 1 after, 2 near
+  const shift = (s: Span): Span => (s.start < e.at ? s : { start: s.start + e.delta, end: s.end + e.delta });
+  return (d) => {
+    let where = far(d.span);
+    for (const r of d.related) where |= far(r.span);
+    for (const f of d.fixes) for (const x of f.edits) where |= far(x.span);
+    if (where === 0) return d;
+    if (where & 2) return mapDiagnostic(d, map, file);
+    const out: Diagnostic = {
+      rule: d.rule,
+      severity: d.severity,
+      message: d.message,
+      span: shift(d.span),
+      range: d.range,
+      related: d.related.map((r) => ({ message: r.message, span: shift(r.span), range: r.range })),
+      fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((x) => ({ span: shift(x.span), range: x.range, newText: x.newText })) })),
+    };
+    if ('flowId' in d) out.flowId = d.flowId;
+    return out;
+  };
+}
+
+export interface DeltaInput {
+  text: string;
+  parsed: ParsedYaml;
+  /** the edit from base.text to text (one change, inside the entry of machine `machine`) */
+  edit: TextEditSpan;
+  machine: string;
+  options: CheckOptions;
+}
+
+/** check(input.text, input.options), from `base`; a string says why it cannot be done this way. */
+export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckResult; base: DeltaBase } | string {
+  const { text, parsed, edit, machine, options } = input;
+  if (base.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return 'the last result has an internal error';
+  if (parsed.problems.length > 0) return 'the text has syntax problems';
+  const file = new SourceFile(text);
+  const budget = new AliasBudget();
+  const limit = budget.remaining;
+  const reader = new AstReader(parsed.doc, budget);
+  const t = buildTopology(reader);
+  const schema = validateSchema(reader, file);
+  if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
+  const before = base.t.machines.get(machine);
+  const after = t.machines.get(machine);
+  if (!before || !after || base.t.machines.size !== t.machines.size) return 'the machines are not the same';
+  if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
+  const outside = namedOutside(t);
+  if (outside.has(machine)) return 'the edited machine is named outside machines:';
+
+  // The dirty machines: the edited one and those whose hosts entries name it (the same in both texts:
+  // only the edited entry changed).
+  const dirty = new Set([machine]);
+  const names = new Set([machine]);
+  for (const m of t.machines.values()) {
+    if (isHub(m) || outside.has(m.name)) names.add(m.name);
+    else for (const h of m.hosts) if (h.name.value === machine) {
+      dirty.add(m.name);
+      names.add(m.name);
+    }
+  }
+
+  let oldSub: Diagnostic[];
+  let newSub: Diagnostic[];
+  const sup = suppressions(file);
+  try {
+    // The old run reads the old topology; its reports are only matched by key, so it shares the new
+    // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
+    oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true });
+    newSub = subRun(t, names, dirty, { file, reader }, { options, sup, textLength: text.length, file, keysOnly: false });
+  } catch (e) {
+    if (e instanceof Fallback) return e.message;
+    throw e;
+  }
+  if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
+
+  // Signed counts per key in the new text's positions: old full − old sub (moved through the edit) + new sub.
+  const map = mapper(edit);
+  const move = mover(base.text, text, edit, map, file);
+  const oldCount = new Map<string, { n: number; d: Diagnostic }>();
+  for (const d of oldSub) {
+    const k = diagnosticKey(d);
+    const c = oldCount.get(k);
+    if (c) c.n++;
+    else oldCount.set(k, { n: 1, d });
+  }
+  const total = new Map<string, { n: number; d: Diagnostic; fresh: boolean }>();
+  const add = (d: Diagnostic, n: number, fresh: boolean) => {
+    const k = diagnosticKey(d);
+    const c = total.get(k);
+    if (!c) total.set(k, { n, d, fresh });
+    else {
+      c.n += n;
+      if (fresh && !c.fresh) {
+        c.d = d;
+        c.fresh = true;
+      }
+    }
+  };
+  try {
+    for (const d of base.diagnostics) {
+      if (WHOLE.has(d.rule)) continue;
+      const k = diagnosticKey(d);
+      const sub = oldCount.get(k);
+      const n = (base.duplicates.get(k) ?? 1) - (sub?.n ?? 0);
+      if (sub) oldCount.delete(k);
+      if (n !== 0) add(move(d), n, false);
+    }
+    // what the old sub-run found that the last result does not have: the new sub-run must find it too
+    for (const { n, d } of oldCount.values()) add(move(d), -n, false);
+  } catch (e) {
+    if (e instanceof NoMap) return 'a kept diagnostic is in the edited text';
+    throw e;
+  }
+  for (const d of newSub) add(d, 1, true);
+  const out: Diagnostic[] = [];
+  const duplicates = new Map<string, number>();
+  for (const [k, { n, d }] of total) {
+    if (n < 0) return 'a report of the old sub-run did not come back';
+    if (n === 0) continue;
+    if (n > 1) duplicates.set(k, n);
+    out.push(d);
+  }
+
+  // The whole-document rules, in full (their inputs are computed already).
+  const none = { verdicts: [], originOf: new Map() } as unknown as RuleInputs['stated'];
+  const noFirewall: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
+  let threw: string | undefined;
+  const whole = runRules({ file, reader, t, flows: [], derived: [], stated: none, firewall: noFirewall, syntax: parsed.problems, schema }, WHOLE_RULES, {
+    options,
+    sup,
+    textLength: text.length,
+    onError: (rule) => (threw = rule),
+  });
+  if (threw) return `rule ${threw} threw`;
+  const seenWhole = new Set<string>();
+  for (const d of whole) {
+    const k = diagnosticKey(d);
+    if (seenWhole.has(k)) duplicates.set(k, (duplicates.get(k) ?? 1) + 1);
+    else {
+      seenWhole.add(k);
+      out.push(d);
+    }
+  }
+  out.sort(compareDiagnostics);
+
+  // Topology now; flows (for hovers and the preview) when first read, as check() derives them.
+  let flows: Flow[] | undefined;
+  const result = { diagnostics: out, topology: t } as CheckResult;
+  Object.defineProperty(result, 'flows', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (!flows) {
+        const derived = deriveFlows(t);
+        const stated = classifyStated(t, derived);
+        flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+        evaluateFirewalls(t, flows); // (marks the flows it blocks: `blockedBy`)
+      }
+      return flows;
+    },
+  });
+  setDuplicates(result, duplicates);
+  return { result, base: { text, file, sup, t, diagnostics: out, duplicates, options: base.options } };
+}

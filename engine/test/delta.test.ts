@@ -1,0 +1,153 @@
+// The delta check (delta.ts): after an edit inside one machine entry the rules run again on that
+// machine and what depends on it; the result must be exactly check()'s, after any sequence of edits.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { generate } from '../../bench/generate.mjs';
+import { check } from '../src/check';
+import { createIncrementalChecker } from '../src/incremental';
+import type { CheckResult } from '../src/types';
+
+const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
+
+function canon(r: CheckResult): string {
+  return JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v));
+}
+
+function assertSame(actual: CheckResult, expected: CheckResult, text: string): void {
+  assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
+  assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
+  assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
+}
+
+const examplesDir = join(__dirname, '../../examples');
+const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+  } catch {
+    return [];
+  }
+});
+// Generated deployments have every kind of machine, firewalls with machine entries, hosts entries,
+// own ports, stated connections and an installation list; the examples have the odd cases.
+const BASES = [generate(40, { seed: 5 }).text, generate(60, { seed: 11 }).text, generate(30, { seed: 3 }).text, ...EXAMPLES];
+
+const MACHINE_LINE = /^ {2}([A-Za-z0-9][\w.-]*):(\s|$)/;
+
+/** [first line, end line) of each machine entry (block style, as the generator and the examples write them). */
+function machineBlocks(lines: string[]): [number, number][] {
+  const start = lines.indexOf('machines:');
+  if (start < 0) return [];
+  const out: [number, number][] = [];
+  for (let i = start + 1; i < lines.length && (lines[i] === '' || /^\s/.test(lines[i]) || lines[i].startsWith('#')); i++) {
+    if (!MACHINE_LINE.test(lines[i])) continue;
+    let e = i + 1;
+    while (e < lines.length && /^ {4}/.test(lines[e])) e++;
+    out.push([i, e]);
+  }
+  return out;
+}
+
+function namesOf(lines: string[]): string[] {
+  return machineBlocks(lines).map(([s]) => MACHINE_LINE.exec(lines[s])![1]);
+}
+
+const COMPONENT_SETS = [
+  '[agent-for-windows]', '[agent-for-linux]', '[agent-for-windows, agent-for-sql]', '[agent-for-vmware]', '[]',
+  '[agent-for-windowz]', '[agent-for-windows, storage-node]', '[management-console]', '[agent-for-linux, agent-for-exchange]',
+];
+const ADDRESSES = ['10.20.0.200', '10.20.1.77', '10.20.2.9', '10.99.0.1', '192.168.7.7', 'not-an-ip', '10.20.0.10', '10.0.0.5'];
+
+type Op = { kind: string; machine: number; line: number; pick: number; other: number };
+
+/** One edit inside one machine entry: a value changed, a key added or removed, a character typed. */
+function applyOp(lines: string[], o: Op): string[] | undefined {
+  const blocks = machineBlocks(lines);
+  if (blocks.length === 0) return undefined;
+  const [s, e] = blocks[o.machine % blocks.length];
+  const names = namesOf(lines);
+  const other = names[o.other % names.length];
+  const body = (key: string) => {
+    for (let i = s + 1; i < e; i++) if (lines[i].startsWith(`    ${key}:`)) return i;
+    return -1;
+  };
+  const set = (key: string, value: string | undefined) => {
+    const out = [...lines];
+    const i = body(key);
+    if (value === undefined) {
+      if (i >= 0) out.splice(i, 1);
+    } else if (i >= 0) out[i] = `    ${key}: ${value}`;
+    else out.splice(e, 0, `    ${key}: ${value}`);
+    return out;
+  };
+  switch (o.kind) {
+    case 'address':
+      return set('address', ADDRESSES[o.pick % ADDRESSES.length]);
+    case 'components':
+      return set('components', COMPONENT_SETS[o.pick % COMPONENT_SETS.length]);
+    case 'os':
+      return set('os', ['windows', 'linux', 'other', 'virtual-appliance', 'wndows'][o.pick % 5]);
+    case 'port':
+      return set('port', [undefined, '9876', '9877', '1234'][o.pick % 4]);
+    case 'hosts':
+      return set('hosts', [undefined, `{ ${other}: 10.20.0.10 }`, `{ ams01: 10.20.0.10 }`, `{ ams01: 10.20.0.${o.pick % 250} }`, `{ ${other}: 10.20.${o.pick % 3}.${o.pick % 250}, nope: 1.2.3.4 }`][o.pick % 5]);
+    case 'subnet':
+      return set('subnet', [undefined, 'hq', 'site-001', 'site-002', 'nowhere'][o.pick % 5]);
+    case 'encryption':
+      return set('encryption', [undefined, '{ client: disabled }', '{ server: required }', '{ client: required, server: disabled }'][o.pick % 4]);
+    case 'flags':
+      return set(['file-sharing-encryption', 'file-and-printer-sharing', 'network-discovery', 'cloud-backup'][o.pick % 4], ['true', 'false', undefined][o.other % 3]);
+    case 'windows-version':
+      return set('windows-version', [undefined, 'pre-vista', 'vista-or-later'][o.pick % 3]);
+    default: {
+      // a character typed into, or deleted from, a line of the entry
+      const i = s + 1 + (o.line % Math.max(1, e - s - 1));
+      if (i >= e) return undefined;
+      const out = [...lines];
+      const l = out[i];
+      const at = Math.min(l.length, 6 + (o.pick % Math.max(1, l.length - 5)));
+      out[i] = o.other % 2 ? l.slice(0, at) + 'x' + l.slice(at) : l.slice(0, at) + l.slice(at + 1);
+      return out;
+    }
+  }
+}
+
+const opArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constantFrom('address', 'components', 'os', 'port', 'hosts', 'subnet', 'encryption', 'flags', 'windows-version', 'type'),
+  machine: fc.nat(200),
+  line: fc.nat(20),
+  pick: fc.nat(1000),
+  other: fc.nat(200),
+});
+
+test('delta checks equal check() through random edits inside machine entries', () => {
+  let deltas = 0;
+  let total = 0;
+  const declined = new Map<string, number>();
+  fc.assert(
+    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(opArb, fc.nat(5)), { minLength: 1, maxLength: 12 }), (bi, ops) => {
+      const inc = createIncrementalChecker();
+      let lines = BASES[bi].split('\n');
+      const history = [lines];
+      inc.update(lines.join('\n'));
+      for (const [o, back] of ops) {
+        const next = back === 0 ? history[Math.max(0, history.length - 2)] : applyOp(lines, o);
+        if (!next) continue;
+        lines = next;
+        history.push(lines);
+        const text = lines.join('\n');
+        const got = inc.update(text);
+        total++;
+        if (inc.stats.delta) deltas++;
+        if (inc.stats.deltaDeclined) declined.set(inc.stats.deltaDeclined, (declined.get(inc.stats.deltaDeclined) ?? 0) + 1);
+        assertSame(got, check(text), text);
+      }
+    }),
+    { numRuns: NUM_RUNS },
+  );
+  if (process.env.FC_VERBOSE) console.log(`delta: ${deltas}/${total}; declined:`, declined);
+  // the property is about the delta path: a good part of the updates must take it
+  assert.ok(deltas > total / 4, `only ${deltas} of ${total} updates were delta checks (declined: ${JSON.stringify([...declined])})`);
+});
