@@ -106,16 +106,19 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   } catch (e) {
     internal('the schema validation', e);
   }
+  // what the stages and each rule read of the topology and of the stages' results (for delta.ts)
+  const reads: Reads = { stages: new Set(), rules: new Map() };
+  const tStages = recordingView(t, TOPOLOGY_FIELDS, reads.stages);
   try {
-    derived = deriveFlows(t);
-    stated = classifyStated(t, derived);
+    derived = deriveFlows(tStages);
+    stated = classifyStated(tStages, derived);
   } catch (e) {
     internal('the flow derivation', e);
   }
   const flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
   let firewall: ReturnType<typeof evaluateFirewalls>;
   try {
-    firewall = evaluateFirewalls(t, flows);
+    firewall = evaluateFirewalls(tStages, flows);
   } catch (e) {
     internal('the firewall evaluation', e);
     firewall = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
@@ -123,7 +126,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
 
   const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };
   const sup = suppressions(file);
-  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e) });
+  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: reads.rules });
   const seen = new Set<string>();
   const duplicates = new Map<string, number>();
   for (const d of reported) {
@@ -141,8 +144,59 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   }
   diagnostics.sort(compareDiagnostics);
   const result = { diagnostics, topology: t, flows };
-  if (!budget.exceeded) DUPLICATES.set(result, duplicates);
+  if (!budget.exceeded) {
+    DUPLICATES.set(result, duplicates);
+    READS.set(result, reads);
+  }
   return result;
+}
+
+/** The topology's fields whose reads are recorded (machines are not: delta.ts handles them apart). */
+export const TOPOLOGY_FIELDS = ['version', 'title', 'product', 'dns', 'dnsSpan', 'subnets', 'firewalls', 'management', 'installation', 'connections', 'rules'] as const;
+/** The rule inputs whose reads are recorded, as `@name` (the stages' results and the document's problems). */
+const INPUT_FIELDS = ['flows', 'derived', 'stated', 'firewall', 'syntax', 'schema'] as const;
+
+/**
+ * What the stages (together) and each rule read: topology fields (TOPOLOGY_FIELDS) and rule inputs
+ * (`@flows`, `@stated`, …). A stage or rule that did not read a field gives the same result when only
+ * that field changes; the delta check (delta.ts) re-runs only the rules that read what an edit changed.
+ */
+export interface Reads {
+  stages: Set<string>;
+  rules: Map<string, Set<string>>;
+}
+
+const READS = new WeakMap<CheckResult, Reads>();
+
+/** For a result of checkParsed() (or one the incremental checker made from one): what its stages and rules read. */
+export function readsOf(result: CheckResult): Reads | undefined {
+  return READS.get(result);
+}
+
+export function setReads(result: CheckResult, reads: Reads): void {
+  READS.set(result, reads);
+}
+
+/**
+ * `target` seen through an object that records, in `reads`, which of `fields` are read (each once:
+ * the first read replaces the recording getter by the value). Reads of other properties go to the
+ * target (the prototype); nothing writes through it.
+ */
+export function recordingView<T extends object>(target: T, fields: readonly string[], reads: Set<string>, prefix = ''): T {
+  const view = Object.create(target) as T;
+  for (const f of fields) {
+    Object.defineProperty(view, f, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        reads.add(prefix + f);
+        const value = (target as Record<string, unknown>)[f];
+        Object.defineProperty(view, f, { value, writable: false, configurable: true, enumerable: true });
+        return value;
+      },
+    });
+  }
+  return view;
 }
 
 const DUPLICATES = new WeakMap<CheckResult, ReadonlyMap<string, number>>();
@@ -210,6 +264,8 @@ export interface RunRulesOptions {
   keysOnly?: boolean;
   /** called with each rule's context after it ran (for Rule.touches) */
   after?(rule: Rule, ctx: RuleContext): void;
+  /** records what each rule reads (Reads.rules): added to the set under its id */
+  record?: Map<string, Set<string>>;
 }
 
 /**
@@ -222,9 +278,16 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
   const { t } = inputs;
   const file = o.file ?? inputs.file;
   let reports: Report[] = [];
-  const ctx = ruleContext(inputs, (r) => reports.push(r));
+  const push = (r: Report) => reports.push(r);
+  const shared = o.record ? undefined : ruleContext(inputs, push);
   for (const rule of rules) {
     reports = [];
+    let ctx = shared;
+    if (!ctx) {
+      let reads = o.record!.get(rule.id);
+      if (!reads) o.record!.set(rule.id, (reads = new Set()));
+      ctx = recordingView(ruleContext({ ...inputs, t: recordingView(t, TOPOLOGY_FIELDS, reads) }, push), INPUT_FIELDS, reads, '@');
+    }
     try {
       rule.run(ctx);
       o.after?.(rule, ctx);

@@ -15,8 +15,8 @@
 //
 // A rule that aggregates over other machines' flows (Rule.touches) makes it fall back when M is in
 // one of its aggregates.
-import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, runRules, setDuplicates } from './check';
-import type { RuleInputs } from './check';
+import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
+import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
@@ -43,14 +43,22 @@ export interface DeltaBase {
   diagnostics: readonly Diagnostic[];
   /** how many reports each diagnosticKey had before check() dropped the duplicates, where more than one */
   duplicates: ReadonlyMap<string, number>;
+  /** what the stages and the rules of its check read (check.ts, Reads) */
+  reads: Reads;
   /** JSON of the check options */
   options: string;
 }
 
-/** Rules whose input is the whole document, not the topology: run in full on the new text. */
-const WHOLE = new Set(['schema', 'yaml-syntax']);
+/**
+ * Rules run in full on the new text, never in a sub-run: those whose input is the document (schema,
+ * syntax), and unknown-reference, whose messages list and suggest among all declared machines (and
+ * which only walks the references: cheap).
+ */
+const WHOLE = new Set(['schema', 'yaml-syntax', 'unknown-reference']);
 const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id));
 const WHOLE_RULES: readonly Rule[] = RULES.filter((r) => WHOLE.has(r.id));
+/** The rule inputs the stages give (Reads: `@name`): a rule run outside a sub-run must not read them. */
+const STAGE_INPUTS = new Set(['@flows', '@derived', '@stated', '@firewall']);
 
 /** Components with a role other machines connect to or from (a machine with one is a hub: in every sub-topology). */
 const HUB_COMPONENTS = new Set([...COMPONENT_BY_ID.values()].filter((c) => c.roles.some((r) => r !== 'agent' && r !== 'vmware-agent')).map((c) => c.id));
@@ -101,17 +109,18 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean; record: Map<string, Set<string>>; stageReads: Set<string> }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
-  const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value)) };
-  const sub: Topology = { ...t, machines: new SubMachines(t.machines, names), installation: inst };
+  const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
+  const sub: Topology = recordingView({ ...t, machines: new SubMachines(t.machines, names), installation: inst }, TOPOLOGY_FIELDS, o.stageReads);
   const derived = deriveFlows(sub);
   const stated = classifyStated(sub, derived);
   const flows: Flow[] = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
   const firewall = evaluateFirewalls(sub, flows);
   return runRules({ ...inputs, t: sub, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
     ...o,
+    record: o.record,
     onError: (rule, e) => {
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
     },
@@ -156,15 +165,47 @@ function mover(oldText: string, newText: string, e: TextEditSpan, map: OffsetMap
 export interface DeltaInput {
   text: string;
   parsed: ParsedYaml;
-  /** the edit from base.text to text (one change, inside the entry of machine `machine`) */
+  /** the edit from base.text to text: one change, inside one machine entry or one top-level section */
   edit: TextEditSpan;
-  machine: string;
+  /** where the edit is: the entry of machine `machine`, or the top-level section `section` (not `machines`) */
+  change: { machine: string } | { section: string };
   options: CheckOptions;
 }
 
+/** The topology fields, position-free: JSON with Maps as entry lists and spans moved by `map` (undefined when one does not map). */
+function movedJson(v: unknown, map?: OffsetMap): string | undefined {
+  if (v === undefined) return 'undefined';
+  try {
+    return JSON.stringify(v, (_k, x: unknown) => {
+      if (x instanceof Map) return [...x];
+      if (map && x && typeof x === 'object' && typeof (x as Span).start === 'number' && typeof (x as Span).end === 'number' && Object.keys(x).length === 2) {
+        const s = x as Span;
+        return { start: map.start(s.start), end: map.spanEnd(s.end) };
+      }
+      return x;
+    });
+  } catch (e) {
+    if (e instanceof NoMap) return undefined;
+    throw e;
+  }
+}
+
+/** The fields of the topology (TOPOLOGY_FIELDS) that differ between the two texts, besides positions. */
+function changedFields(a: Topology, b: Topology, map: OffsetMap): Set<string> {
+  const out = new Set<string>();
+  for (const f of TOPOLOGY_FIELDS) {
+    const x = movedJson(a[f], map);
+    if (x === undefined || x !== movedJson(b[f])) out.add(f);
+  }
+  return out;
+}
+
+const NO_STATED = { verdicts: [], originOf: new Map() } as unknown as RuleInputs['stated'];
+const NO_FIREWALL: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
+
 /** check(input.text, input.options), from `base`; a string says why it cannot be done this way. */
 export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckResult; base: DeltaBase } | string {
-  const { text, parsed, edit, machine, options } = input;
+  const { text, parsed, edit, change, options } = input;
   if (base.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return 'the last result has an internal error';
   if (parsed.problems.length > 0) return 'the text has syntax problems';
   const file = new SourceFile(text);
@@ -174,33 +215,103 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const t = buildTopology(reader);
   const schema = validateSchema(reader, file);
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
-  const before = base.t.machines.get(machine);
-  const after = t.machines.get(machine);
-  if (!before || !after || base.t.machines.size !== t.machines.size) return 'the machines are not the same';
-  if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
-  const outside = namedOutside(t);
-  if (outside.has(machine)) return 'the edited machine is named outside machines:';
-
-  // The dirty machines: the edited one and those whose hosts entries name it (the same in both texts:
-  // only the edited entry changed).
-  const dirty = new Set([machine]);
-  const names = new Set([machine]);
-  for (const m of t.machines.values()) {
-    if (isHub(m) || outside.has(m.name)) names.add(m.name);
-    else for (const h of m.hosts) if (h.name.value === machine) {
-      dirty.add(m.name);
-      names.add(m.name);
-    }
-  }
-
-  let oldSub: Diagnostic[];
-  let newSub: Diagnostic[];
+  if (base.t.machines.size !== t.machines.size) return 'the machines are not the same';
+  const map = mapper(edit);
   const sup = suppressions(file);
+  const reads: Reads = { stages: new Set(base.reads.stages), rules: new Map([...base.reads.rules].map(([k, v]) => [k, new Set(v)])) };
+
+  /** diagnostics of the last result dropped (their rules run again in full), and what replaces them */
+  let rerun: ReadonlySet<string> = WHOLE;
+  let oldSub: Diagnostic[] = [];
+  let newSub: Diagnostic[] = [];
+  let fresh: Diagnostic[] = [];
   try {
-    // The old run reads the old topology; its reports are only matched by key, so it shares the new
-    // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
-    oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true });
-    newSub = subRun(t, names, dirty, { file, reader }, { options, sup, textLength: text.length, file, keysOnly: false });
+    let dirty: Set<string> | undefined;
+    let names: Set<string> | undefined;
+    const outside = namedOutside(t);
+    if ('machine' in change) {
+      const machine = change.machine;
+      const before = base.t.machines.get(machine);
+      const after = t.machines.get(machine);
+      if (!before || !after) return 'the machines are not the same';
+      if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
+      if (outside.has(machine)) return 'the edited machine is named outside machines:';
+      dirty = new Set([machine]);
+      // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
+      for (const m of t.machines.values()) {
+        if (m.name === machine || isHub(m) || outside.has(m.name)) continue;
+        for (const h of m.hosts) if (h.name.value === machine) dirty.add(m.name);
+      }
+    } else {
+      const changed = changedFields(base.t, t, map);
+      // (the one thing of a machine another section decides: its zone, from the subnets)
+      for (const [name, m] of t.machines) if (base.t.machines.get(name)?.zone !== m.zone) return 'the edit changes zones';
+      const stageFields = [...changed].filter((f) => reads.stages.has(f));
+      if (changed.has('rules')) return 'the edit changes rule severities';
+      if (stageFields.length === 0) {
+        // Only rules read what changed (network.dns, say): those run again, on everything.
+        const again = new Set(WHOLE);
+        for (const [rule, r] of reads.rules) for (const f of changed) if (r.has(f)) again.add(rule);
+        for (const rule of again) if ([...reads.rules.get(rule) ?? []].some((f) => STAGE_INPUTS.has(f))) return `${rule} reads what the stages give`;
+        rerun = again;
+        const record = new Map<string, Set<string>>();
+        fresh = runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax: [], schema: [] }, SUB_RULES.filter((r) => again.has(r.id)), {
+          options,
+          sup,
+          textLength: text.length,
+          onError: (rule, e) => {
+            throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
+          },
+          record,
+        });
+        for (const [rule, r] of record) {
+          if ([...r].some((f) => STAGE_INPUTS.has(f))) return `${rule} now reads what the stages give`;
+          reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+        }
+      } else {
+        // Installation items or stated connections changed: the machines they name (in either text) are
+        // dirty, and the sub-runs see them.
+        const other = [...changed].filter((f) => f !== 'installation' && f !== 'connections');
+        if (other.length > 0) return `the edit changes ${[...changed].join(', ')}`;
+        if (changed.has('installation') && movedJson(base.t.installation?.from?.value) !== movedJson(t.installation?.from?.value)) return 'the edit changes the installer';
+        dirty = new Set();
+        const a = base.t.installation?.to ?? [];
+        const b = t.installation?.to ?? [];
+        for (let i = 0; i < Math.max(a.length, b.length); i++) {
+          if (a[i]?.value === b[i]?.value) continue;
+          if (a[i]) dirty.add(a[i].value);
+          if (b[i]) dirty.add(b[i].value);
+        }
+        for (const x of [...namedOutside(base.t)]) outside.add(x);
+        for (const m of dirty) if (t.machines.get(m) && isHub(t.machines.get(m)!)) dirty.delete(m); // (hubs are in anyway)
+      }
+    }
+    if (dirty) {
+      names = new Set(dirty);
+      for (const m of t.machines.values()) if (isHub(m) || outside.has(m.name)) names.add(m.name);
+      // The old run reads the old topology; its reports are only matched by key, so it shares the new
+      // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
+      const record = new Map<string, Set<string>>();
+      oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true, record: new Map(), stageReads: new Set() });
+      newSub = subRun(t, names, dirty, { file, reader }, { options, sup, textLength: text.length, file, keysOnly: false, record, stageReads: reads.stages });
+      for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+    }
+    const record = new Map<string, Set<string>>();
+    fresh.push(
+      ...runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax: parsed.problems, schema }, WHOLE_RULES, {
+        options,
+        sup,
+        textLength: text.length,
+        onError: (rule, e) => {
+          throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
+        },
+        record,
+      }),
+    );
+    for (const [rule, r] of record) {
+      if ([...r].some((f) => STAGE_INPUTS.has(f))) return `${rule} reads what the stages give`;
+      reads.rules.set(rule, r);
+    }
   } catch (e) {
     if (e instanceof Fallback) return e.message;
     throw e;
@@ -208,7 +319,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
 
   // Signed counts per key in the new text's positions: old full − old sub (moved through the edit) + new sub.
-  const map = mapper(edit);
   const move = mover(base.text, text, edit, map, file);
   const oldCount = new Map<string, { n: number; d: Diagnostic }>();
   for (const d of oldSub) {
@@ -218,13 +328,13 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     else oldCount.set(k, { n: 1, d });
   }
   const total = new Map<string, { n: number; d: Diagnostic; fresh: boolean }>();
-  const add = (d: Diagnostic, n: number, fresh: boolean) => {
+  const add = (d: Diagnostic, n: number, isFresh: boolean) => {
     const k = diagnosticKey(d);
     const c = total.get(k);
-    if (!c) total.set(k, { n, d, fresh });
+    if (!c) total.set(k, { n, d, fresh: isFresh });
     else {
       c.n += n;
-      if (fresh && !c.fresh) {
+      if (isFresh && !c.fresh) {
         c.d = d;
         c.fresh = true;
       }
@@ -232,7 +342,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   };
   try {
     for (const d of base.diagnostics) {
-      if (WHOLE.has(d.rule)) continue;
+      if (rerun.has(d.rule)) continue;
       const k = diagnosticKey(d);
       const sub = oldCount.get(k);
       const n = (base.duplicates.get(k) ?? 1) - (sub?.n ?? 0);
@@ -246,6 +356,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     throw e;
   }
   for (const d of newSub) add(d, 1, true);
+  for (const d of fresh) add(d, 1, true);
   const out: Diagnostic[] = [];
   const duplicates = new Map<string, number>();
   for (const [k, { n, d }] of total) {
@@ -253,27 +364,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     if (n === 0) continue;
     if (n > 1) duplicates.set(k, n);
     out.push(d);
-  }
-
-  // The whole-document rules, in full (their inputs are computed already).
-  const none = { verdicts: [], originOf: new Map() } as unknown as RuleInputs['stated'];
-  const noFirewall: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
-  let threw: string | undefined;
-  const whole = runRules({ file, reader, t, flows: [], derived: [], stated: none, firewall: noFirewall, syntax: parsed.problems, schema }, WHOLE_RULES, {
-    options,
-    sup,
-    textLength: text.length,
-    onError: (rule) => (threw = rule),
-  });
-  if (threw) return `rule ${threw} threw`;
-  const seenWhole = new Set<string>();
-  for (const d of whole) {
-    const k = diagnosticKey(d);
-    if (seenWhole.has(k)) duplicates.set(k, (duplicates.get(k) ?? 1) + 1);
-    else {
-      seenWhole.add(k);
-      out.push(d);
-    }
   }
   out.sort(compareDiagnostics);
 
@@ -294,5 +384,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     },
   });
   setDuplicates(result, duplicates);
-  return { result, base: { text, file, sup, t, diagnostics: out, duplicates, options: base.options } };
+  setReads(result, reads);
+  return { result, base: { text, file, sup, t, diagnostics: out, duplicates, reads, options: base.options } };
 }

@@ -19,7 +19,7 @@
 // keys that are not plain, and anything else not understood (see `chunk()` below).
 import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
 import type { Node as YNode } from 'yaml';
-import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, setDuplicates } from './check';
+import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';
 import type { DeltaBase } from './delta';
 import { SourceFile } from './source';
@@ -461,7 +461,12 @@ export function createIncrementalChecker(): IncrementalChecker {
     const title = same.title ?? chain.title;
     const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options));
     if (!result) return undefined;
-    if (duplicatesOf(chain.base)?.size === 0) setDuplicates(result, duplicatesOf(chain.base)!); // (keys with counts would move)
+    const reads = readsOf(chain.base);
+    if (duplicatesOf(chain.base)?.size === 0 && reads) {
+      // (keys with counts would have to move)
+      setDuplicates(result, duplicatesOf(chain.base)!);
+      setReads(result, reads);
+    }
     chain = { ...chain, last: result, edits: [...chain.edits, e], title };
     return result;
   };
@@ -478,8 +483,9 @@ export function createIncrementalChecker(): IncrementalChecker {
       if (k >= 0) return undefined; // two chunks changed
       k = i;
     }
-    if (k < 0 || spans[k].kind !== 'machine' || old.spans[k].kind !== 'machine' || spans[k].start !== old.spans[k].start) return undefined;
-    if (parts[k].key !== old.parts[k].key) return 'the machine was renamed';
+    if (k < 0 || spans[k].kind !== old.spans[k].kind || spans[k].start !== old.spans[k].start || spans[k].kind === 'machines-header') return undefined;
+    if (parts[k].key !== old.parts[k].key) return spans[k].kind === 'machine' ? 'the machine was renamed' : 'a top-level key changed';
+    if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
     const last = recent[recent.length - 1];
     if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
     const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
@@ -487,7 +493,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     const base = baseOf(last);
     if (!base) return 'the last result cannot be a base';
     try {
-      const d = deltaCheck(base, { text, parsed: p, edit: e, machine: parts[k].key, options });
+      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, options });
       return typeof d === 'string' ? d : d.result;
     } catch (err) {
       return `unexpected: ${err instanceof Error ? err.message : String(err)}`;
@@ -498,9 +504,10 @@ export function createIncrementalChecker(): IncrementalChecker {
     let b = bases.get(r.result);
     if (b) return b;
     const duplicates = duplicatesOf(r.result);
-    if (!duplicates) return undefined;
+    const reads = readsOf(r.result);
+    if (!duplicates || !reads) return undefined;
     const file = new SourceFile(r.text);
-    b = { text: r.text, file, sup: suppressions(file), t: r.result.topology, diagnostics: r.result.diagnostics, duplicates, options: r.options };
+    b = { text: r.text, file, sup: suppressions(file), t: r.result.topology, diagnostics: r.result.diagnostics, duplicates, reads, options: r.options };
     bases.set(r.result, b);
     return b;
   };

@@ -151,3 +151,126 @@ test('delta checks equal check() through random edits inside machine entries', (
   // the property is about the delta path: a good part of the updates must take it
   assert.ok(deltas > total / 4, `only ${deltas} of ${total} updates were delta checks (declined: ${JSON.stringify([...declined])})`);
 });
+
+type SectionOp = { kind: string; pick: number; other: number };
+
+/** One edit inside one top-level section other than machines. */
+function applySectionOp(lines: string[], o: SectionOp): string[] | undefined {
+  const names = namesOf(lines);
+  const name = (k: number) => (k % 7 === 6 ? `nosuch${k % 3}` : names[k % names.length]);
+  const out = [...lines];
+  const inst = out.indexOf('installation:');
+  const conn = out.indexOf('connections:');
+  const sectionEnd = (from: number) => {
+    let e = from + 1;
+    while (e < out.length && (out[e] === '' || /^[\s-]/.test(out[e]))) e++;
+    while (e > from + 1 && out[e - 1] === '') e--;
+    return e;
+  };
+  switch (o.kind) {
+    case 'install-item': {
+      if (inst < 0) return undefined;
+      const items = out.map((l, i) => (i > inst && i < sectionEnd(inst) && /^ {4}- /.test(l) ? i : -1)).filter((i) => i >= 0);
+      if (items.length === 0) return undefined;
+      const i = items[o.pick % items.length];
+      if (o.other % 4 === 0) out.splice(i, 1);
+      else if (o.other % 4 === 1) out.splice(i, 0, `    - ${name(o.other)}`);
+      else out[i] = `    - ${name(o.other)}`;
+      return out;
+    }
+    case 'installer': {
+      if (inst < 0) return undefined;
+      const i = out.findIndex((l, k) => k > inst && /^ {2}from: /.test(l));
+      if (i < 0) return undefined;
+      out[i] = `  from: ${name(o.other)}`;
+      return out;
+    }
+    case 'connection': {
+      if (conn < 0) return undefined;
+      const items = out.map((l, i) => (i > conn && i < sectionEnd(conn) && /^ {2}- /.test(l) ? i : -1)).filter((i) => i >= 0);
+      const port = ['tcp/9876', 'tcp/445', 'tcp/3389', 'tcp/443', 'tcp/25001', 'udp/9876'][o.pick % 6];
+      const line = `  - { from: ${name(o.other)}, to: ${name(o.pick)}, port: ${port} }`;
+      if (items.length === 0) {
+        out.splice(conn + 1, 0, line);
+        return out;
+      }
+      const i = items[o.pick % items.length];
+      if (o.other % 4 === 0) out.splice(i, 1);
+      else if (o.other % 4 === 1) out.splice(i, 0, line);
+      else out[i] = line;
+      return out;
+    }
+    case 'dns': {
+      const i = out.findIndex((l) => /^ {2}dns: /.test(l));
+      if (i < 0) return undefined;
+      out[i] = `  dns: ${['true', 'false', 'yes', 'maybe'][o.pick % 4]}`;
+      return out;
+    }
+    case 'register-by': {
+      const i = out.findIndex((l) => /^ {2}register-by: /.test(l));
+      if (i < 0) return undefined;
+      out[i] = `  register-by: ${['name', 'address'][o.pick % 2]}`;
+      return out;
+    }
+    case 'subnet': {
+      const i = out.findIndex((l) => /^ {4}site-001: /.test(l));
+      if (i < 0) return undefined;
+      out[i] = `    site-001: ${['10.20.1.0/24', '10.20.1.0/25', '10.20.0.0/23'][o.pick % 3]}`;
+      return out;
+    }
+    case 'allow': {
+      const i = out.findIndex((l, k) => /^ {8}- \{ from: /.test(l) && k % 3 === o.pick % 3);
+      if (i < 0) return undefined;
+      out[i] = out[i].replace(/port: [^ }]+/, `port: ${['tcp/9876', 'tcp/445', 'tcp/22'][o.other % 3]}`);
+      return out;
+    }
+    default: {
+      // a severity in rules:, added or changed
+      const i = out.indexOf('rules:');
+      const rule = ['port-mismatch', 'blocked-connection', 'missing-hosts-entry'][o.pick % 3];
+      const sev = ['off', 'info', 'error'][o.other % 3];
+      if (i < 0) out.push('rules:', `  ${rule}: ${sev}`);
+      else out.splice(i + 1, 0, `  ${rule}: ${sev}`);
+      return out;
+    }
+  }
+}
+
+const sectionOpArb: fc.Arbitrary<SectionOp> = fc.record({
+  kind: fc.constantFrom('install-item', 'install-item', 'installer', 'connection', 'connection', 'dns', 'dns', 'register-by', 'subnet', 'allow', 'rules'),
+  pick: fc.nat(1000),
+  other: fc.nat(1000),
+});
+
+test('delta checks equal check() through random edits of installation, connections and network settings, mixed with machine edits', () => {
+  let deltas = 0;
+  let total = 0;
+  const declined = new Map<string, number>();
+  fc.assert(
+    fc.property(
+      fc.nat(BASES.length - 1),
+      fc.array(fc.oneof(fc.tuple(fc.constant('s' as const), sectionOpArb, fc.nat(5)), fc.tuple(fc.constant('m' as const), opArb, fc.nat(5))), { minLength: 1, maxLength: 12 }),
+      (bi, ops) => {
+        const inc = createIncrementalChecker();
+        let lines = BASES[bi].split('\n');
+        const history = [lines];
+        inc.update(lines.join('\n'));
+        for (const [kind, o, back] of ops) {
+          const next = back === 0 ? history[Math.max(0, history.length - 2)] : kind === 's' ? applySectionOp(lines, o as SectionOp) : applyOp(lines, o as Op);
+          if (!next) continue;
+          lines = next;
+          history.push(lines);
+          const text = lines.join('\n');
+          const got = inc.update(text);
+          total++;
+          if (inc.stats.delta) deltas++;
+          if (inc.stats.deltaDeclined) declined.set(inc.stats.deltaDeclined, (declined.get(inc.stats.deltaDeclined) ?? 0) + 1);
+          assertSame(got, check(text), text);
+        }
+      },
+    ),
+    { numRuns: NUM_RUNS },
+  );
+  if (process.env.FC_VERBOSE) console.log(`delta: ${deltas}/${total}; declined:`, declined);
+  assert.ok(deltas > total / 4, `only ${deltas} of ${total} updates were delta checks (declined: ${JSON.stringify([...declined])})`);
+});
