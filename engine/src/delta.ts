@@ -25,7 +25,7 @@ import type { Rule } from './rule';
 import { RULES } from './rules/index';
 import { mapDiagnostic, NoMap, mapper } from './reuse';
 import type { OffsetMap, TextEditSpan } from './reuse';
-import { validateSchema } from './schema';
+import { validateSchemaPart } from './schema';
 import { SourceFile } from './source';
 import { classifyStated } from './stated';
 import { suppressions } from './suppress';
@@ -54,9 +54,11 @@ export interface DeltaBase {
  * syntax), and unknown-reference, whose messages list and suggest among all declared machines (and
  * which only walks the references: cheap).
  */
-const WHOLE = new Set(['schema', 'yaml-syntax', 'unknown-reference']);
-const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id));
-const WHOLE_RULES: readonly Rule[] = RULES.filter((r) => WHOLE.has(r.id));
+const WHOLE = new Set(['yaml-syntax', 'unknown-reference']);
+/** The schema rule: its problems are local to an entry or section (validateSchemaPart), so those of the edited chunk are found again. */
+const SCHEMA = 'schema';
+const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id) && r.id !== SCHEMA);
+const WHOLE_RULES: readonly Rule[] = RULES.filter((r) => WHOLE.has(r.id) || r.id === SCHEMA);
 /** The rule inputs the stages give (Reads: `@name`): a rule run outside a sub-run must not read them. */
 const STAGE_INPUTS = new Set(['@flows', '@derived', '@stated', '@firewall']);
 
@@ -109,11 +111,12 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean; record: Map<string, Set<string>>; stageReads: Set<string> }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string> }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
-  const sub: Topology = recordingView({ ...t, machines: new SubMachines(t.machines, names), installation: inst }, TOPOLOGY_FIELDS, o.stageReads);
+  const plain: Topology = { ...t, machines: new SubMachines(t.machines, names), installation: inst };
+  const sub = o.stageReads ? recordingView(plain, TOPOLOGY_FIELDS, o.stageReads) : plain;
   const derived = deriveFlows(sub);
   const stated = classifyStated(sub, derived);
   const flows: Flow[] = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
@@ -169,6 +172,8 @@ export interface DeltaInput {
   edit: TextEditSpan;
   /** where the edit is: the entry of machine `machine`, or the top-level section `section` (not `machines`) */
   change: { machine: string } | { section: string };
+  /** that entry's or section's text in the old and the new text: [start, end) */
+  region: { old: Span; new: Span };
   options: CheckOptions;
 }
 
@@ -205,7 +210,7 @@ const NO_FIREWALL: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: ()
 
 /** check(input.text, input.options), from `base`; a string says why it cannot be done this way. */
 export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckResult; base: DeltaBase } | string {
-  const { text, parsed, edit, change, options } = input;
+  const { text, parsed, edit, change, region, options } = input;
   if (base.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return 'the last result has an internal error';
   if (parsed.problems.length > 0) return 'the text has syntax problems';
   const file = new SourceFile(text);
@@ -213,7 +218,16 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const limit = budget.remaining;
   const reader = new AstReader(parsed.doc, budget);
   const t = buildTopology(reader);
-  const schema = validateSchema(reader, file);
+  // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
+  const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
+  const part = validateSchemaPart(reader, file, (d) => {
+    if (!('machine' in change)) return { ...d, machines: {} };
+    const ms = d.machines;
+    if (!ms || typeof ms !== 'object' || Array.isArray(ms) || !Object.prototype.hasOwnProperty.call(ms, change.machine)) return undefined;
+    return { ...d, machines: { [change.machine]: (ms as Record<string, unknown>)[change.machine] } };
+  });
+  if (!part) return 'the document is not plain data';
+  const schema = part.filter((p) => inRegion(p.span, region.new));
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
   if (base.t.machines.size !== t.machines.size) return 'the machines are not the same';
   const map = mapper(edit);
@@ -292,7 +306,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // The old run reads the old topology; its reports are only matched by key, so it shares the new
       // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
       const record = new Map<string, Set<string>>();
-      oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true, record: new Map(), stageReads: new Set() });
+      oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true });
       newSub = subRun(t, names, dirty, { file, reader }, { options, sup, textLength: text.length, file, keysOnly: false, record, stageReads: reads.stages });
       for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
     }
@@ -342,7 +356,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   };
   try {
     for (const d of base.diagnostics) {
-      if (rerun.has(d.rule)) continue;
+      if (rerun.has(d.rule) || (d.rule === SCHEMA && inRegion(d.span, region.old))) continue;
       const k = diagnosticKey(d);
       const sub = oldCount.get(k);
       const n = (base.duplicates.get(k) ?? 1) - (sub?.n ?? 0);

@@ -493,8 +493,11 @@ export function createIncrementalChecker(): IncrementalChecker {
     const base = baseOf(last);
     if (!base) return 'the last result cannot be a base';
     try {
-      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, options });
-      return typeof d === 'string' ? d : d.result;
+      const region = { old: { start: old.spans[k].start, end: old.spans[k].end }, new: { start: spans[k].start, end: spans[k].end } };
+      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, region, options });
+      if (typeof d === 'string') return d;
+      bases.set(d.result, d.base);
+      return d.result;
     } catch (err) {
       return `unexpected: ${err instanceof Error ? err.message : String(err)}`;
     }

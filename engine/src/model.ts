@@ -302,14 +302,23 @@ const DEFINITIONS = (schemaJson as unknown as { definitions: Record<string, { pa
 const ADDRESS_RE = new RegExp(DEFINITIONS.ipAddress.pattern ?? '^$', 'u');
 const CIDR_RE = new RegExp(DEFINITIONS.cidr.pattern ?? '^$', 'u');
 
+/** parseCidr's answers by text (subnets are parsed again on every check; ipaddr.js tries IPv6 first and throws): bounded */
+const cidrMemo = new Map<string, { addr: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined>();
+
 export function parseCidr(text: string): { addr: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined {
-  if (!CIDR_RE.test(text)) return undefined;
-  try {
-    const [addr, bits] = ipaddr.parseCIDR(text);
-    return { addr, bits };
-  } catch {
-    return undefined;
+  if (cidrMemo.has(text)) return cidrMemo.get(text);
+  let out: { addr: ipaddr.IPv4 | ipaddr.IPv6; bits: number } | undefined;
+  if (CIDR_RE.test(text)) {
+    try {
+      const [addr, bits] = ipaddr.parseCIDR(text);
+      out = { addr, bits };
+    } catch {
+      out = undefined;
+    }
   }
+  if (cidrMemo.size >= 4096) cidrMemo.clear();
+  cidrMemo.set(text, out);
+  return out;
 }
 
 export function parseAddress(text: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {

@@ -603,6 +603,28 @@ export function documentData(reader: AstReader): unknown {
   return reader.doc.toJS({ maxAliasCount: 100 });
 }
 
+/**
+ * validateSchema for part of the document: the problems of the data `part` makes of the document's
+ * (undefined when the document is not a plain mapping). Every schema problem is local to the machine
+ * entry or the top-level section it is in — the schema relates nothing across them (no `if` over
+ * sections, `uniqueItems` only within a list) — so the delta check (delta.ts) validates the edited
+ * entry or section alone and keeps the other problems.
+ */
+export function validateSchemaPart(reader: AstReader, file: SourceFile, part: (data: Record<string, unknown>) => unknown): SchemaProblem[] | undefined {
+  let data: unknown;
+  try {
+    data = plainToJS(reader.doc.contents, 0);
+  } catch {
+    return undefined;
+  }
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  const partial = part(data as Record<string, unknown>);
+  if (partial === undefined || validate(partial)) return [];
+  const mapper = new Mapper(reader, file, partial);
+  for (const e of validate.errors ?? []) mapper.handle(e);
+  return mapper.finish();
+}
+
 /** Validates the document against the JSON Schema; one problem per offending node. */
 export function validateSchema(reader: AstReader, file: SourceFile): SchemaProblem[] {
   let data: unknown;
