@@ -308,7 +308,8 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
         message: r.message,
         span: r.span,
         range,
-        related: o.keysOnly ? [] : (r.related ?? []).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
+        // (a related location at the diagnostic's own span — the initiator of a flow reported on its key — says nothing)
+        related: o.keysOnly ? [] : (r.related ?? []).filter((x) => x.span.start !== r.span.start || x.span.end !== r.span.end).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
         fixes: o.keysOnly ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
         flowId: r.flowId,
       });
