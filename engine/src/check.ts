@@ -260,8 +260,8 @@ export interface RunRulesOptions {
   onError(rule: string, e: unknown): void;
   /** the file whose lines and columns the diagnostics get (default: inputs.file) */
   file?: SourceFile;
-  /** only rule, severity, message and span are wanted (related and fixes are left empty) */
-  keysOnly?: boolean;
+  /** fixes are not wanted (left empty) */
+  noFixes?: boolean;
   /** called with each rule's context after it ran (for Rule.touches) */
   after?(rule: Rule, ctx: RuleContext): void;
   /** records what each rule reads (Reads.rules): added to the set under its id */
@@ -309,8 +309,8 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
         span: r.span,
         range,
         // (a related location at the diagnostic's own span — the initiator of a flow reported on its key — says nothing)
-        related: o.keysOnly ? [] : (r.related ?? []).filter((x) => x.span.start !== r.span.start || x.span.end !== r.span.end).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
-        fixes: o.keysOnly ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
+        related: (r.related ?? []).filter((x) => x.span.start !== r.span.start || x.span.end !== r.span.end).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
+        fixes: o.noFixes ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
         flowId: r.flowId,
       });
     }

@@ -111,26 +111,40 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; keysOnly: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string> }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string> }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
   const plain: Topology = { ...t, machines: new SubMachines(t.machines, names), installation: inst };
   const sub = o.stageReads ? recordingView(plain, TOPOLOGY_FIELDS, o.stageReads) : plain;
-  const derived = deriveFlows(sub);
+  // Flows between two clean machines (hubs, mostly) are the same in both runs: only those of a dirty
+  // machine go on, and the rules iterate the dirty machines only (lookups still see every machine).
+  const derived = deriveFlows(sub).filter(dirtyFlow);
   const stated = classifyStated(sub, derived);
   const flows: Flow[] = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
   const firewall = evaluateFirewalls(sub, flows);
-  return runRules({ ...inputs, t: sub, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
+  const forRules: Topology = { ...plain, machines: new SubMachines(t.machines, dirty) }; // (not a spread of the recording view: that would read every field)
+  return runRules({ ...inputs, t: forRules, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
     ...o,
     record: o.record,
     onError: (rule, e) => {
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
     },
     after: (rule, ctx) => {
-      if (rule.touches?.(ctx, dirty)) throw new Fallback(`${rule.id} aggregates over the edited machine`);
+      if (rule.touches?.(ctx, dirtyFlow)) throw new Fallback(`${rule.id} aggregates over an edited flow`);
     },
   });
+}
+
+/** Do two diagnostics with one key (diagnosticKey) say the same: severity, flow and related locations (fixes aside)? */
+function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
+  if (a.severity !== b.severity || a.flowId !== b.flowId || a.related.length !== b.related.length) return false;
+  for (let i = 0; i < a.related.length; i++) {
+    const x = a.related[i];
+    const y = b.related[i];
+    if (x.message !== y.message || x.span.start !== y.span.start || x.span.end !== y.span.end) return false;
+  }
+  return true;
 }
 
 /**
@@ -242,6 +256,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   try {
     let dirty: Set<string> | undefined;
     let names: Set<string> | undefined;
+    /** initiator>destination of stated connections that changed, both ways: their flows are dirty */
+    const pairs = new Set<string>();
     const outside = namedOutside(t);
     if ('machine' in change) {
       const machine = change.machine;
@@ -296,8 +312,16 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
           if (a[i]) dirty.add(a[i].value);
           if (b[i]) dirty.add(b[i].value);
         }
+        // the ends of stated connections that changed (by place: one inserted changes those after it)
+        const ca = base.t.connections;
+        const cb = t.connections;
+        for (let i = 0; i < Math.max(ca.length, cb.length); i++) {
+          const x = ca[i];
+          const y = cb[i];
+          if (x && y && x.from?.value === y.from?.value && x.to?.value === y.to?.value && x.port?.value === y.port?.value) continue;
+          for (const c of [x, y]) if (c?.from && c.to) pairs.add(`${c.from.value}>${c.to.value}`).add(`${c.to.value}>${c.from.value}`);
+        }
         for (const x of [...namedOutside(base.t)]) outside.add(x);
-        for (const m of dirty) if (t.machines.get(m) && isHub(t.machines.get(m)!)) dirty.delete(m); // (hubs are in anyway)
       }
     }
     if (dirty) {
@@ -306,8 +330,10 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // The old run reads the old topology; its reports are only matched by key, so it shares the new
       // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
       const record = new Map<string, Set<string>>();
-      oldSub = subRun(base.t, names, dirty, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, keysOnly: true });
-      newSub = subRun(t, names, dirty, { file, reader }, { options, sup, textLength: text.length, file, keysOnly: false, record, stageReads: reads.stages });
+      const d = dirty;
+      const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`));
+      oldSub = subRun(base.t, names, dirty, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true });
+      newSub = subRun(t, names, dirty, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages });
       for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
     }
     const record = new Map<string, Set<string>>();
@@ -332,7 +358,10 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   }
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
 
-  // Signed counts per key in the new text's positions: old full − old sub (moved through the edit) + new sub.
+  // Signed counts per key in the new text's positions: old full − old sub (moved through the edit) +
+  // new sub. A key the sub-runs found is theirs to say (their diagnostic replaces the kept one) when the
+  // old sub-run found it as the last result has it; otherwise what they found about it is beside the
+  // point (a hub's flow without its other end, say) and must be the same in both runs: the kept one stays.
   const move = mover(base.text, text, edit, map, file);
   const oldCount = new Map<string, { n: number; d: Diagnostic }>();
   for (const d of oldSub) {
@@ -341,42 +370,89 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     if (c) c.n++;
     else oldCount.set(k, { n: 1, d });
   }
-  const total = new Map<string, { n: number; d: Diagnostic; fresh: boolean }>();
-  const add = (d: Diagnostic, n: number, isFresh: boolean) => {
+  interface Entry { n: number; full?: Diagnostic; own?: boolean; oldSub?: Diagnostic; newSub?: Diagnostic; dup?: boolean }
+  const total = new Map<string, Entry>();
+  const entry = (d: Diagnostic): Entry => {
     const k = diagnosticKey(d);
-    const c = total.get(k);
-    if (!c) total.set(k, { n, d, fresh: isFresh });
-    else {
-      c.n += n;
-      if (isFresh && !c.fresh) {
-        c.d = d;
-        c.fresh = true;
-      }
-    }
+    let e = total.get(k);
+    if (!e) total.set(k, (e = { n: 0 }));
+    return e;
   };
   try {
     for (const d of base.diagnostics) {
       if (rerun.has(d.rule) || (d.rule === SCHEMA && inRegion(d.span, region.old))) continue;
       const k = diagnosticKey(d);
       const sub = oldCount.get(k);
-      const n = (base.duplicates.get(k) ?? 1) - (sub?.n ?? 0);
+      const count = base.duplicates.get(k) ?? 1;
       if (sub) oldCount.delete(k);
-      if (n !== 0) add(move(d), n, false);
+      else if (count === 1) {
+        // (the common case: nothing the sub-runs saw)
+        const moved = move(d);
+        const e = entry(moved);
+        e.n += 1;
+        e.full = moved;
+        continue;
+      }
+      const own = !!sub && sameFinding(sub.d, d);
+      // found again by the sub-runs as it was: whatever the new one says about it stands (it may be in the edited text)
+      if (own && count === sub!.n) continue;
+      const moved = move(d);
+      const e = entry(moved);
+      e.n += count - (sub?.n ?? 0);
+      e.full = moved;
+      e.dup = count > 1;
+      if (sub) {
+        e.oldSub = move(sub.d);
+        e.own = own;
+      }
     }
     // what the old sub-run found that the last result does not have: the new sub-run must find it too
-    for (const { n, d } of oldCount.values()) add(move(d), -n, false);
+    for (const { n, d } of oldCount.values()) {
+      const moved = move(d);
+      const e = entry(moved);
+      e.n -= n;
+      e.oldSub = moved;
+    }
   } catch (e) {
     if (e instanceof NoMap) return 'a kept diagnostic is in the edited text';
     throw e;
   }
-  for (const d of newSub) add(d, 1, true);
-  for (const d of fresh) add(d, 1, true);
+  for (const d of newSub) {
+    const e = entry(d);
+    e.n += 1;
+    e.newSub ??= d;
+  }
   const out: Diagnostic[] = [];
   const duplicates = new Map<string, number>();
-  for (const [k, { n, d }] of total) {
-    if (n < 0) return 'a report of the old sub-run did not come back';
-    if (n === 0) continue;
-    if (n > 1) duplicates.set(k, n);
+  for (const [k, e] of total) {
+    if (e.n < 0) return 'a report of the old sub-run did not come back';
+    if (e.n === 0) continue;
+    let d: Diagnostic;
+    if (!e.full) d = e.newSub!;
+    else if (!e.oldSub && !e.newSub) d = e.full;
+    else if (e.own) {
+      if (e.dup) return 'duplicate reports the sub-runs found one of';
+      d = e.newSub ?? e.full;
+    } else if (e.oldSub) {
+      // beside the point in the sub-runs: found the same in both, the kept diagnostic stays
+      if (!e.newSub || !sameFinding(e.oldSub, e.newSub)) return 'a sub-run report differs from the last result';
+      d = e.full;
+    } else {
+      // the new sub-run found a key the last result had from elsewhere
+      if (!sameFinding(e.full, e.newSub!)) return 'a new report duplicates a kept one';
+      d = e.full;
+    }
+    if (e.n > 1) duplicates.set(k, e.n);
+    out.push(d);
+  }
+  const seenFresh = new Set<string>();
+  for (const d of fresh) {
+    const k = diagnosticKey(d);
+    if (seenFresh.has(k) || total.has(k)) {
+      duplicates.set(k, (duplicates.get(k) ?? 1) + 1);
+      continue;
+    }
+    seenFresh.add(k);
     out.push(d);
   }
   out.sort(compareDiagnostics);

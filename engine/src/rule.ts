@@ -47,11 +47,12 @@ export interface Rule extends RuleMeta {
    * For the incremental checker (delta.ts), which re-runs the rules on a few machines only and keeps
    * the other reports: a rule whose report about one machine or flow can depend on *other* machines'
    * flows (an aggregate: "N connections", "machines that use another port") says here whether, in this
-   * context, anything it would aggregate involves one of `machines`. True makes the checker run in
+   * context, anything it would aggregate is a dirty flow. True makes the checker run in
    * full. A rule without it promises that each report depends only on its own machine or flow, the
    * machines and flows it looks up by name, and the sections outside `machines:`.
+   * `dirty` tells the flows that are new or gone (those of an edited machine or stated connection).
    */
-  touches?(ctx: RuleContext, machines: ReadonlySet<string>): boolean;
+  touches?(ctx: RuleContext, dirty: (f: Flow) => boolean): boolean;
 }
 
 export function defineRule(r: Rule): Rule {

@@ -34,14 +34,13 @@ export default defineRule({
     'To silence it: `# acrotopo-disable-next-line port-mismatch` above `port:`, or ' +
     '`rules: { port-mismatch: off }` for the file.',
   catalogue: ['CC-1', 'CC-2', 'CC-3', 'CC-4', 'CC-5', 'CC-13', 'CC-14', 'CC-15', 'RI-1', 'RI-5'],
-  // A machine's report lists all its peers on another port: one of `machines` is in some report of
-  // another machine when it is on an agent-port flow whose two ends use different ports, one of them
-  // with its own `port:`.
-  touches(ctx, machines) {
+  // A machine's report lists all its peers on another port: a dirty flow is in some report when it is
+  // on the agent port and its two ends use different ports, one of them with its own `port:`.
+  touches(ctx, dirty) {
     const t = ctx.t;
     for (let n = 0; n < ctx.derived.length; n++) {
       const f = ctx.derived[n];
-      if (!machines.has(f.initiator) && !machines.has(f.destination)) continue;
+      if (!dirty(f)) continue;
       if (!onAgentPort(f.catalogue)) continue;
       const a = t.machines.get(f.initiator);
       const b = t.machines.get(f.destination);

@@ -14,10 +14,8 @@ export default defineRule({
   howToFix: 'Set `source-ports` to the documented range of every initiator the entry serves (quick fix), or remove it.',
   catalogue: [],
   // One report per allow entry, over every flow it fails to pass.
-  touches(ctx, machines) {
-    for (const { flows } of ctx.firewall.narrow.values()) {
-      for (const f of flows) if (machines.has(f.initiator) || machines.has(f.destination)) return true;
-    }
+  touches(ctx, dirty) {
+    for (const { flows } of ctx.firewall.narrow.values()) if (flows.some(dirty)) return true;
     return false;
   },
   run(ctx) {
