@@ -20,7 +20,7 @@ import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { buildTopology } from './model';
+import { assignZone, buildTopology, readMachineEntry, shiftedMachine } from './model';
 import type { Rule } from './rule';
 import { RULES } from './rules/index';
 import { mapDiagnostic, NoMap, mapper } from './reuse';
@@ -30,7 +30,8 @@ import { SourceFile } from './source';
 import { classifyStated } from './stated';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Machine, Span, Topology } from './types';
-import { AliasBudget, AstReader } from './yaml-ast';
+import { AliasBudget, AstReader, spanOf } from './yaml-ast';
+import type { AnyNode } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
 
 /** What a delta check starts from: a checked text, with what its check computed. */
@@ -47,14 +48,46 @@ export interface DeltaBase {
   reads: Reads;
   /** JSON of the check options */
   options: string;
+  /** the hubs and who names whom in hosts entries (indexOf: made when first needed, then carried over) */
+  index?: MachineIndex;
 }
 
-/**
- * Rules run in full on the new text, never in a sub-run: those whose input is the document (schema,
- * syntax), and unknown-reference, whose messages list and suggest among all declared machines (and
- * which only walks the references: cheap).
- */
-const WHOLE = new Set(['yaml-syntax', 'unknown-reference']);
+/** What a delta check looks up about the machines without going through all of them. */
+interface MachineIndex {
+  /** the hubs (isHub) */
+  hubs: ReadonlySet<string>;
+  /** name → the machines whose hosts entries name it */
+  namedBy: ReadonlyMap<string, readonly string[]>;
+}
+
+function indexOf(base: DeltaBase): MachineIndex {
+  if (base.index) return base.index;
+  const hubs = new Set<string>();
+  const namedBy = new Map<string, string[]>();
+  for (const m of base.t.machines.values()) {
+    if (isHub(m)) hubs.add(m.name);
+    for (const h of m.hosts) {
+      const list = namedBy.get(h.name.value);
+      if (!list) namedBy.set(h.name.value, [m.name]);
+      else if (list[list.length - 1] !== m.name) list.push(m.name);
+    }
+  }
+  return (base.index = { hubs, namedBy });
+}
+
+/** The index after machine `name` (not a hub, before or after) changed from `before` to `after`. */
+function withHosts(index: MachineIndex, name: string, before: Machine, after: Machine): MachineIndex {
+  const a = new Set(before.hosts.map((h) => h.name.value));
+  const b = new Set(after.hosts.map((h) => h.name.value));
+  if (a.size === b.size && [...a].every((x) => b.has(x))) return index;
+  const namedBy = new Map(index.namedBy);
+  for (const x of a) if (!b.has(x)) namedBy.set(x, (namedBy.get(x) ?? []).filter((n) => n !== name));
+  for (const x of b) if (!a.has(x)) namedBy.set(x, [...(namedBy.get(x) ?? []), name]);
+  return { hubs: index.hubs, namedBy };
+}
+
+/** Rules run in full on the new text, never in a sub-run: yaml-syntax, whose input is the document. */
+const WHOLE = new Set(['yaml-syntax']);
 /** The schema rule: its problems are local to an entry or section (validateSchemaPart), so those of the edited chunk are found again. */
 const SCHEMA = 'schema';
 const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id) && r.id !== SCHEMA);
@@ -67,7 +100,7 @@ const HUB_COMPONENTS = new Set([...COMPONENT_BY_ID.values()].filter((c) => c.rol
 
 function isHub(m: Machine): boolean {
   for (let i = 0; i < m.components.length; i++) if (HUB_COMPONENTS.has(m.components[i].value)) return true;
-  return m.cloudBackup?.value === true;
+  return false; // (a machine that backs up to the cloud only initiates: its flows are its own)
 }
 
 /** Machine names the sections outside `machines:` give (management, installer, firewalls, connections). */
@@ -89,13 +122,20 @@ function namedOutside(t: Topology): Set<string> {
 }
 
 /**
- * The machines of `t` iterated in a sub-run, in their order; lookups by name (`get`, `has`) and
- * `size` (flows.ts numbers declared machines by index) are those of all machines.
+ * The machines of `t` a sub-run iterates (values, entries, forEach, for…of), in their order. Lookups
+ * by name (`get`, `has`), `keys()` (every declared name: the lists and suggestions of unknown-reference)
+ * and `size` (flows.ts numbers declared machines by index) are those of all machines.
  */
 class SubMachines extends Map<string, Machine> {
   constructor(private readonly all: Map<string, Machine>, names: ReadonlySet<string>) {
     super();
-    for (const [name, m] of all) if (names.has(name)) super.set(name, m);
+    const chosen: Machine[] = [];
+    for (const name of names) {
+      const m = all.get(name);
+      if (m) chosen.push(m);
+    }
+    chosen.sort((a, b) => a.index - b.index);
+    for (const m of chosen) super.set(m.name, m);
   }
   override get(name: string): Machine | undefined {
     return this.all.get(name);
@@ -103,8 +143,93 @@ class SubMachines extends Map<string, Machine> {
   override has(name: string): boolean {
     return this.all.has(name);
   }
+  override keys(): MapIterator<string> {
+    return this.all.keys();
+  }
   override get size(): number {
     return this.all.size;
+  }
+}
+
+/**
+ * The last text's machines moved through the edit, the edited entry (if any) read again: each machine is
+ * moved when first looked up, and all of them only when iterated. Read-only.
+ */
+export class MovedMachines extends Map<string, Machine> {
+  private base: Map<string, Machine> | undefined;
+  private readonly moved = new Map<string, Machine>();
+  private readonly depth: number;
+  constructor(base: Map<string, Machine>, private readonly edit: TextEditSpan, private readonly edited?: Machine) {
+    super();
+    // a chain of moved maps: each lookup goes down it, so now and then the base is made whole
+    let depth = base instanceof MovedMachines ? base.depth + 1 : 0;
+    if (base instanceof MovedMachines && depth > 8) {
+      base.fill();
+      depth = 1;
+    }
+    this.depth = depth;
+    this.base = base;
+  }
+  private lookup(name: string): Machine | undefined {
+    if (this.edited && name === this.edited.name) return this.edited;
+    const known = this.moved.get(name);
+    if (known) return known;
+    const m = this.base!.get(name);
+    if (!m) return undefined;
+    let out = m;
+    if (m.keySpan.start >= this.edit.oldEnd && this.edit.delta !== 0) {
+      const shifted = shiftedMachine(m, this.edit.delta);
+      if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
+      out = shifted;
+    }
+    this.moved.set(name, out);
+    return out;
+  }
+  private fill(): void {
+    if (!this.base) return;
+    for (const name of this.base.keys()) super.set(name, this.lookup(name)!);
+    this.base = undefined;
+    this.moved.clear();
+  }
+  override get(name: string): Machine | undefined {
+    return this.base ? this.lookup(name) : super.get(name);
+  }
+  override has(name: string): boolean {
+    return this.base ? this.base.has(name) : super.has(name);
+  }
+  override get size(): number {
+    return this.base ? this.base.size : super.size;
+  }
+  override keys(): MapIterator<string> {
+    return this.base ? this.base.keys() : super.keys();
+  }
+  override values(): MapIterator<Machine> {
+    this.fill();
+    return super.values();
+  }
+  override entries(): MapIterator<[string, Machine]> {
+    this.fill();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[string, Machine]> {
+    this.fill();
+    return super[Symbol.iterator]();
+  }
+  override forEach(cb: (value: Machine, key: string, map: Map<string, Machine>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(cb, thisArg);
+  }
+  override set(name: string, m: Machine): this {
+    this.fill();
+    return super.set(name, m);
+  }
+  override delete(name: string): boolean {
+    this.fill();
+    return super.delete(name);
+  }
+  override clear(): void {
+    this.fill();
+    super.clear();
   }
 }
 
@@ -186,6 +311,8 @@ export interface DeltaInput {
   edit: TextEditSpan;
   /** where the edit is: the entry of machine `machine`, or the top-level section `section` (not `machines`) */
   change: { machine: string } | { section: string };
+  /** the edited machine entry's pair (key and value nodes of the new text) */
+  pair?: { key: unknown; value: unknown };
   /** that entry's or section's text in the old and the new text: [start, end) */
   region: { old: Span; new: Span };
   options: CheckOptions;
@@ -227,11 +354,22 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const { text, parsed, edit, change, region, options } = input;
   if (base.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return 'the last result has an internal error';
   if (parsed.problems.length > 0) return 'the text has syntax problems';
-  const file = new SourceFile(text);
+  const file = SourceFile.afterEdit(base.file, text, edit.at, edit.oldEnd, edit.delta);
   const budget = new AliasBudget();
   const limit = budget.remaining;
   const reader = new AstReader(parsed.doc, budget);
-  const t = buildTopology(reader);
+  // The topology: the sections read again, the machines the last text's moved through the edit, with
+  // the edited entry read again.
+  let edited: Machine | undefined;
+  if ('machine' in change) {
+    const before = base.t.machines.get(change.machine);
+    if (!before || !input.pair) return 'the machines are not the same';
+    const keySpan = spanOf(input.pair.key as AnyNode);
+    if (!keySpan) return 'the machine entry has no key';
+    edited = readMachineEntry(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
+  }
+  const t = buildTopology(reader, new MovedMachines(base.t.machines, edit, edited));
+  if (edited) assignZone(t, edited);
   // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
   const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
   const part = validateSchemaPart(reader, file, (d) => {
@@ -243,8 +381,9 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   if (!part) return 'the document is not plain data';
   const schema = part.filter((p) => inRegion(p.span, region.new));
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
-  if (base.t.machines.size !== t.machines.size) return 'the machines are not the same';
   const map = mapper(edit);
+  const index = indexOf(base);
+  let nextIndex = index;
   const sup = suppressions(file);
   const reads: Reads = { stages: new Set(base.reads.stages), rules: new Map([...base.reads.rules].map(([k, v]) => [k, new Set(v)])) };
 
@@ -261,21 +400,18 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     const outside = namedOutside(t);
     if ('machine' in change) {
       const machine = change.machine;
-      const before = base.t.machines.get(machine);
-      const after = t.machines.get(machine);
-      if (!before || !after) return 'the machines are not the same';
+      const before = base.t.machines.get(machine)!;
+      const after = edited!;
       if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
       if (outside.has(machine)) return 'the edited machine is named outside machines:';
       dirty = new Set([machine]);
       // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
-      for (const m of t.machines.values()) {
-        if (m.name === machine || isHub(m) || outside.has(m.name)) continue;
-        for (const h of m.hosts) if (h.name.value === machine) dirty.add(m.name);
-      }
+      for (const name of index.namedBy.get(machine) ?? []) if (name !== machine && !index.hubs.has(name) && !outside.has(name)) dirty.add(name);
+      nextIndex = withHosts(index, machine, before, after);
     } else {
       const changed = changedFields(base.t, t, map);
       // (the one thing of a machine another section decides: its zone, from the subnets)
-      for (const [name, m] of t.machines) if (base.t.machines.get(name)?.zone !== m.zone) return 'the edit changes zones';
+      if (changed.has('subnets')) return 'the edit changes subnets';
       const stageFields = [...changed].filter((f) => reads.stages.has(f));
       if (changed.has('rules')) return 'the edit changes rule severities';
       if (stageFields.length === 0) {
@@ -325,8 +461,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       }
     }
     if (dirty) {
-      names = new Set(dirty);
-      for (const m of t.machines.values()) if (isHub(m) || outside.has(m.name)) names.add(m.name);
+      names = new Set([...dirty, ...index.hubs]);
+      for (const name of outside) if (t.machines.has(name)) names.add(name);
       // The old run reads the old topology; its reports are only matched by key, so it shares the new
       // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
       const record = new Map<string, Set<string>>();
@@ -475,5 +611,5 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   });
   setDuplicates(result, duplicates);
   setReads(result, reads);
-  return { result, base: { text, file, sup, t, diagnostics: out, duplicates, reads, options: base.options } };
+  return { result, base: { text, file, sup, t, diagnostics: out, duplicates, reads, options: base.options, index: nextIndex } };
 }

@@ -494,7 +494,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     if (!base) return 'the last result cannot be a base';
     try {
       const region = { old: { start: old.spans[k].start, end: old.spans[k].end }, new: { start: spans[k].start, end: spans[k].end } };
-      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, region, options });
+      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, pair: parts[k].pair, region, options });
       if (typeof d === 'string') return d;
       bases.set(d.result, d.base);
       return d.result;

@@ -170,7 +170,12 @@ function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, 
   return m;
 }
 
-export function buildTopology(r: AstReader): Topology {
+/**
+ * The topology of the document. `machines`, when given, is taken as the machines (and their zones)
+ * instead of reading `machines:` — the delta check (delta.ts) passes the last text's, moved, with the
+ * edited entry read again (readMachineEntry, assignZone).
+ */
+export function buildTopology(r: AstReader, machines?: Map<string, Machine>): Topology {
   const root = r.deref(r.doc.contents);
   const t: Topology = {
     product: '11.7',
@@ -226,10 +231,13 @@ export function buildTopology(r: AstReader): Topology {
   }
 
   // machines
-  let index = 0;
-  for (const p of r.pairs(top.get('machines')?.value)) {
-    if (t.machines.has(p.key)) continue; // duplicate key: yaml-syntax reports it
-    t.machines.set(p.key, machineOf(r, p.key, p.keyNode, p.keySpan, p.value, index++));
+  if (machines) t.machines = machines;
+  else {
+    let index = 0;
+    for (const p of r.pairs(top.get('machines')?.value)) {
+      if (t.machines.has(p.key)) continue; // duplicate key: yaml-syntax reports it
+      t.machines.set(p.key, machineOf(r, p.key, p.keyNode, p.keySpan, p.value, index++));
+    }
   }
 
   // management
@@ -281,9 +289,23 @@ export function buildTopology(r: AstReader): Topology {
     if (s) t.rules.set(p.key, { value: s.value as SeveritySetting, span: s.span });
   }
 
-  assignZones(t);
+  if (!machines) assignZones(t);
   return t;
 }
+
+/** One machine entry read as buildTopology reads it (its zone is assigned apart: assignZone). */
+export function readMachineEntry(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
+  return machineOf(r, name, keyNode, keySpan, value, index);
+}
+
+/** A machine moved by delta (every span), zone and all; undefined for a shape it does not know. */
+export function shiftedMachine(m: Machine, delta: number): Machine | undefined {
+  const { zone, ...rest } = m;
+  const out = movedMachine(rest as Machine, delta, m.index);
+  if (out && 'zone' in m) out.zone = zone;
+  return out;
+}
+
 
 // ---------------------------------------------------------------------------------------------
 // Zones: the subnet a machine is in, from `subnet:` or from its address (longest prefix wins).
@@ -395,6 +417,17 @@ export function inCidr(address: string, cidr: string): boolean | undefined {
   if (!a || !c) return undefined;
   if (a.kind() !== c.addr.kind()) return false;
   return a.match(c.addr, c.bits);
+}
+
+/** Sets the zone of one machine as buildTopology would (the subnets of `t`). */
+export function assignZone(t: Topology, m: Machine): void {
+  const machines = t.machines;
+  try {
+    t.machines = new Map([[m.name, m]]);
+    assignZones(t);
+  } finally {
+    t.machines = machines;
+  }
 }
 
 function assignZones(t: Topology): void {

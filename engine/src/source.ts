@@ -5,10 +5,37 @@ export class SourceFile {
   readonly text: string;
   readonly lineStarts: number[];
 
-  constructor(text: string) {
+  /**
+   * The file of `text` (LF line ends only, as the old file's), the old file's text with [at, oldEnd) replaced (length change `delta`): the line
+   * index is the old one's, moved, with the replaced lines read again.
+   */
+  static afterEdit(old: SourceFile, text: string, at: number, oldEnd: number, delta: number): SourceFile {
+    const end = oldEnd + delta;
+    if (old.hasCR || text.slice(at, end).includes('\r')) return new SourceFile(text);
+    const s = old.lineStarts;
+    const keep = old.lineOf(at) + 1; // starts ≤ at: their line break is before the edit
+    const out = s.slice(0, keep);
+    for (let p = text.indexOf('\n', at); p >= 0 && p < end; p = text.indexOf('\n', p + 1)) out.push(p + 1);
+    let j = keep;
+    while (j < s.length && s[j] - 1 < oldEnd) j++; // line breaks inside the replaced text are gone
+    for (; j < s.length; j++) out.push(s[j] + delta);
+    return new SourceFile(text, out);
+  }
+
+  /** the text has a CR (its lines are then read character by character) */
+  private readonly hasCR: boolean;
+
+  /** @param lineStarts the line index, when known (afterEdit: a text without CR) */
+  constructor(text: string, lineStarts?: number[]) {
     this.text = text;
+    if (lineStarts) {
+      this.hasCR = false;
+      this.lineStarts = lineStarts;
+      return;
+    }
+    this.hasCR = text.includes('\r');
     const starts = [0];
-    if (!text.includes('\r')) {
+    if (!this.hasCR) {
       // LF only (the usual case): jump from line break to line break instead of reading every character
       for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     } else {

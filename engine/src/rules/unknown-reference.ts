@@ -6,10 +6,15 @@ import { closestName, nameList, shown } from './util';
 
 type Kind = 'machine' | 'subnet' | 'zone' | 'zone or machine';
 
-/** A declared name and where it is declared (no span for the implicit `internet` / `acronis-cloud`). */
+/**
+ * A name that may be referenced, and where it is declared (`declared` false and no span for the implicit
+ * `internet` / `acronis-cloud`). The span is looked up when needed: machine lists are built from the
+ * names alone (`t.machines.keys()`, every declared name also in the incremental checker's sub-runs).
+ */
 interface Declared {
   name: string;
-  span?: Span;
+  declared: boolean;
+  span(): Span | undefined;
 }
 
 export default defineRule({
@@ -37,11 +42,12 @@ export default defineRule({
   catalogue: [],
   run(ctx) {
     const t = ctx.t;
-    const internet: Declared = { name: INTERNET_ZONE };
-    const cloud: Declared = { name: IMPLICIT_CLOUD };
+    const none = () => undefined;
+    const internet: Declared = { name: INTERNET_ZONE, declared: false, span: none };
+    const cloud: Declared = { name: IMPLICIT_CLOUD, declared: false, span: none };
     const withImplicit = (list: Declared[], extra: Declared[]) => [...list, ...extra.filter((e) => !list.some((x) => x.name === e.name))];
-    const machineList = (): Declared[] => [...t.machines.values()].map((m) => ({ name: m.name, span: m.keySpan }));
-    const subnetList = (): Declared[] => [...t.subnets.values()].map((s) => ({ name: s.name, span: s.keySpan }));
+    const machineList = (): Declared[] => [...t.machines.keys()].map((name) => ({ name, declared: true, span: () => t.machines.get(name)?.keySpan }));
+    const subnetList = (): Declared[] => [...t.subnets.values()].map((s) => ({ name: s.name, declared: true, span: () => s.keySpan }));
 
     // What each kind of reference may name. `has` answers from the topology's maps; the list of
     // declared names (for suggestions and messages) is built only when a name is unknown.
@@ -68,13 +74,13 @@ export default defineRule({
       if (!cache) suggestions.set(names, (cache = new Map()));
       if (!cache.has(name)) cache.set(name, closestName(name, list.map((d) => d.name)));
       const suggestion = cache.get(name);
-      const declared = suggestion ? lookup(names).get(suggestion) : undefined;
+      const declared = suggestion ? lookup(names).get(suggestion)?.span() : undefined;
       let message = `unknown ${kind} '${shown(name)}'`;
       if (suggestion) message += `; did you mean '${suggestion}'?`;
       else {
         let declaredList = declaredLists.get(names);
         if (declaredList === undefined) {
-          const declaredNames = list.filter((d) => d.span).map((d) => shown(d.name, 30));
+          const declaredNames = list.filter((d) => d.declared).map((d) => shown(d.name, 30));
           declaredList = declaredNames.length ? `declared ${plural[kind]}: ${nameList(declaredNames, 5)}` : `no ${plural[kind]} are declared`;
           declaredLists.set(names, declaredList);
         }
@@ -83,7 +89,7 @@ export default defineRule({
       ctx.report({
         span: ref.span,
         message,
-        related: declared?.span ? [{ message: `'${suggestion}' is declared here`, span: declared.span }] : [],
+        related: declared ? [{ message: `'${suggestion}' is declared here`, span: declared }] : [],
         fixes: suggestion ? [{ title: `Change '${shown(name)}' to '${suggestion}'`, isPreferred: true, edits: [{ span: ref.span, newText: yamlScalar(suggestion) }] }] : [],
       });
     };
