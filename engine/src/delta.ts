@@ -507,6 +507,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     else oldCount.set(k, { n: 1, d });
   }
   interface Entry { n: number; full?: Diagnostic; own?: boolean; oldSub?: Diagnostic; newSub?: Diagnostic; dup?: boolean }
+  /** kept diagnostics no sub-run key can be: one each, as they are */
+  const plain: Diagnostic[] = [];
   const total = new Map<string, Entry>();
   const entry = (d: Diagnostic): Entry => {
     const k = diagnosticKey(d);
@@ -515,8 +517,23 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     return e;
   };
   try {
+    // Most kept diagnostics share no span start with a sub-run's or a duplicate: they need no key.
+    const oldStarts = new Set(oldSub.map((d) => d.span.start));
+    const newStarts = new Set(newSub.map((d) => d.span.start));
+    const dupStarts = new Set([...base.duplicates.keys()].map((k) => Number(k.split('|')[1])));
     for (const d of base.diagnostics) {
       if (rerun.has(d.rule) || (d.rule === SCHEMA && inRegion(d.span, region.old))) continue;
+      if (!oldStarts.has(d.span.start) && !dupStarts.has(d.span.start)) {
+        const moved = move(d);
+        if (!newStarts.has(moved.span.start)) {
+          plain.push(moved);
+          continue;
+        }
+        const e = entry(moved);
+        e.n += 1;
+        e.full = moved;
+        continue;
+      }
       const k = diagnosticKey(d);
       const sub = oldCount.get(k);
       const count = base.duplicates.get(k) ?? 1;
@@ -558,7 +575,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     e.n += 1;
     e.newSub ??= d;
   }
-  const out: Diagnostic[] = [];
+  const out: Diagnostic[] = plain;
   const duplicates = new Map<string, number>();
   for (const [k, e] of total) {
     if (e.n < 0) return 'a report of the old sub-run did not come back';
