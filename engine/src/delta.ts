@@ -20,10 +20,10 @@ import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZone, buildTopology, readMachineEntry, shiftedMachine } from './model';
+import { assignZone, buildTopology, readMachineEntry } from './model';
 import type { Rule } from './rule';
 import { RULES } from './rules/index';
-import { mapDiagnostic, NoMap, mapper } from './reuse';
+import { mapDiagnostic, MovedMachines, NoMap, mapper } from './reuse';
 import type { OffsetMap, TextEditSpan } from './reuse';
 import { validateSchemaPart } from './schema';
 import { SourceFile } from './source';
@@ -148,88 +148,6 @@ class SubMachines extends Map<string, Machine> {
   }
   override get size(): number {
     return this.all.size;
-  }
-}
-
-/**
- * The last text's machines moved through the edit, the edited entry (if any) read again: each machine is
- * moved when first looked up, and all of them only when iterated. Read-only.
- */
-export class MovedMachines extends Map<string, Machine> {
-  private base: Map<string, Machine> | undefined;
-  private readonly moved = new Map<string, Machine>();
-  private readonly depth: number;
-  constructor(base: Map<string, Machine>, private readonly edit: TextEditSpan, private readonly edited?: Machine) {
-    super();
-    // a chain of moved maps: each lookup goes down it, so now and then the base is made whole
-    let depth = base instanceof MovedMachines ? base.depth + 1 : 0;
-    if (base instanceof MovedMachines && depth > 8) {
-      base.fill();
-      depth = 1;
-    }
-    this.depth = depth;
-    this.base = base;
-  }
-  private lookup(name: string): Machine | undefined {
-    if (this.edited && name === this.edited.name) return this.edited;
-    const known = this.moved.get(name);
-    if (known) return known;
-    const m = this.base!.get(name);
-    if (!m) return undefined;
-    let out = m;
-    if (m.keySpan.start >= this.edit.oldEnd && this.edit.delta !== 0) {
-      const shifted = shiftedMachine(m, this.edit.delta);
-      if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
-      out = shifted;
-    }
-    this.moved.set(name, out);
-    return out;
-  }
-  private fill(): void {
-    if (!this.base) return;
-    for (const name of this.base.keys()) super.set(name, this.lookup(name)!);
-    this.base = undefined;
-    this.moved.clear();
-  }
-  override get(name: string): Machine | undefined {
-    return this.base ? this.lookup(name) : super.get(name);
-  }
-  override has(name: string): boolean {
-    return this.base ? this.base.has(name) : super.has(name);
-  }
-  override get size(): number {
-    return this.base ? this.base.size : super.size;
-  }
-  override keys(): MapIterator<string> {
-    return this.base ? this.base.keys() : super.keys();
-  }
-  override values(): MapIterator<Machine> {
-    this.fill();
-    return super.values();
-  }
-  override entries(): MapIterator<[string, Machine]> {
-    this.fill();
-    return super.entries();
-  }
-  override [Symbol.iterator](): MapIterator<[string, Machine]> {
-    this.fill();
-    return super[Symbol.iterator]();
-  }
-  override forEach(cb: (value: Machine, key: string, map: Map<string, Machine>) => void, thisArg?: unknown): void {
-    this.fill();
-    super.forEach(cb, thisArg);
-  }
-  override set(name: string, m: Machine): this {
-    this.fill();
-    return super.set(name, m);
-  }
-  override delete(name: string): boolean {
-    this.fill();
-    return super.delete(name);
-  }
-  override clear(): void {
-    this.fill();
-    super.clear();
   }
 }
 
@@ -368,16 +286,11 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     if (!keySpan) return 'the machine entry has no key';
     edited = readMachineEntry(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
   }
-  const t = buildTopology(reader, new MovedMachines(base.t.machines, edit, edited));
+  const t = buildTopology(reader, new MovedMachines(base.t.machines, edit, edited && new Map([[edited.name, edited]])));
   if (edited) assignZone(t, edited);
   // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
   const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
-  const part = validateSchemaPart(reader, file, (d) => {
-    if (!('machine' in change)) return { ...d, machines: {} };
-    const ms = d.machines;
-    if (!ms || typeof ms !== 'object' || Array.isArray(ms) || !Object.prototype.hasOwnProperty.call(ms, change.machine)) return undefined;
-    return { ...d, machines: { [change.machine]: (ms as Record<string, unknown>)[change.machine] } };
-  });
+  const part = validateSchemaPart(reader, file, 'machine' in change ? change.machine : undefined);
   if (!part) return 'the document is not plain data';
   const schema = part.filter((p) => inRegion(p.span, region.new));
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
@@ -406,7 +319,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       if (outside.has(machine)) return 'the edited machine is named outside machines:';
       dirty = new Set([machine]);
       // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
-      for (const name of index.namedBy.get(machine) ?? []) if (name !== machine && !index.hubs.has(name) && !outside.has(name)) dirty.add(name);
+      // (hubs too: a hub's hosts entry for M is checked against M's address)
+      for (const name of index.namedBy.get(machine) ?? []) dirty.add(name);
       nextIndex = withHosts(index, machine, before, after);
     } else {
       const changed = changedFields(base.t, t, map);

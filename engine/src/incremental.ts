@@ -440,6 +440,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     base: CheckResult;
     last: CheckResult;
     edits: TextEditSpan[];
+    /** for each edit, the machine whose entry it is in (if any) */
+    inside: (string | undefined)[];
     title: string | undefined;
   } | undefined;
 
@@ -459,7 +461,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     const same = sameChunk(old.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
     if (!same) return undefined;
     const title = same.title ?? chain.title;
-    const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options));
+    const inside = [...chain.inside, spans[k].kind === 'machine' ? parts[k].key : undefined];
+    const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options), inside);
     if (!result) return undefined;
     const reads = readsOf(chain.base);
     if (duplicatesOf(chain.base)?.size === 0 && reads) {
@@ -467,7 +470,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       setDuplicates(result, duplicatesOf(chain.base)!);
       setReads(result, reads);
     }
-    chain = { ...chain, last: result, edits: [...chain.edits, e], title };
+    chain = { ...chain, last: result, edits: [...chain.edits, e], inside, title };
     return result;
   };
 
@@ -582,7 +585,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       }
     }
     result ??= checkParsed(text, p, options);
-    chain = { options: optionsKey, base: result, last: result, edits: [], title: undefined };
+    chain = { options: optionsKey, base: result, last: result, edits: [], inside: [], title: undefined };
     return remember(text, optionsKey, result);
   };
 

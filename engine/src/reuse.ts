@@ -17,9 +17,10 @@
 // (fix texts may depend on indentation), nor one that adds or removes a CR.
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair } from 'yaml';
+import { shiftedMachine } from './model';
 import { SourceFile } from './source';
 import { DISABLE_MARKER } from './suppress';
-import type { CheckResult, Diagnostic, Span } from './types';
+import type { CheckResult, Diagnostic, Machine, Span } from './types';
 
 export class NoMap extends Error {}
 const NO_MAP = new NoMap('position inside the edit');
@@ -254,6 +255,90 @@ export function mapDiagnostic(d: Diagnostic, map: OffsetMap, file: SourceFile): 
 }
 
 /**
+ * The machines of a text moved through an edit: each is moved when first looked up, and all of them
+ * only when iterated. Those the edit is inside (the edited entry) are given (`inside`): read again by
+ * the delta check, or moved span by span by a reused result. Read-only.
+ */
+export class MovedMachines extends Map<string, Machine> {
+  private base: Map<string, Machine> | undefined;
+  private readonly moved = new Map<string, Machine>();
+  private readonly depth: number;
+  constructor(base: Map<string, Machine>, private readonly edit: TextEditSpan, private readonly inside?: ReadonlyMap<string, Machine>) {
+    super();
+    // a chain of moved maps: each lookup goes down it, so now and then the base is made whole
+    let depth = base instanceof MovedMachines ? base.depth + 1 : 0;
+    if (base instanceof MovedMachines && depth > 8) {
+      base.fill();
+      depth = 1;
+    }
+    this.depth = depth;
+    this.base = base;
+  }
+  private lookup(name: string): Machine | undefined {
+    const given = this.inside?.get(name);
+    if (given) return given;
+    const known = this.moved.get(name);
+    if (known) return known;
+    const m = this.base!.get(name);
+    if (!m) return undefined;
+    let out = m;
+    if (m.keySpan.start >= this.edit.oldEnd && this.edit.delta !== 0) {
+      const shifted = shiftedMachine(m, this.edit.delta);
+      if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
+      out = shifted;
+    }
+    this.moved.set(name, out);
+    return out;
+  }
+  private fill(): void {
+    if (!this.base) return;
+    for (const name of this.base.keys()) super.set(name, this.lookup(name)!);
+    this.base = undefined;
+    this.moved.clear();
+  }
+  override get(name: string): Machine | undefined {
+    return this.base ? this.lookup(name) : super.get(name);
+  }
+  override has(name: string): boolean {
+    return this.base ? this.base.has(name) : super.has(name);
+  }
+  override get size(): number {
+    return this.base ? this.base.size : super.size;
+  }
+  override keys(): MapIterator<string> {
+    return this.base ? this.base.keys() : super.keys();
+  }
+  override values(): MapIterator<Machine> {
+    this.fill();
+    return super.values();
+  }
+  override entries(): MapIterator<[string, Machine]> {
+    this.fill();
+    return super.entries();
+  }
+  override [Symbol.iterator](): MapIterator<[string, Machine]> {
+    this.fill();
+    return super[Symbol.iterator]();
+  }
+  override forEach(cb: (value: Machine, key: string, map: Map<string, Machine>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(cb, thisArg);
+  }
+  override set(name: string, m: Machine): this {
+    this.fill();
+    return super.set(name, m);
+  }
+  override delete(name: string): boolean {
+    this.fill();
+    return super.delete(name);
+  }
+  override clear(): void {
+    this.fill();
+    super.clear();
+  }
+}
+
+/**
  * The last result moved through the edits since it was computed (`edits`, oldest first), for `text`;
  * undefined when a diagnostic's position does not map. Topology and flows are copied when first read
  * (an editor mostly publishes diagnostics and never reads them); if one of their positions does not
@@ -266,6 +351,8 @@ export function movedResult(
   text: string,
   title: string | undefined,
   recompute: () => CheckResult,
+  /** for each edit, the machine whose entry it is in (if any) */
+  inside: (string | undefined)[] = [],
 ): CheckResult | undefined {
   const file = new SourceFile(text);
   const maps = edits.map(mapper);
@@ -291,24 +378,47 @@ export function movedResult(
     if (e instanceof NoMap) return undefined;
     throw e;
   }
-  let rest: { topology: CheckResult['topology']; flows: CheckResult['flows'] } | undefined;
-  const materialise = () => {
-    if (!rest) {
+  // Topology and flows each when first read (a delta check from this result reads the topology only).
+  // The machines are moved lazily (MovedMachines), the one each edit is inside span by span.
+  let again: CheckResult | undefined;
+  const recomputed = () => (again ??= recompute());
+  let topology: CheckResult['topology'] | undefined;
+  let flows: CheckResult['flows'] | undefined;
+  const topologyOf = () => {
+    if (!topology) {
       try {
+        const src = base.topology;
+        let machines = src.machines;
+        for (let i = 0; i < edits.length; i++) {
+          const name = inside[i];
+          const m = name === undefined ? undefined : machines.get(name);
+          machines = new MovedMachines(machines, edits[i], m && new Map([[m.name, mapDeep(m, maps[i], new Map()) as Machine]]));
+        }
         const seen = new Map<object, unknown>();
-        const topology = mapDeep(base.topology, all, seen) as CheckResult['topology'];
-        if (title !== undefined) topology.title = title;
-        rest = { topology, flows: mapDeep(base.flows, all, seen) as CheckResult['flows'] };
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(src)) out[k] = k === 'machines' ? machines : mapDeep((src as unknown as Record<string, unknown>)[k], all, seen);
+        if (title !== undefined) out.title = title;
+        topology = out as unknown as CheckResult['topology'];
       } catch (e) {
         if (!(e instanceof NoMap)) throw e;
-        const r = recompute();
-        rest = { topology: r.topology, flows: r.flows };
+        topology = recomputed().topology;
       }
     }
-    return rest;
+    return topology;
+  };
+  const flowsOf = () => {
+    if (!flows) {
+      try {
+        flows = mapDeep(base.flows, all, new Map()) as CheckResult['flows'];
+      } catch (e) {
+        if (!(e instanceof NoMap)) throw e;
+        flows = recomputed().flows;
+      }
+    }
+    return flows;
   };
   const result = { diagnostics } as CheckResult;
-  Object.defineProperty(result, 'topology', { enumerable: true, configurable: true, get: () => materialise().topology });
-  Object.defineProperty(result, 'flows', { enumerable: true, configurable: true, get: () => materialise().flows });
+  Object.defineProperty(result, 'topology', { enumerable: true, configurable: true, get: topologyOf });
+  Object.defineProperty(result, 'flows', { enumerable: true, configurable: true, get: flowsOf });
   return result;
 }

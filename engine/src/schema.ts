@@ -604,22 +604,48 @@ export function documentData(reader: AstReader): unknown {
 }
 
 /**
- * validateSchema for part of the document: the problems of the data `part` makes of the document's
- * (undefined when the document is not a plain mapping). Every schema problem is local to the machine
+ * validateSchema for part of the document: the problems of its data with `machines` holding only
+ * `machine` (none when undefined); undefined when the document is not plain data. Every schema problem is local to the machine
  * entry or the top-level section it is in — the schema relates nothing across them (no `if` over
  * sections, `uniqueItems` only within a list) — so the delta check (delta.ts) validates the edited
  * entry or section alone and keeps the other problems.
  */
-export function validateSchemaPart(reader: AstReader, file: SourceFile, part: (data: Record<string, unknown>) => unknown): SchemaProblem[] | undefined {
-  let data: unknown;
+export function validateSchemaPart(reader: AstReader, file: SourceFile, machine: string | undefined): SchemaProblem[] | undefined {
+  // The document's data with `machines` holding the one machine (or none): the other entries are not
+  // converted (tens of thousands of keys, on every keystroke).
+  const root = reader.doc.contents;
+  if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
+  let partial: Record<string, unknown>;
   try {
-    data = plainToJS(reader.doc.contents, 0);
+    partial = {};
+    let found = machine === undefined;
+    for (const item of (root as YAMLMap).items) {
+      if (!isPair(item) || !isScalar(item.key)) return undefined;
+      const key = String((item.key as Scalar).value);
+      if (key in partial || key === '__proto__') return undefined; // (a duplicate key: yaml-syntax's; never in a delta check)
+      if (key !== 'machines') {
+        partial[key] = plainToJS(item.value, 1);
+        continue;
+      }
+      const ms = item.value;
+      if (!isMap(ms) || ms.constructor !== YAMLMap) return undefined;
+      const one: Record<string, unknown> = {};
+      if (machine !== undefined) {
+        for (const p of (ms as YAMLMap).items) {
+          if (isPair(p) && isScalar(p.key) && String((p.key as Scalar).value) === machine) {
+            one[machine] = plainToJS(p.value, 2);
+            found = true;
+            break;
+          }
+        }
+      }
+      partial[key] = one;
+    }
+    if (!found) return undefined;
   } catch {
     return undefined;
   }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const partial = part(data as Record<string, unknown>);
-  if (partial === undefined || validate(partial)) return [];
+  if (validate(partial)) return [];
   const mapper = new Mapper(reader, file, partial);
   for (const e of validate.errors ?? []) mapper.handle(e);
   return mapper.finish();

@@ -388,3 +388,32 @@ test('source-ports-too-narrow: an edit of one of the flows an entry fails is not
   assert.equal(s.delta, false);
   assert.match(s.declined ?? '', /source-ports-too-narrow/);
 });
+
+test('delta checks after reused results (a comment typed in an entry, then values changed in it and in another) equal check()', () => {
+  const t0 = generate(60, { seed: 5 }).text;
+  // a comment at the end of a machine's line (reused), then a value in the same entry and in another one
+  const t1 = t0.replace(/^( {4}address: 10\.20\.1\.1\d)(\n {4}subnet: )/m, '$1  # moved last week$2');
+  const t2 = t1.replace('# moved last week', '# moved last weekend');
+  const t3 = t2.replace(/^( {4}address: 10\.20\.1\.)1(\d)( {2}# moved last weekend)/m, '$12$2$3');
+  const t4 = t3.replace(/^( {4}address: 10\.20\.2\.)1(\d)(\n {4}subnet: )/m, '$12$2$3');
+  assert.ok(t1 !== t0 && t2 !== t1 && t3 !== t2 && t4 !== t3);
+  const inc = createIncrementalChecker();
+  const kinds: string[] = [];
+  for (const text of [t0, t1, t2, t3, t4]) {
+    const got = inc.update(text);
+    kinds.push(inc.stats.delta ? 'delta' : inc.stats.reused ? 'reused' : inc.stats.recalled ? 'recalled' : 'full');
+    assertSame(got, check(text), text);
+  }
+  assert.deepEqual(kinds, ['full', 'reused', 'reused', 'delta', 'delta']);
+});
+
+test('a hub\'s hosts entry for an edited machine is checked again (the hub is dirty with it)', () => {
+  const t0 = readFileSync(join(examplesDir, 'problems', 'branch-office-no-dns.acrotopo.yaml'), 'utf8');
+  // the management server gets a hosts entry for br-fs01 (not a delta check: a hub), then br-fs01 moves
+  const t1 = t0.replace('    network-discovery: true         # required', '    hosts: { br-fs01: 10.20.8.11 }\n    network-discovery: true         # required');
+  const t2 = t1.replace('    address: 10.20.8.11\n    components: [agent-for-windows]', '    address: 10.20.8.12\n    components: [agent-for-windows]');
+  assert.ok(t1 !== t0 && t2 !== t1);
+  const s = through([t0, t1, t2]);
+  assert.equal(s[2].delta, true, JSON.stringify(s));
+  assert.ok(check(t2).diagnostics.some((d) => d.rule === 'hosts-entry-mismatch' && d.message.includes('hosts entry of hq-ams maps br-fs01')));
+});
