@@ -73,9 +73,11 @@ export function check(text: string, options: CheckOptions = {}): CheckResult {
 /**
  * check() after the size guard, on an already parsed document (`parsed` must be what
  * `parseYaml(text)` returns, or equivalent: same node ranges, same problems). Used by the
- * incremental checker (incremental.ts), which assembles the parse from cached chunks.
+ * incremental checker (incremental.ts), which assembles the parse from cached chunks. With `record`,
+ * what the stages and rules read is kept for readsOf() (a delta check starts from such a result; the
+ * recording costs a tenth of the check, so check() does not).
  */
-export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOptions = {}): CheckResult {
+export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOptions = {}, record = false): CheckResult {
   const file = new SourceFile(text);
   const { doc, problems: syntax } = parsed;
   const budget = new AliasBudget();
@@ -108,7 +110,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   }
   // what the stages and each rule read of the topology and of the stages' results (for delta.ts)
   const reads: Reads = { stages: new Set(), rules: new Map() };
-  const tStages = recordingView(t, TOPOLOGY_FIELDS, reads.stages);
+  const tStages = record ? recordingView(t, TOPOLOGY_FIELDS, reads.stages) : t;
   try {
     derived = deriveFlows(tStages);
     stated = classifyStated(tStages, derived);
@@ -126,7 +128,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
 
   const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };
   const sup = suppressions(file);
-  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: reads.rules });
+  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: record ? reads.rules : undefined });
   const seen = new Set<string>();
   const duplicates = new Map<string, number>();
   for (const d of reported) {
@@ -144,10 +146,8 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   }
   diagnostics.sort(compareDiagnostics);
   const result = { diagnostics, topology: t, flows };
-  if (!budget.exceeded) {
-    DUPLICATES.set(result, duplicates);
-    READS.set(result, reads);
-  }
+  if (!budget.exceeded) DUPLICATES.set(result, duplicates);
+  if (!budget.exceeded && record) READS.set(result, reads);
   return result;
 }
 
@@ -178,20 +178,25 @@ export function setReads(result: CheckResult, reads: Reads): void {
 }
 
 /**
- * `target` seen through an object that records, in `reads`, which of `fields` are read (each once:
- * the first read replaces the recording getter by the value). Reads of other properties go to the
- * target (the prototype); nothing writes through it.
+ * `target` seen through an object that records, in `reads`, which of `fields` are read (the values are
+ * those of when the view was made). Reads of other properties go to the target (the prototype);
+ * nothing writes through it.
  */
 export function recordingView<T extends object>(target: T, fields: readonly string[], reads: Set<string>, prefix = ''): T {
   const view = Object.create(target) as T;
   for (const f of fields) {
+    // (a getter that stays: redefining the property on first read would turn the view into a
+    // dictionary, and rules read `ctx.flows` once per flow)
+    const value = (target as Record<string, unknown>)[f];
+    let read = false;
     Object.defineProperty(view, f, {
       configurable: true,
       enumerable: true,
       get() {
-        reads.add(prefix + f);
-        const value = (target as Record<string, unknown>)[f];
-        Object.defineProperty(view, f, { value, writable: false, configurable: true, enumerable: true });
+        if (!read) {
+          read = true;
+          reads.add(prefix + f);
+        }
         return value;
       },
     });

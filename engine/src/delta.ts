@@ -300,6 +300,25 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const sup = suppressions(file);
   const reads: Reads = { stages: new Set(base.reads.stages), rules: new Map([...base.reads.rules].map(([k, v]) => [k, new Set(v)])) };
 
+  /** Rules run on the whole new topology, without the stages' results (which they must not read). */
+  const wholeRun = (rules: readonly Rule[], syntax: RuleInputs['syntax'], schemaProblems: RuleInputs['schema']): Diagnostic[] => {
+    const record = new Map<string, Set<string>>();
+    const out = runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax, schema: schemaProblems }, rules, {
+      options,
+      sup,
+      textLength: text.length,
+      onError: (rule, e) => {
+        throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
+      },
+      record,
+    });
+    for (const [rule, r] of record) {
+      if ([...r].some((f) => STAGE_INPUTS.has(f))) throw new Fallback(`${rule} reads what the stages give`);
+      reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+    }
+    return out;
+  };
+
   /** diagnostics of the last result dropped (their rules run again in full), and what replaces them */
   let rerun: ReadonlySet<string> = WHOLE;
   let oldSub: Diagnostic[] = [];
@@ -334,20 +353,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
         for (const [rule, r] of reads.rules) for (const f of changed) if (r.has(f)) again.add(rule);
         for (const rule of again) if ([...reads.rules.get(rule) ?? []].some((f) => STAGE_INPUTS.has(f))) return `${rule} reads what the stages give`;
         rerun = again;
-        const record = new Map<string, Set<string>>();
-        fresh = runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax: [], schema: [] }, SUB_RULES.filter((r) => again.has(r.id)), {
-          options,
-          sup,
-          textLength: text.length,
-          onError: (rule, e) => {
-            throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
-          },
-          record,
-        });
-        for (const [rule, r] of record) {
-          if ([...r].some((f) => STAGE_INPUTS.has(f))) return `${rule} now reads what the stages give`;
-          reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
-        }
+        fresh = wholeRun(SUB_RULES.filter((r) => again.has(r.id)), [], []);
       } else {
         // Installation items or stated connections changed: the machines they name (in either text) are
         // dirty, and the sub-runs see them.
@@ -386,22 +392,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       newSub = subRun(t, names, dirty, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages });
       for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
     }
-    const record = new Map<string, Set<string>>();
-    fresh.push(
-      ...runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax: parsed.problems, schema }, WHOLE_RULES, {
-        options,
-        sup,
-        textLength: text.length,
-        onError: (rule, e) => {
-          throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
-        },
-        record,
-      }),
-    );
-    for (const [rule, r] of record) {
-      if ([...r].some((f) => STAGE_INPUTS.has(f))) return `${rule} reads what the stages give`;
-      reads.rules.set(rule, r);
-    }
+    fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));
   } catch (e) {
     if (e instanceof Fallback) return e.message;
     throw e;

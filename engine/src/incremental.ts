@@ -550,7 +550,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     const optionsKey = JSON.stringify(options ?? {});
     const known = recall(text, optionsKey);
     stats.recalled = !!known;
-    return remember(text, optionsKey, known ?? checkParsed(text, parsed, options));
+    return remember(text, optionsKey, known ?? checkParsed(text, parsed, options, true));
   };
 
   /**
@@ -584,7 +584,7 @@ export function createIncrementalChecker(): IncrementalChecker {
         stats.delta = true;
       }
     }
-    result ??= checkParsed(text, p, options);
+    result ??= checkParsed(text, p, options, true);
     chain = { options: optionsKey, base: result, last: result, edits: [], inside: [], title: undefined };
     return remember(text, optionsKey, result);
   };

@@ -7,20 +7,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
+import { assertSame } from './helpers';
 import { createIncrementalChecker } from '../src/incremental';
-import type { CheckResult } from '../src/types';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
-
-function canon(r: CheckResult): string {
-  return JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v));
-}
-
-function assertSame(actual: CheckResult, expected: CheckResult, text: string): void {
-  assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
-  assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
-  assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
-}
 
 const examplesDir = join(__dirname, '../../examples');
 const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
@@ -122,18 +112,19 @@ const opArb: fc.Arbitrary<Op> = fc.record({
   other: fc.nat(200),
 });
 
-test('delta checks equal check() through random edits inside machine entries', () => {
+/** Runs edit sequences (each op, or back to the text before the last when `back` is 0) against check(); counts delta checks. */
+function property<O>(ops: fc.Arbitrary<O>, apply: (lines: string[], op: O) => string[] | undefined, what: string): void {
   let deltas = 0;
   let total = 0;
   const declined = new Map<string, number>();
   fc.assert(
-    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(opArb, fc.nat(5)), { minLength: 1, maxLength: 12 }), (bi, ops) => {
+    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(ops, fc.nat(5)), { minLength: 1, maxLength: 12 }), (bi, seq) => {
       const inc = createIncrementalChecker();
       let lines = BASES[bi].split('\n');
       const history = [lines];
       inc.update(lines.join('\n'));
-      for (const [o, back] of ops) {
-        const next = back === 0 ? history[Math.max(0, history.length - 2)] : applyOp(lines, o);
+      for (const [op, back] of seq) {
+        const next = back === 0 ? history[Math.max(0, history.length - 2)] : apply(lines, op);
         if (!next) continue;
         lines = next;
         history.push(lines);
@@ -147,9 +138,13 @@ test('delta checks equal check() through random edits inside machine entries', (
     }),
     { numRuns: NUM_RUNS },
   );
-  if (process.env.FC_VERBOSE) console.log(`delta: ${deltas}/${total}; declined:`, declined);
+  if (process.env.FC_VERBOSE) console.log(`${what} — delta: ${deltas}/${total}; declined:`, declined);
   // the property is about the delta path: a good part of the updates must take it
   assert.ok(deltas > total / 6, `only ${deltas} of ${total} updates were delta checks (declined: ${JSON.stringify([...declined])})`);
+}
+
+test('delta checks equal check() through random edits inside machine entries', () => {
+  property(opArb, applyOp, 'machine edits');
 });
 
 type SectionOp = { kind: string; pick: number; other: number };
@@ -243,36 +238,8 @@ const sectionOpArb: fc.Arbitrary<SectionOp> = fc.record({
 });
 
 test('delta checks equal check() through random edits of installation, connections and network settings, mixed with machine edits', () => {
-  let deltas = 0;
-  let total = 0;
-  const declined = new Map<string, number>();
-  fc.assert(
-    fc.property(
-      fc.nat(BASES.length - 1),
-      fc.array(fc.oneof(fc.tuple(fc.constant('s' as const), sectionOpArb, fc.nat(5)), fc.tuple(fc.constant('m' as const), opArb, fc.nat(5))), { minLength: 1, maxLength: 12 }),
-      (bi, ops) => {
-        const inc = createIncrementalChecker();
-        let lines = BASES[bi].split('\n');
-        const history = [lines];
-        inc.update(lines.join('\n'));
-        for (const [kind, o, back] of ops) {
-          const next = back === 0 ? history[Math.max(0, history.length - 2)] : kind === 's' ? applySectionOp(lines, o as SectionOp) : applyOp(lines, o as Op);
-          if (!next) continue;
-          lines = next;
-          history.push(lines);
-          const text = lines.join('\n');
-          const got = inc.update(text);
-          total++;
-          if (inc.stats.delta) deltas++;
-          if (inc.stats.deltaDeclined) declined.set(inc.stats.deltaDeclined, (declined.get(inc.stats.deltaDeclined) ?? 0) + 1);
-          assertSame(got, check(text), text);
-        }
-      },
-    ),
-    { numRuns: NUM_RUNS },
-  );
-  if (process.env.FC_VERBOSE) console.log(`delta: ${deltas}/${total}; declined:`, declined);
-  assert.ok(deltas > total / 6, `only ${deltas} of ${total} updates were delta checks (declined: ${JSON.stringify([...declined])})`);
+  const op = fc.oneof(fc.record({ section: sectionOpArb }), fc.record({ machine: opArb }));
+  property(op, (lines, o) => ('section' in o ? applySectionOp(lines, o.section) : applyOp(lines, o.machine)), 'section and machine edits');
 });
 
 /** Updates the checker to each text in turn and returns the stats after the last, checking every result against check(). */

@@ -54,3 +54,16 @@ export const BASE = yaml`
   management:
     server: ams01
 `;
+
+/** Canonical JSON of a result: Maps as entry lists (in order), everything else as is. */
+export function canon(r: CheckResult): string {
+  return JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v));
+}
+
+/** An incremental result is check()'s: diagnostics (with fixes), flows and topology. */
+export function assertSame(actual: CheckResult, expected: CheckResult, text: string): void {
+  // diagnostics first: the clearest message when they differ
+  assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
+  assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
+  assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
+}

@@ -6,23 +6,12 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
+import { assertSame } from './helpers';
 import { chunk, createIncrementalChecker, relayout } from '../src/incremental';
 import { parseYaml } from '../src/yaml-ast';
 import type { CheckResult } from '../src/types';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
-
-/** Canonical JSON of a result: Maps as entry lists (in order), everything else as is. */
-function canon(r: CheckResult): string {
-  return JSON.stringify(r, (_k, v: unknown) => (v instanceof Map ? { map: [...v.entries()] } : v instanceof Set ? { set: [...v] } : v));
-}
-
-function assertSame(actual: CheckResult, expected: CheckResult, text: string): void {
-  // diagnostics first: the clearest message when they differ
-  assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
-  assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
-  assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
-}
 
 const examplesDir = join(__dirname, '../../examples');
 const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
@@ -130,8 +119,8 @@ test('update() equals check() after every edit of random edit sequences', () => 
   // the property is about the incremental path: most edited documents must not fall back
   if (process.env.FC_VERBOSE) console.log(`incremental: ${incremental}/${total}, reused: ${reused}`);
   assert.ok(incremental > total / 10, `only ${incremental} of ${total} updates were incremental`);
-  // and about reuse (reuse.ts): comment, blank and title edits among the random ones
-  assert.ok(reused > 0, `no update of ${total} reused the last result`);
+  // (reuse itself is asserted by the comment/blank/title property below: these random edits reuse only
+  // a few times in a run, and sometimes never — that assertion here failed about one run in fifty)
 });
 
 test('update() equals check() when machines are added, removed, moved and changed', () => {
