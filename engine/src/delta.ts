@@ -1,20 +1,23 @@
-// The delta check: after an edit inside one machine entry, the rules run again on that machine and
-// what depends on it only, and the other diagnostics of the last result are kept (moved through the
-// edit). The same answer as check() — `engine/test/delta.test.ts` compares the two on random edits —
-// or undefined, and the caller runs check(). docs/architecture.md, "Incremental checking", says why
-// this is sound and where it stops.
+// The delta check: after an edit inside one machine entry or one top-level section, only what can
+// depend on the edit is computed again, and the other diagnostics of the last result are kept (moved
+// through the edit). The answer is check()'s — `engine/test/delta.test.ts` compares the two on random
+// edit sequences — or a string saying why not, and the caller runs check(). docs/architecture.md
+// ("Delta check") says why this is sound and where it stops.
 //
-// How: the stages and rules run on a *sub-topology* — the edited machine M, the machines whose hosts
-// entries name it, and the hubs (machines with a role other than agent, and those the sections outside
-// `machines:` name) — once on the last text's topology and once on the new one. Lookups by name see
-// every machine; only iteration is restricted. Everything about M is then in both runs, and whatever
-// else they find (reports about hubs, installation items, stated connections) is the same in both, as
-// it does not depend on M. So, as multisets of diagnostics keyed by diagnosticKey:
+// How, for an edit inside machine M (or of installation items, or of stated connections): the stages
+// and the rules run on a *sub-topology* — the dirty machines (M and those whose hosts entries name it;
+// the machines changed items name) and the hubs (machines with a component others connect to or from,
+// and those the sections outside `machines:` name) — once on the last text's topology and once on the
+// new one. Lookups by name see every machine; iteration sees the sub-run's; only the dirty machines'
+// flows (and those between the ends of a changed stated connection) reach the firewalls and the rules.
+// Everything about the dirty machines is then in both runs, and whatever else they find is found the
+// same in both, as it does not depend on them. So, as multisets of diagnostics keyed by diagnosticKey:
 //
 //     new full = old full − old sub + new sub
 //
-// A rule that aggregates over other machines' flows (Rule.touches) makes it fall back when M is in
-// one of its aggregates.
+// A rule that aggregates over other machines' flows (Rule.touches) makes it decline when a dirty flow
+// is in one of its aggregates. For a section edit that only rules read (network.dns), the rules that
+// read what changed (check() records it: readsOf) run again on the whole topology instead.
 import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
 import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
