@@ -53,9 +53,9 @@ export interface IncrementalStats {
   reused: boolean;
   /** the last update's text and options were those of one of the two updates before it: that result was returned */
   recalled: boolean;
-  /** the last update was a delta check (delta.ts): the rules ran again on the edited machine and what depends on it */
+  /** the last update was a delta check (delta.ts): only what depends on the edited machine entry or section ran again */
   delta: boolean;
-  /** why the last update that changed one machine entry was not a delta check (undefined when it was, or when none was tried) */
+  /** why the last update that changed one machine entry or section was not a delta check (undefined when it was, or when none was tried; `unexpected: …` is a bug) */
   deltaDeclined: string | undefined;
 }
 
@@ -476,7 +476,8 @@ export function createIncrementalChecker(): IncrementalChecker {
 
   /**
    * A delta check (delta.ts) from the last update's result, when the edit changed one machine entry
-   * and kept its name; a string says why not, undefined when the edit is not of that kind.
+   * (keeping its name) or one top-level section; a string says why not (`unexpected: …` when it threw:
+   * check() then answers), undefined when the edit is not of that kind.
    */
   const delta = (old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
     if (!old || old.spans.length !== spans.length) return undefined;

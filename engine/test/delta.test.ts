@@ -133,6 +133,7 @@ function property<O>(ops: fc.Arbitrary<O>, apply: (lines: string[], op: O) => st
         total++;
         if (inc.stats.delta) deltas++;
         if (inc.stats.deltaDeclined) declined.set(inc.stats.deltaDeclined, (declined.get(inc.stats.deltaDeclined) ?? 0) + 1);
+        assert.ok(!inc.stats.deltaDeclined?.startsWith('unexpected'), `the delta check threw (${inc.stats.deltaDeclined}) for\n${text}`);
         assertSame(got, check(text), text);
       }
     }),

@@ -109,6 +109,7 @@ test('update() equals check() after every edit of random edit sequences', () => 
           total++;
           if (inc.stats.fallback === undefined) incremental++;
           if (inc.stats.reused) reused++;
+          assert.ok(!inc.stats.deltaDeclined?.startsWith('unexpected'), `the delta check threw (${inc.stats.deltaDeclined}) for\n${text}`);
           assertSame(got, check(text), text);
           assertSameParse(inc.parsed, text);
         }
