@@ -1,25 +1,19 @@
 // The delta check (delta.ts): after an edit inside one machine entry the rules run again on that
 // machine and what depends on it; the result must be exactly check()'s, after any sequence of edits.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
-import { assertSame } from './helpers';
+import { assertSame, EXAMPLES_DIR, exampleTexts } from './helpers';
 import { createIncrementalChecker } from '../src/incremental';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
 
-const examplesDir = join(__dirname, '../../examples');
-const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
-  } catch {
-    return [];
-  }
-});
+
+const EXAMPLES = exampleTexts();
 // Generated deployments have every kind of machine, firewalls with machine entries, hosts entries,
 // own ports, stated connections and an installation list; the examples have the odd cases.
 const BASES = [generate(40, { seed: 5 }).text, generate(60, { seed: 11 }).text, generate(30, { seed: 3 }).text, ...EXAMPLES];
@@ -376,7 +370,7 @@ test('delta checks after reused results (a comment typed in an entry, then value
 });
 
 test('a hub\'s hosts entry for an edited machine is checked again (the hub is dirty with it)', () => {
-  const t0 = readFileSync(join(examplesDir, 'problems', 'branch-office-no-dns.acrotopo.yaml'), 'utf8');
+  const t0 = readFileSync(join(EXAMPLES_DIR, 'problems', 'branch-office-no-dns.acrotopo.yaml'), 'utf8');
   // the management server gets a hosts entry for br-fs01 (not a delta check: a hub), then br-fs01 moves
   const t1 = t0.replace('    network-discovery: true         # required', '    hosts: { br-fs01: 10.20.8.11 }\n    network-discovery: true         # required');
   const t2 = t1.replace('    address: 10.20.8.11\n    components: [agent-for-windows]', '    address: 10.20.8.12\n    components: [agent-for-windows]');

@@ -1,5 +1,7 @@
 // Test helpers shared by the engine's rule and flow tests.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { check } from '../src/check';
 import { applyEdits } from '../src/source';
 import type { CheckOptions, CheckResult, Diagnostic } from '../src/types';
@@ -66,4 +68,17 @@ export function assertSame(actual: CheckResult, expected: CheckResult, text: str
   assert.deepEqual(actual.diagnostics, expected.diagnostics, `diagnostics differ for\n${text}`);
   assert.deepEqual(actual.flows, expected.flows, `flows differ for\n${text}`);
   assert.equal(canon(actual), canon(expected), `topology differs for\n${text}`);
+}
+
+export const EXAMPLES_DIR = join(__dirname, '../../examples');
+
+/** The texts of examples/*.acrotopo.yaml and examples/problems/*.acrotopo.yaml, in name order. */
+export function exampleTexts(): string[] {
+  return [EXAMPLES_DIR, join(EXAMPLES_DIR, 'problems')].flatMap((dir) => {
+    try {
+      return readdirSync(dir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+    } catch {
+      return [];
+    }
+  });
 }

@@ -1,26 +1,19 @@
 // The incremental checker must give exactly what check() gives, after every edit of any sequence.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
-import { assertSame } from './helpers';
+import { assertSame, exampleTexts } from './helpers';
 import { chunk, createIncrementalChecker, relayout } from '../src/incremental';
 import { parseYaml } from '../src/yaml-ast';
 import type { CheckResult } from '../src/types';
 
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 60);
 
-const examplesDir = join(__dirname, '../../examples');
-const EXAMPLES = [examplesDir, join(examplesDir, 'problems')].flatMap((dir) => {
-  try {
-    return readdirSync(dir).filter((f) => f.endsWith('.acrotopo.yaml')).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
-  } catch {
-    return [];
-  }
-});
+const EXAMPLES = exampleTexts();
 const GENERATED = [generate(20).text, generate(24, { seed: 7 }).text];
 const SPEC = (() => {
   const spec = readFileSync(join(__dirname, '../../docs/spec/acrotopo-v1.md'), 'utf8');
