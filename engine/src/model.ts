@@ -122,36 +122,65 @@ const machineMemo = new WeakMap<object, MachineMemo>();
 
 const MACHINE_FIELDS = new Set([
   'name', 'keySpan', 'valueSpan', 'index', 'os', 'windowsVersion', 'address', 'subnet', 'components', 'networkDiscovery',
-  'fileAndPrinterSharing', 'fileSharingEncryption', 'cloudBackup', 'hosts', 'hostsSpan', 'port', 'encryption',
+  'fileAndPrinterSharing', 'fileSharingEncryption', 'cloudBackup', 'hosts', 'hostsSpan', 'port', 'encryption', 'zone',
 ]);
 
-function movedSpan(s: Span, delta: number): Span {
-  return { start: s.start + delta, end: s.end + delta };
-}
-function movedLocated<T>(x: Located<T>, delta: number): Located<T> {
-  return { value: x.value, span: movedSpan(x.span, delta) };
-}
+const movedSpan = (s: Span, d: number): Span => ({ start: s.start + d, end: s.end + d });
+const movedLocated = <T>(x: Located<T> | undefined, d: number): Located<T> | undefined => (x === undefined ? undefined : { value: x.value, span: movedSpan(x.span, d) });
 
-/** A copy of m (fields in the same order) with `index`, every span moved by delta, and no zone (assignZones sets it). */
-function movedMachine(m: Machine, delta: number, index: number): Machine | undefined {
+/**
+ * A copy of m, its keys in the same order, with `index` and every span moved by delta (delta 0: the
+ * same field objects) and its zone, if it has one; undefined for a field this copy does not know (a
+ * new field then costs speed, never a wrong span). Used by the memo below, and for a topology moved
+ * through an edit (reuse.ts, MovedMachines): tens of thousands at a time, so written out.
+ */
+export function movedMachine(m: Machine, delta: number, index = m.index): Machine | undefined {
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(m)) {
+  for (const k in m) {
     if (!MACHINE_FIELDS.has(k)) return undefined;
     const v = (m as unknown as Record<string, unknown>)[k];
-    if (k === 'index') out[k] = index;
-    else if (delta === 0 || k === 'name') out[k] = v;
-    else if (k === 'keySpan' || k === 'valueSpan' || k === 'hostsSpan') out[k] = movedSpan(v as Span, delta);
-    else if (k === 'components') out[k] = (v as Located<string>[]).map((c) => movedLocated(c, delta));
-    else if (k === 'hosts') out[k] = (v as HostsEntry[]).map((h) => ({ name: movedLocated(h.name, delta), address: movedLocated(h.address, delta) }));
-    else if (k === 'encryption') {
-      const e = v as Machine['encryption'];
-      const moved: Machine['encryption'] = {};
-      for (const side of Object.keys(e) as ('client' | 'server')[]) {
-        const x = e[side];
-        moved[side] = x && movedLocated(x, delta);
+    if (k === 'index') {
+      out[k] = index;
+      continue;
+    }
+    if (delta === 0) {
+      out[k] = v;
+      continue;
+    }
+    switch (k) {
+      case 'name':
+      case 'zone':
+        out[k] = v;
+        break;
+      case 'keySpan':
+      case 'valueSpan':
+      case 'hostsSpan':
+        out[k] = v === undefined ? v : movedSpan(v as Span, delta);
+        break;
+      case 'components': {
+        const cs = v as Located<string>[];
+        const a = new Array<Located<string>>(cs.length);
+        for (let i = 0; i < cs.length; i++) a[i] = movedLocated(cs[i], delta)!;
+        out[k] = a;
+        break;
       }
-      out[k] = moved;
-    } else out[k] = v === undefined ? v : movedLocated(v as Located<unknown>, delta);
+      case 'hosts': {
+        const hs = v as HostsEntry[];
+        const a = new Array<HostsEntry>(hs.length);
+        for (let i = 0; i < hs.length; i++) a[i] = { name: movedLocated(hs[i].name, delta)!, address: movedLocated(hs[i].address, delta)! };
+        out[k] = a;
+        break;
+      }
+      case 'encryption': {
+        const e = v as Machine['encryption'];
+        const moved: Machine['encryption'] = {};
+        for (const side in e) moved[side as 'client' | 'server'] = movedLocated(e[side as 'client' | 'server'], delta);
+        out[k] = moved;
+        break;
+      }
+      default: // os, windowsVersion, address, subnet, the flags, port
+        out[k] = movedLocated(v as Located<unknown> | undefined, delta);
+    }
   }
   return out as unknown as Machine;
 }
@@ -298,66 +327,6 @@ export function readMachineEntry(r: AstReader, name: string, keyNode: AnyNode, k
   return machineOf(r, name, keyNode, keySpan, value, index);
 }
 
-const movedSpan2 = (s: Span, d: number): Span => ({ start: s.start + d, end: s.end + d });
-const movedLoc2 = <T>(x: Located<T> | undefined, d: number): Located<T> | undefined => (x === undefined ? undefined : { value: x.value, span: { start: x.span.start + d, end: x.span.end + d } });
-
-/**
- * A machine moved by delta (every span), zone and all, its keys in the same order; undefined for a
- * shape it does not know. (Tens of thousands at a time when a moved topology is iterated: written out.)
- */
-export function shiftedMachine(m: Machine, delta: number): Machine | undefined {
-  const out: Record<string, unknown> = {};
-  for (const k in m) {
-    const v = (m as unknown as Record<string, unknown>)[k];
-    switch (k) {
-      case 'name':
-      case 'index':
-      case 'zone':
-        out[k] = v;
-        break;
-      case 'keySpan':
-      case 'valueSpan':
-      case 'hostsSpan':
-        out[k] = v === undefined ? v : movedSpan2(v as Span, delta);
-        break;
-      case 'components': {
-        const cs = v as Located<string>[];
-        const a = new Array<Located<string>>(cs.length);
-        for (let i = 0; i < cs.length; i++) a[i] = movedLoc2(cs[i], delta)!;
-        out[k] = a;
-        break;
-      }
-      case 'hosts': {
-        const hs = v as HostsEntry[];
-        const a = new Array<HostsEntry>(hs.length);
-        for (let i = 0; i < hs.length; i++) a[i] = { name: movedLoc2(hs[i].name, delta)!, address: movedLoc2(hs[i].address, delta)! };
-        out[k] = a;
-        break;
-      }
-      case 'encryption': {
-        const e = v as Machine['encryption'];
-        const moved: Machine['encryption'] = {};
-        for (const side in e) moved[side as 'client' | 'server'] = movedLoc2(e[side as 'client' | 'server'], delta);
-        out[k] = moved;
-        break;
-      }
-      case 'os':
-      case 'windowsVersion':
-      case 'address':
-      case 'subnet':
-      case 'networkDiscovery':
-      case 'fileAndPrinterSharing':
-      case 'fileSharingEncryption':
-      case 'cloudBackup':
-      case 'port':
-        out[k] = movedLoc2(v as Located<unknown> | undefined, delta);
-        break;
-      default:
-        return undefined;
-    }
-  }
-  return out as unknown as Machine;
-}
 
 
 // ---------------------------------------------------------------------------------------------

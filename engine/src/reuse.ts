@@ -17,7 +17,7 @@
 // (fix texts may depend on indentation), nor one that adds or removes a CR.
 import { isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Pair } from 'yaml';
-import { shiftedMachine } from './model';
+import { movedMachine } from './model';
 import { SourceFile } from './source';
 import { DISABLE_MARKER } from './suppress';
 import type { CheckResult, Diagnostic, Machine, Span } from './types';
@@ -283,7 +283,7 @@ export class MovedMachines extends Map<string, Machine> {
     if (!m) return undefined;
     let out = m;
     if (m.keySpan.start >= this.edit.oldEnd && this.edit.delta !== 0) {
-      const shifted = shiftedMachine(m, this.edit.delta);
+      const shifted = movedMachine(m, this.edit.delta);
       if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
       out = shifted;
     }
