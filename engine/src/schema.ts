@@ -10,7 +10,7 @@
 // Several errors on one node collapse into the most specific one. Paths are resolved through a cache
 // of each mapping's keys, so many errors in a huge file cost no more than one walk.
 import type { ErrorObject } from 'ajv';
-import { isMap, isPair, isScalar, isSeq, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import { closeMatches } from './did-you-mean';
 import { yamlScalar } from './edits';
@@ -561,24 +561,29 @@ function plainToJS(node: unknown, depth: number): unknown {
   return plainData(node, depth);
 }
 
+/** The key of a mapping's item as toJS gives it (throws NOT_PLAIN for what toJS would treat otherwise: merge keys, odd keys). */
+function plainKey(item: unknown): string {
+  if (!isPair(item)) throw NOT_PLAIN;
+  const key = item.key;
+  let jsKey: unknown = key;
+  if (key !== null && key !== undefined) {
+    if (!isScalar(key) || (key as { anchor?: string }).anchor || (key as { addToJSMap?: unknown }).addToJSMap) throw NOT_PLAIN;
+    jsKey = (key as Scalar).value;
+    if (jsKey === '<<' || typeof jsKey === 'symbol' || (typeof jsKey === 'object' && jsKey !== null)) throw NOT_PLAIN; // merge keys, odd keys
+  }
+  return jsKey === null ? '' : String(jsKey);
+}
+
+/** As addPairToJSMap: a key that is already there (or inherited, like `__proto__`) is defined, not assigned. */
+function setPlain(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key in out) Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+  else out[key] = value;
+}
+
 function plainData(node: unknown, depth: number): unknown {
   if (isMap(node) && node.constructor === YAMLMap) {
     const out: Record<string, unknown> = {};
-    for (const item of (node as YAMLMap).items) {
-      if (!isPair(item)) throw NOT_PLAIN;
-      const key = item.key;
-      let jsKey: unknown = key;
-      if (key !== null && key !== undefined) {
-        if (!isScalar(key) || (key as { anchor?: string }).anchor || (key as { addToJSMap?: unknown }).addToJSMap) throw NOT_PLAIN;
-        jsKey = (key as Scalar).value;
-        if (jsKey === '<<' || typeof jsKey === 'symbol' || (typeof jsKey === 'object' && jsKey !== null)) throw NOT_PLAIN; // merge keys, odd keys
-      }
-      const stringKey = jsKey === null ? '' : String(jsKey);
-      const value = plainToJS(item.value, depth + 1);
-      // as addPairToJSMap: a key that is already there (or inherited, like `__proto__`) is defined, not assigned
-      if (stringKey in out) Object.defineProperty(out, stringKey, { value, writable: true, enumerable: true, configurable: true });
-      else out[stringKey] = value;
-    }
+    for (const item of (node as YAMLMap).items) setPlain(out, plainKey(item), plainToJS((item as Pair).value, depth + 1));
     return out;
   }
   if (isSeq(node) && node.constructor === YAMLSeq) {
@@ -615,35 +620,31 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machine:
   // converted (tens of thousands of keys, on every keystroke).
   const root = reader.doc.contents;
   if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
-  let partial: Record<string, unknown>;
+  const partial: Record<string, unknown> = {};
   try {
-    partial = {};
     let found = machine === undefined;
     for (const item of (root as YAMLMap).items) {
-      if (!isPair(item) || !isScalar(item.key)) return undefined;
-      const key = String((item.key as Scalar).value);
-      if (key in partial || key === '__proto__') return undefined; // (a duplicate key: yaml-syntax's; never in a delta check)
+      const key = plainKey(item);
+      const value = (item as Pair).value;
       if (key !== 'machines') {
-        partial[key] = plainToJS(item.value, 1);
+        setPlain(partial, key, plainToJS(value, 1));
         continue;
       }
-      const ms = item.value;
-      if (!isMap(ms) || ms.constructor !== YAMLMap) return undefined;
+      if (!isMap(value) || value.constructor !== YAMLMap) return undefined;
       const one: Record<string, unknown> = {};
       if (machine !== undefined) {
-        for (const p of (ms as YAMLMap).items) {
-          if (isPair(p) && isScalar(p.key) && String((p.key as Scalar).value) === machine) {
-            one[machine] = plainToJS(p.value, 2);
-            found = true;
-            break;
-          }
+        for (const p of (value as YAMLMap).items) {
+          if (plainKey(p) !== machine) continue;
+          one[machine] = plainToJS((p as Pair).value, 2);
+          found = true;
+          break;
         }
       }
-      partial[key] = one;
+      setPlain(partial, key, one);
     }
     if (!found) return undefined;
   } catch {
-    return undefined;
+    return undefined; // not plain data (NOT_PLAIN), or nested too deeply
   }
   if (validate(partial)) return [];
   const mapper = new Mapper(reader, file, partial);
