@@ -7,7 +7,7 @@ import { RULES, RULE_BY_ID } from './rules/index';
 import { validateSchema } from './schema';
 import { SourceFile } from './source';
 import { suppressions } from './suppress';
-import { classifyStated } from './stated';
+import { checkedFlows, classifyStated } from './stated';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySetting, Span, Topology } from './types';
 import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
@@ -117,7 +117,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   } catch (e) {
     internal('the flow derivation', e);
   }
-  const flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+  const flows = checkedFlows(derived, stated);
   let firewall: ReturnType<typeof evaluateFirewalls>;
   try {
     firewall = evaluateFirewalls(tStages, flows);

@@ -26,11 +26,11 @@ import { COMPONENT_BY_ID } from './facts';
 import { assignZone, buildTopology, readMachineEntry } from './model';
 import type { Rule } from './rule';
 import { RULES } from './rules/index';
-import { mapDiagnostic, MovedMachines, NoMap, mapper } from './reuse';
+import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
 import type { OffsetMap, TextEditSpan } from './reuse';
 import { validateSchemaPart } from './schema';
 import { SourceFile } from './source';
-import { classifyStated } from './stated';
+import { checkedFlows, classifyStated } from './stated';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Machine, Span, Topology } from './types';
 import { AliasBudget, AstReader, spanOf } from './yaml-ast';
@@ -167,12 +167,11 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
   // machine go on, and the rules iterate the dirty machines only (lookups still see every machine).
   const derived = deriveFlows(sub).filter(dirtyFlow);
   const stated = classifyStated(sub, derived);
-  const flows: Flow[] = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+  const flows = checkedFlows(derived, stated);
   const firewall = evaluateFirewalls(sub, flows);
   const forRules: Topology = { ...plain, machines: new SubMachines(t.machines, dirty) }; // (not a spread of the recording view: that would read every field)
   return runRules({ ...inputs, t: forRules, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
     ...o,
-    record: o.record,
     onError: (rule, e) => {
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
     },
@@ -191,38 +190,6 @@ function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
     if (x.message !== y.message || x.span.start !== y.span.start || x.span.end !== y.span.end) return false;
   }
   return true;
-}
-
-/**
- * Moves a diagnostic of the old text through the edit (mapDiagnostic, which throws NoMap for a position
- * inside it). Most are far from the edit: one wholly before it is the same; when the edit adds or
- * removes no line, one whose positions are all before it or on later lines keeps its lines and
- * columns, and only its offsets move.
- */
-function mover(oldText: string, newText: string, e: TextEditSpan, map: OffsetMap, file: SourceFile): (d: Diagnostic) => Diagnostic {
-  const sameLines = !oldText.slice(e.at, e.oldEnd).includes('\n') && !newText.slice(e.at, e.oldEnd + e.delta).includes('\n');
-  const nl = oldText.indexOf('\n', e.oldEnd);
-  const after = sameLines && nl >= 0 ? nl + 1 : Infinity; // old offsets from here on keep their line and column
-  const far = (s: Span) => (s.end < e.at ? 0 : s.start >= after ? 1 : 2); // 0 before, 1 after, 2 near
-  const shift = (s: Span): Span => (s.start < e.at ? s : { start: s.start + e.delta, end: s.end + e.delta });
-  return (d) => {
-    let where = far(d.span);
-    for (const r of d.related) where |= far(r.span);
-    for (const f of d.fixes) for (const x of f.edits) where |= far(x.span);
-    if (where === 0) return d;
-    if (where & 2) return mapDiagnostic(d, map, file);
-    const out: Diagnostic = {
-      rule: d.rule,
-      severity: d.severity,
-      message: d.message,
-      span: shift(d.span),
-      range: d.range,
-      related: d.related.map((r) => ({ message: r.message, span: shift(r.span), range: r.range })),
-      fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((x) => ({ span: shift(x.span), range: x.range, newText: x.newText })) })),
-    };
-    if ('flowId' in d) out.flowId = d.flowId;
-    return out;
-  };
 }
 
 export interface DeltaInput {
@@ -245,10 +212,7 @@ function movedJson(v: unknown, map?: OffsetMap): string | undefined {
   try {
     return JSON.stringify(v, (_k, x: unknown) => {
       if (x instanceof Map) return [...x];
-      if (map && x && typeof x === 'object' && typeof (x as Span).start === 'number' && typeof (x as Span).end === 'number' && Object.keys(x).length === 2) {
-        const s = x as Span;
-        return { start: map.start(s.start), end: map.spanEnd(s.end) };
-      }
+      if (map && isSpan(x)) return mapSpan(x, map);
       return x;
     });
   } catch (e) {
@@ -303,6 +267,11 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const sup = suppressions(file);
   const reads: Reads = { stages: new Set(base.reads.stages), rules: new Map([...base.reads.rules].map(([k, v]) => [k, new Set(v)])) };
 
+  /** What rules read in this check, added to what they read before (a superset stays right). */
+  const addReads = (record: Map<string, Set<string>>) => {
+    for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+  };
+
   /** Rules run on the whole new topology, without the stages' results (which they must not read). */
   const wholeRun = (rules: readonly Rule[], syntax: RuleInputs['syntax'], schemaProblems: RuleInputs['schema']): Diagnostic[] => {
     const record = new Map<string, Set<string>>();
@@ -315,10 +284,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       },
       record,
     });
-    for (const [rule, r] of record) {
-      if ([...r].some((f) => STAGE_INPUTS.has(f))) throw new Fallback(`${rule} reads what the stages give`);
-      reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
-    }
+    for (const [rule, r] of record) if ([...r].some((f) => STAGE_INPUTS.has(f))) throw new Fallback(`${rule} reads what the stages give`);
+    addReads(record);
     return out;
   };
 
@@ -362,7 +329,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
         // dirty, and the sub-runs see them.
         const other = [...changed].filter((f) => f !== 'installation' && f !== 'connections');
         if (other.length > 0) return `the edit changes ${[...changed].join(', ')}`;
-        if (changed.has('installation') && movedJson(base.t.installation?.from?.value) !== movedJson(t.installation?.from?.value)) return 'the edit changes the installer';
+        if (changed.has('installation') && base.t.installation?.from?.value !== t.installation?.from?.value) return 'the edit changes the installer';
         dirty = new Set();
         const a = base.t.installation?.to ?? [];
         const b = t.installation?.to ?? [];
@@ -380,7 +347,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
           if (x && y && x.from?.value === y.from?.value && x.to?.value === y.to?.value && x.port?.value === y.port?.value) continue;
           for (const c of [x, y]) if (c?.from && c.to) pairs.add(`${c.from.value}>${c.to.value}`).add(`${c.to.value}>${c.from.value}`);
         }
-        for (const x of [...namedOutside(base.t)]) outside.add(x);
+        for (const x of namedOutside(base.t)) outside.add(x);
       }
     }
     if (dirty) {
@@ -393,7 +360,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`));
       oldSub = subRun(base.t, names, dirty, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true });
       newSub = subRun(t, names, dirty, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages });
-      for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+      addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));
   } catch (e) {
@@ -406,7 +373,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   // new sub. A key the sub-runs found is theirs to say (their diagnostic replaces the kept one) when the
   // old sub-run found it as the last result has it; otherwise what they found about it is beside the
   // point (a hub's flow without its other end, say) and must be the same in both runs: the kept one stays.
-  const move = mover(base.text, text, edit, map, file);
+  const move = diagnosticMover(base.text, text, edit, file);
   const oldCount = new Map<string, { n: number; d: Diagnostic }>();
   for (const d of oldSub) {
     const k = diagnosticKey(d);
@@ -446,14 +413,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       const sub = oldCount.get(k);
       const count = base.duplicates.get(k) ?? 1;
       if (sub) oldCount.delete(k);
-      else if (count === 1) {
-        // (the common case: nothing the sub-runs saw)
-        const moved = move(d);
-        const e = entry(moved);
-        e.n += 1;
-        e.full = moved;
-        continue;
-      }
       const own = !!sub && sameFinding(sub.d, d);
       // found again by the sub-runs as it was: whatever the new one says about it stands (it may be in the edited text)
       if (own && count === sub!.n) continue;
@@ -527,8 +486,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     get: () => {
       if (!flows) {
         const derived = deriveFlows(t);
-        const stated = classifyStated(t, derived);
-        flows = [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+        flows = checkedFlows(derived, classifyStated(t, derived));
         evaluateFirewalls(t, flows); // (marks the flows it blocks: `blockedBy`)
       }
       return flows;

@@ -420,6 +420,27 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
   return { spans: [...spans.slice(0, a), ...region, ...after], from: a, toNew: a + region.length, toOld: b + 1, delta };
 }
 
+/** The one chunk an update changed (same place, same kind), the edit in it, and whether the text forbids reusing anything across it (reuse.ts, textForbidsReuse). */
+interface OneChange {
+  k: number;
+  e: TextEditSpan;
+  forbidden: boolean;
+}
+
+/** The one chunk that differs between the last update's chunks and these; undefined when none or several do. */
+function oneChange(old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[]): OneChange | undefined {
+  if (!old || old.spans.length !== spans.length) return undefined;
+  let k = -1;
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i] === old.parts[i]) continue;
+    if (k >= 0) return undefined; // two chunks changed
+    k = i;
+  }
+  if (k < 0 || spans[k].start !== old.spans[k].start || spans[k].kind !== old.spans[k].kind) return undefined;
+  const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
+  return { k, e, forbidden: textForbidsReuse(old.text, text, e) };
+}
+
 export function createIncrementalChecker(): IncrementalChecker {
   let cache = new Map<string, ParsedChunk>();
   let lastChunks = 0; // chunks of the last incremental update
@@ -446,23 +467,15 @@ export function createIncrementalChecker(): IncrementalChecker {
   } | undefined;
 
   /** The last result, moved through the edit from `old` (the last update's chunks), when the edit cannot change it (reuse.ts); else undefined. */
-  const reuse = (old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
-    if (!old || !chain || chain.options !== optionsKey || old.spans.length !== spans.length || chain.edits.length >= MAX_REUSE_CHAIN) return undefined;
+  const reuse = (old: Layout | undefined, one: OneChange | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
+    if (!old || !one || one.forbidden || !chain || chain.options !== optionsKey || chain.edits.length >= MAX_REUSE_CHAIN) return undefined;
     if (chain.last.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return undefined; // whatever made it throw, look again
-    let k = -1;
-    for (let i = 0; i < parts.length; i++) {
-      if (parts[i] === old.parts[i]) continue;
-      if (k >= 0) return undefined; // two chunks changed
-      k = i;
-    }
-    if (k < 0 || spans[k].start !== old.spans[k].start || spans[k].kind !== old.spans[k].kind) return undefined;
-    const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
-    if (textForbidsReuse(old.text, text, e)) return undefined;
+    const { k, e } = one;
     const same = sameChunk(old.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
     if (!same) return undefined;
     const title = same.title ?? chain.title;
     const inside = [...chain.inside, spans[k].kind === 'machine' ? parts[k].key : undefined];
-    const result = movedResult(chain.base, chain.last, [...chain.edits, e], text, title, () => check(text, options), inside);
+    const result = movedResult(chain.base, chain.last, [...chain.edits, e], old.text, text, title, () => check(text, options), inside);
     if (!result) return undefined;
     const reads = readsOf(chain.base);
     if (duplicatesOf(chain.base)?.size === 0 && reads) {
@@ -479,21 +492,14 @@ export function createIncrementalChecker(): IncrementalChecker {
    * (keeping its name) or one top-level section; a string says why not (`unexpected: …` when it threw:
    * check() then answers), undefined when the edit is not of that kind.
    */
-  const delta = (old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
-    if (!old || old.spans.length !== spans.length) return undefined;
-    let k = -1;
-    for (let i = 0; i < parts.length; i++) {
-      if (parts[i] === old.parts[i]) continue;
-      if (k >= 0) return undefined; // two chunks changed
-      k = i;
-    }
-    if (k < 0 || spans[k].kind !== old.spans[k].kind || spans[k].start !== old.spans[k].start || spans[k].kind === 'machines-header') return undefined;
+  const delta = (old: Layout | undefined, one: OneChange | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
+    if (!old || !one || spans[one.k].kind === 'machines-header') return undefined;
+    const { k, e } = one;
     if (parts[k].key !== old.parts[k].key) return spans[k].kind === 'machine' ? 'the machine was renamed' : 'a top-level key changed';
     if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
     const last = recent[recent.length - 1];
     if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
-    const e = editBetween(old.parts[k].text, parts[k].text, spans[k].start);
-    if (textForbidsReuse(old.text, text, e)) return 'the edit touches a disable comment or line ends';
+    if (one.forbidden) return 'the edit touches a disable comment or line ends';
     const base = baseOf(last);
     if (!base) return 'the last result cannot be a base';
     try {
@@ -571,14 +577,15 @@ export function createIncrementalChecker(): IncrementalChecker {
     const optionsKey = JSON.stringify(options);
     const known = recall(text, optionsKey);
     stats.recalled = !!known;
-    const reused = known ? undefined : reuse(old, text, spans, parts, optionsKey, options);
+    const one = known ? undefined : oneChange(old, text, spans, parts);
+    const reused = known ? undefined : reuse(old, one, text, spans, parts, optionsKey, options);
     stats.reused = !!reused;
     stats.delta = false;
     stats.deltaDeclined = undefined;
     if (reused) return remember(text, optionsKey, reused);
     let result = known;
     if (!result) {
-      const d = delta(old, text, spans, parts, p, optionsKey, options);
+      const d = delta(old, one, text, spans, parts, p, optionsKey, options);
       if (typeof d === 'string') stats.deltaDeclined = d;
       else if (d) {
         result = d;

@@ -195,10 +195,18 @@ export function sameChunk(a: Pair, b: Pair, e: TextEditSpan, newText: string, to
   return { title };
 }
 
-function mapSpan(s: Span, map: OffsetMap): Span {
+/** A span through the map (NoMap when it does not map). */
+export function mapSpan(s: Span, map: OffsetMap): Span {
   const out = { start: map.start(s.start), end: map.spanEnd(s.end) };
   if (out.end < out.start) throw NO_MAP; // (never: spanEnd does not map an insertion point)
   return out;
+}
+
+/** Is x a span: an object of exactly `start` and `end`, numbers (how topology and flow data hold positions)? */
+export function isSpan(x: unknown): x is Span {
+  if (!x || typeof x !== 'object') return false;
+  const o = x as Record<string, unknown>;
+  return typeof o.start === 'number' && typeof o.end === 'number' && Object.keys(o).length === 2;
 }
 
 /** A deep copy of topology or flow data with every span ({start, end} of numbers) mapped. */
@@ -222,14 +230,13 @@ function mapDeep(v: unknown, map: OffsetMap, seen: Map<object, unknown>): unknow
     seen.set(v, out);
   } else {
     const o = v as Record<string, unknown>;
-    const keys = Object.keys(o);
-    if (keys.length === 2 && typeof o.start === 'number' && typeof o.end === 'number') {
-      out = mapSpan(o as unknown as Span, map);
+    if (isSpan(o)) {
+      out = mapSpan(o, map);
       seen.set(v, out);
     } else {
       const c = Object.create(Object.getPrototypeOf(o)) as Record<string, unknown>;
       seen.set(v, c);
-      for (const k of keys) c[k] = mapDeep(o[k], map, seen);
+      for (const k of Object.keys(o)) c[k] = mapDeep(o[k], map, seen);
       out = c;
     }
   }
@@ -252,6 +259,39 @@ export function mapDiagnostic(d: Diagnostic, map: OffsetMap, file: SourceFile): 
   };
   if ('flowId' in d) out.flowId = d.flowId;
   return out;
+}
+
+/**
+ * Moves diagnostics of `oldText` through the edit to `newText` (`file`); throws NoMap for a position
+ * inside the edit (mapDiagnostic). Most are far from the edit: one wholly before it is the same; when the edit adds or
+ * removes no line, one whose positions are all before it or on later lines keeps its lines and
+ * columns, and only its offsets move.
+ */
+export function diagnosticMover(oldText: string, newText: string, e: TextEditSpan, file: SourceFile): (d: Diagnostic) => Diagnostic {
+  const map = mapper(e);
+  const sameLines = !oldText.slice(e.at, e.oldEnd).includes('\n') && !newText.slice(e.at, e.oldEnd + e.delta).includes('\n');
+  const nl = oldText.indexOf('\n', e.oldEnd);
+  const after = sameLines && nl >= 0 ? nl + 1 : Infinity; // old offsets from here on keep their line and column
+  const far = (s: Span) => (s.end < e.at ? 0 : s.start >= after ? 1 : 2); // 0 before, 1 after, 2 near
+  const shift = (s: Span): Span => (s.start < e.at ? s : { start: s.start + e.delta, end: s.end + e.delta });
+  return (d) => {
+    let where = far(d.span);
+    for (const r of d.related) where |= far(r.span);
+    for (const f of d.fixes) for (const x of f.edits) where |= far(x.span);
+    if (where === 0) return d;
+    if (where & 2) return mapDiagnostic(d, map, file);
+    const out: Diagnostic = {
+      rule: d.rule,
+      severity: d.severity,
+      message: d.message,
+      span: shift(d.span),
+      range: d.range,
+      related: d.related.map((r) => ({ message: r.message, span: shift(r.span), range: r.range })),
+      fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((x) => ({ span: shift(x.span), range: x.range, newText: x.newText })) })),
+    };
+    if ('flowId' in d) out.flowId = d.flowId;
+    return out;
+  };
 }
 
 /**
@@ -348,6 +388,8 @@ export function movedResult(
   base: CheckResult,
   last: CheckResult,
   edits: TextEditSpan[],
+  /** the text of `last` */
+  lastText: string,
   text: string,
   title: string | undefined,
   recompute: () => CheckResult,
@@ -356,7 +398,6 @@ export function movedResult(
 ): CheckResult | undefined {
   const file = new SourceFile(text);
   const maps = edits.map(mapper);
-  const lastMap = maps[maps.length - 1];
   const all: OffsetMap = {
     start: (p) => {
       for (let i = 0; i < maps.length; i++) p = maps[i].start(p);
@@ -373,7 +414,7 @@ export function movedResult(
   };
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = last.diagnostics.map((d) => mapDiagnostic(d, lastMap, file));
+    diagnostics = last.diagnostics.map(diagnosticMover(lastText, text, edits[edits.length - 1], file));
   } catch (e) {
     if (e instanceof NoMap) return undefined;
     throw e;

@@ -76,6 +76,11 @@ function tripleKey(initiator: string, destination: string, label: string): strin
   return `${initiator}>${destination}:${label}`;
 }
 
+/** The flows check() reports on: the derived ones, then the stated connections that are not one of them. */
+export function checkedFlows(derived: Flow[], stated: StatedResult): Flow[] {
+  return [...derived, ...stated.verdicts.filter((v) => v.kind !== 'identical').map((v) => v.flow)];
+}
+
 export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
   // The keys the connections below look up: each connection, both ways.
   const wanted: string[] = [];
