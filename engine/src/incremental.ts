@@ -22,7 +22,7 @@ import type { Node as YNode } from 'yaml';
 import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';
 import type { DeltaBase } from './delta';
-import { SourceFile } from './source';
+import { ownString, SourceFile } from './source';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult } from './types';
 import { commonEnds, editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
@@ -238,7 +238,10 @@ function hasUnsafeNodes(node: unknown, text: string, depth = 0): boolean {
   return false;
 }
 
-function parseChunk(text: string, base: number): ParsedChunk {
+function parseChunk(slice: string, base: number): ParsedChunk {
+  // The chunk, its cache key and the values of its nodes (slices of it) outlive the document version
+  // it was cut from: they must not keep that whole version alive (see ownString).
+  const text = ownString(slice);
   const { doc, problems } = parseYaml(text);
   if (problems.length > 0) throw new Unsafe('syntax problem in a chunk');
   if (doc.errors.length || doc.warnings.length) throw new Unsafe('syntax problem in a chunk');
@@ -641,12 +644,12 @@ export function createIncrementalChecker(): IncrementalChecker {
         if (!pc) {
           pc = parseChunk(ct, s.start);
           parsedCount++;
-          if (!next.get(ct)?.root) next.set(ct, pc); // replaces an entry without its root, not the first of a text seen twice
+          if (!next.get(ct)?.root) next.set(pc.text, pc); // replaces an entry without its root, not the first of a text seen twice
         } else if (pc.base !== s.start) {
           shiftChunk(pc, s.start - pc.base);
         }
         pc.placed = gen;
-        if (!next.has(ct)) next.set(ct, pc);
+        if (!next.has(ct)) next.set(pc.text, pc);
         return pc;
       };
       let parts: ParsedChunk[];
