@@ -1,7 +1,7 @@
 // Minimal text edits for quick fixes: replace a scalar, set a key in a mapping, append an item to a
 // sequence. They keep comments and formatting: only the smallest span changes, new lines copy the
 // indentation of their siblings, flow collections (`{ }`, `[ ]`) stay flow collections.
-import { isMap, isScalar, isSeq } from 'yaml';
+import { isMap, isScalar, isSeq } from './yaml-lib';
 import type { YAMLMap, YAMLSeq } from 'yaml';
 import type { SourceFile } from './source';
 import type { Span, TextEdit } from './types';

@@ -17,7 +17,8 @@
 // directives, document markers, tabs, a BOM, CR-only line ends, non-printable characters, a column-0
 // line that is not a plain key, a sequence or a comment, duplicate top-level keys or machine names,
 // keys that are not plain, and anything else not understood (see `chunk()` below).
-import { Document, isAlias, isCollection, isMap, isPair, isScalar, Pair, YAMLMap } from 'yaml';
+import { Document, Pair, YAMLMap } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
 import type { Node as YNode } from 'yaml';
 import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';

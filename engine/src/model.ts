@@ -1,7 +1,7 @@
 // Builds the typed topology from the YAML AST. Tolerant: a value of the wrong type is left out of the
 // model (the schema rule reports it), so every later stage sees only well-typed data with its spans.
 import ipaddr from 'ipaddr.js';
-import { isMap } from 'yaml';
+import { isMap } from './yaml-lib';
 import { parsePort, parsePortRange } from './facts';
 import type { AnyNode, AstReader } from './yaml-ast';
 import { spanOf } from './yaml-ast';

@@ -15,7 +15,7 @@
 // Suppression comments are line based, so an edit that touches one, or changes the line count of a
 // file that has one, is never reused; neither is an edit that moves the column of anything on its line
 // (fix texts may depend on indentation), nor one that adds or removes a CR.
-import { isMap, isPair, isScalar, isSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from './yaml-lib';
 import type { Pair } from 'yaml';
 import { movedMachine } from './model';
 import { SourceFile } from './source';

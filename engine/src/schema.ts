@@ -10,7 +10,8 @@
 // Several errors on one node collapse into the most specific one. Paths are resolved through a cache
 // of each mapping's keys, so many errors in a huge file cost no more than one walk.
 import type { ErrorObject } from 'ajv';
-import { isMap, isPair, isScalar, isSeq, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isPair, isScalar, isSeq } from './yaml-lib';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import { closeMatches } from './did-you-mean';
 import { yamlScalar } from './edits';

@@ -1,6 +1,7 @@
 // Parsing with `yaml` (node ranges kept) and small, bounded helpers to read the AST.
 // Aliases are resolved through these helpers only, with a budget, so an alias bomb cannot blow up.
-import { Alias, Document, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import { Alias, Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from './yaml-lib';
 import type { Node as YNode, ParsedNode } from 'yaml';
 import type { Span } from './types';
 import { fastParseDocument, fastParseEnabled, PARSE_OPTIONS } from './fast-yaml';
