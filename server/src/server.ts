@@ -9,7 +9,7 @@ import { createLog } from './log';
 import type { Log } from './log';
 import { setSchemaPath } from './schema';
 import { checkOptions, SettingsStore } from './settings';
-import { codeActions, FIX_ALL_KIND } from './features/codeActions';
+import { codeActions, FIX_ALL_KIND, resolveCodeAction } from './features/codeActions';
 import { complete } from './features/completion';
 import { Validator } from './features/diagnostics';
 import { foldingRanges } from './features/folding';
@@ -43,6 +43,8 @@ function guard<A extends unknown[], R>(log: Log, name: string, fallback: R, fn: 
 export function startServer(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   let hasDynamicConfigRegistration = false;
+  /** the client resolves code actions' edits (see CodeActionOptions.lazyEdits) */
+  let lazyCodeActionEdits = false;
   let settingsLate = false;
   let resolveReady!: () => void;
   const ready = new Promise<void>((r) => (resolveReady = r));
@@ -68,6 +70,7 @@ export function startServer(connection: Connection): void {
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities ?? {};
     settings.canPull = !!caps.workspace?.configuration;
+    lazyCodeActionEdits = !!caps.textDocument?.codeAction?.resolveSupport?.properties?.includes('edit');
     hasDynamicConfigRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     // initial settings may come with the request: `{ settings: {…} }`, or `{ acrotopo: {…} }` as Helix
     // sends its `config` table
@@ -88,7 +91,7 @@ export function startServer(connection: Connection): void {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
         completionProvider: { triggerCharacters: [':', ' ', '/', '-', ',', '[', '{'], resolveProvider: false },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND], resolveProvider: false },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND], resolveProvider: true },
         documentSymbolProvider: { label: 'Acrotopo' },
         definitionProvider: true,
         referencesProvider: true,
@@ -161,8 +164,19 @@ export function startServer(connection: Connection): void {
   connection.onCodeAction(guard(log, 'code actions', [], (p) => {
     const d = doc(p.textDocument.uri);
     if (!d) return [];
-    return codeActions(d, p, validator.publishedFor(d.uri, d.version), () => analysis(d).yaml());
+    return codeActions(d, p, validator.publishedFor(d.uri, d.version), () => analysis(d).yaml(), { lazyEdits: lazyCodeActionEdits });
   }));
+
+  connection.onCodeActionResolve((a) => {
+    try {
+      const uri = (a.data as { uri?: unknown } | undefined)?.uri;
+      const d = typeof uri === 'string' ? doc(uri) : undefined;
+      return resolveCodeAction(a, d, d ? validator.publishedFor(d.uri, d.version) : undefined);
+    } catch (e) {
+      log.error('code action resolve failed', e);
+      return a;
+    }
+  });
 
   connection.onDocumentSymbol(guard(log, 'document symbols', [], (p) => {
     const d = doc(p.textDocument.uri);

@@ -2,6 +2,7 @@
 // end-to-end cases are in codeActions.test.ts).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
 import { check } from '@acrotopo/engine';
@@ -39,6 +40,47 @@ describe('code action edits', () => {
     const { edits, fixed } = collectFixAll(ds);
     assert.deepEqual(edits.map((e) => e.newText), ['A', 'C']);
     assert.equal(fixed.length, 2);
+  });
+});
+
+describe('fix all: which fixes it takes', () => {
+  type R = { start: { line: number; character: number }; end: { line: number; character: number } };
+  const before = (p: R['start'], q: R['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  const eq = (p: R['start'], q: R['start']) => p.line === q.line && p.character === q.character;
+  /** the definition: each starts before the other ends; two insertions at one point overlap too */
+  const overlaps = (a: R, b: R) => (eq(a.start, a.end) && eq(b.start, b.end) ? eq(a.start, b.start) : before(a.start, b.end) && before(b.start, a.end));
+  /** the obvious quadratic reading of it, to compare with */
+  const reference = (ds: Fixable[]) => {
+    const taken: R[] = [];
+    const titles: string[] = [];
+    for (const { fixes } of ds) {
+      const fix = fixes.find((f) => f.isPreferred);
+      if (!fix || fix.edits.length === 0) continue;
+      const own = fix.edits.map((e) => e.range);
+      if (own.some((r) => taken.some((x) => overlaps(x, r)))) continue;
+      if (own.some((r, i) => own.some((q, j) => i < j && overlaps(r, q)))) continue;
+      taken.push(...own);
+      titles.push(fix.title);
+    }
+    return titles;
+  };
+  const pos = fc.record({ line: fc.nat(3), character: fc.nat(6) });
+  const range = fc.tuple(pos, pos).map(([a, b]) => (before(b, a) ? { start: b, end: a } : { start: a, end: b }));
+  const fixable = fc.record({ ranges: fc.array(range, { minLength: 1, maxLength: 3 }), preferred: fc.boolean() });
+
+  it('takes exactly the fixes the quadratic definition takes (random ranges, insertions, multi-edit fixes)', () => {
+    fc.assert(
+      fc.property(fc.array(fixable, { maxLength: 30 }), (xs) => {
+        const ds: Fixable[] = xs.map((x, i) => ({
+          diagnostic: { range: x.ranges[0], message: `d${i}` },
+          fixes: [{ title: `f${i}`, isPreferred: x.preferred, edits: x.ranges.map((r) => ({ range: r, newText: `${i}` })) }],
+        }));
+        const got = collectFixAll(ds);
+        const want = reference(ds);
+        assert.deepEqual(got.fixed.map((d) => d.message.slice(1)), want.map((t) => t.slice(1)));
+      }),
+      { numRuns: Number(process.env.FC_RUNS ?? 300) },
+    );
   });
 });
 

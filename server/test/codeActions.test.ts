@@ -4,6 +4,7 @@ import { RULE_BY_ID } from '@acrotopo/engine';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver-protocol';
 import { applyTextEdits, editsFor, LspClient, textAt } from './lsp-client';
 import { DEPLOYMENT, uri } from './fixtures';
+import { generate } from '../../bench/generate.mjs';
 
 const waits = (...rules: string[]) => {
   const missing = rules.filter((r) => !RULE_BY_ID.has(r));
@@ -107,7 +108,9 @@ describe('code actions', () => {
     assert.deepEqual(unknown.map((d) => textAt(text, d.range)), ['ams1', 'ams1', 'fs1']);
     const perRule = (await s.actionsFor(unknown[0])).find((a) => a.title === 'Fix all unknown-reference problems');
     assert.ok(perRule);
-    assert.equal(perRule.diagnostics?.length, 3);
+    // it names the request's diagnostic, and fixes all three
+    assert.deepEqual(perRule.diagnostics?.map((d) => d.range), [unknown[0].range]);
+    assert.equal(editsFor(perRule.edit, s.u).length, 3);
     const source = ((await c.codeActions(s.u, unknown[0].range, [], ['source.fixAll'])) ?? []) as CodeAction[];
     assert.deepEqual(source.map((a) => a.kind), ['source.fixAll.acrotopo']);
     assert.deepEqual(source.map((a) => a.title), ['Fix all auto-fixable acrotopo problems']);
@@ -117,6 +120,64 @@ describe('code actions', () => {
     assert.match(s.text, /server: ams01\n/);
     assert.match(s.text, /from: ams01\n/);
     assert.match(s.text, /to: \[fs01, web01\]/);
+  });
+
+  it('with codeAction/resolve, fix-all actions come without their edits, which resolve computes', { skip: waits('unknown-reference') }, async () => {
+    const lazy = await LspClient.start({ codeActionResolve: true });
+    try {
+      assert.equal((lazy.initializeResult.capabilities.codeActionProvider as { resolveProvider?: boolean }).resolveProvider, true);
+      const text = DEPLOYMENT.replace('from: ams01\n', 'from: ams1\n').replace('to: [fs01, web01]', 'to: [fs1, web01]');
+      const u = uri('lazy');
+      const diagnostics = await lazy.open(u, text);
+      const unknown = diagnostics.filter((d) => d.code === 'unknown-reference');
+      const actions = ((await lazy.codeActions(u, unknown[1].range, [unknown[1]])) ?? []) as CodeAction[];
+      const perRule = actions.find((a) => a.title === 'Fix all unknown-reference problems')!;
+      assert.ok(perRule, actions.map((a) => a.title).join(' | '));
+      assert.equal(perRule.edit, undefined);
+      assert.deepEqual(perRule.diagnostics?.map((d) => d.range), [unknown[1].range]);
+      // a single fix still comes with its edit
+      assert.ok(actions.find((a) => a.title === "Change 'fs1' to 'fs01'" || a.title === "Change 'ams1' to 'ams01'")?.edit);
+      const resolved = await lazy.resolveCodeAction(perRule);
+      const fixedText = applyTextEdits(text, editsFor(resolved.edit, u));
+      assert.match(fixedText, /server: ams01\n/);
+      assert.match(fixedText, /from: ams01\n/);
+      assert.match(fixedText, /to: \[fs01, web01\]/);
+      const source = ((await lazy.codeActions(u, unknown[0].range, [], ['source.fixAll'])) ?? []) as CodeAction[];
+      assert.equal(source.length, 1);
+      assert.equal(source[0].edit, undefined);
+      const all = await lazy.resolveCodeAction(source[0]);
+      assert.equal(applyTextEdits(text, editsFor(all.edit, u)), fixedText);
+      // once the text changed and is not checked yet, resolve leaves the action without an edit
+      await lazy.setSettings({ validate: { debounceMs: 1500 } });
+      await lazy.change(u, 2, [{ text: `# moved\n${text}` }]);
+      assert.equal((await lazy.resolveCodeAction(perRule)).edit, undefined);
+      // an action that is not ours to resolve comes back as it went
+      const other = { title: 'x', kind: 'quickfix', data: { something: 1 } };
+      assert.deepEqual(await lazy.resolveCodeAction(other), other);
+    } finally {
+      await lazy.stop();
+    }
+  });
+
+  it('at 1,000 machines a code action answer stays small: fix-all actions name only the request\'s problems', async () => {
+    const lazy = await LspClient.start({ codeActionResolve: true });
+    try {
+      const text = generate(1000).text;
+      const u = uri('big-actions');
+      const diagnostics = await lazy.open(u, text);
+      const d = diagnostics.find((x) => x.code === 'missing-hosts-entry') ?? diagnostics[0];
+      const actions = ((await lazy.codeActions(u, d.range, [d])) ?? []) as CodeAction[];
+      const fixAll = actions.find((a) => a.kind === 'source.fixAll.acrotopo')!;
+      assert.ok(fixAll, actions.map((a) => a.title).join(' | '));
+      const bytes = JSON.stringify(actions).length;
+      const edits = editsFor((await lazy.resolveCodeAction(fixAll)).edit, u);
+      // the resolved edit is what the answer no longer carries (before: every fixed diagnostic and every edit)
+      assert.ok(edits.length >= 30, `${edits.length} edits`);
+      assert.ok(bytes < 8000, `${bytes} bytes in the answer`);
+      for (const a of actions) assert.ok((a.diagnostics?.length ?? 0) <= 1, `${a.title}: ${a.diagnostics?.length} diagnostics`);
+    } finally {
+      await lazy.stop();
+    }
   });
 
   /** The actions as JSON, without the `data` of the diagnostics they name (it differs between copies). */

@@ -111,6 +111,8 @@ export interface StartOptions {
   cwd?: string;
   /** the initialize request's initializationOptions */
   initializationOptions?: unknown;
+  /** advertise codeAction/resolve for `edit` (as VS Code does) */
+  codeActionResolve?: boolean;
 }
 
 export class LspClient {
@@ -171,7 +173,12 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true },
           hover: { contentFormat: ['markdown', 'plaintext'] },
           completion: { completionItem: { snippetSupport: true, documentationFormat: ['markdown'] } },
-          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } }, isPreferredSupport: true, dataSupport: true },
+          codeAction: {
+            codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } },
+            isPreferredSupport: true,
+            dataSupport: true,
+            ...(opts.codeActionResolve ? { resolveSupport: { properties: ['edit'] } } : {}),
+          },
           rename: { prepareSupport: true },
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
         },
@@ -256,6 +263,10 @@ export class LspClient {
 
   codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[] | null> {
     return this.request('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics, ...(only ? { only } : {}) } });
+  }
+
+  resolveCodeAction(action: CodeAction): Promise<CodeAction> {
+    return this.request('codeAction/resolve', action);
   }
 
   symbols(uri: string): Promise<DocumentSymbol[] | null> {

@@ -75,38 +75,96 @@ export function disableFileEdit(doc: TextDocument, rule: string, parsed?: Parsed
   return { range: { start: end, end }, newText: `${needsNl ? nl : ''}rules:${nl}  ${rule}: off${nl}` };
 }
 
-function overlaps(a: Range, b: Range): boolean {
-  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character < q.character);
-  const eq = (p: Range['start'], q: Range['start']) => p.line === q.line && p.character === q.character;
-  // two insertions at the same point overlap too (their order would be arbitrary)
-  if (eq(a.start, a.end) && eq(b.start, b.end)) return eq(a.start, b.start);
-  return before(a.start, b.end) && before(b.start, a.end);
+/** A position as one number that orders like (line, character) (characters below 1e8). */
+function posKey(p: Range['start']): number {
+  return p.line * 1e8 + p.character;
+}
+
+/**
+ * Ranges of edits already taken, none overlapping another, sorted by start (and then end); for
+ * disjoint ranges the ends are then in order too. Two ranges overlap when each starts before the
+ * other ends; two insertions at the same point overlap too (their order would be arbitrary). An
+ * insertion at a range's start or end does not overlap it.
+ */
+class TakenRanges {
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+
+  /** the number of taken ranges whose start is below s (or at most s, with `orEqual`) */
+  private count(s: number, orEqual: boolean): number {
+    let lo = 0;
+    let hi = this.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.starts[mid] < s || (orEqual && this.starts[mid] === s)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  overlaps(r: Range): boolean {
+    const s = posKey(r.start);
+    const e = posKey(r.end);
+    if (s === e) {
+      // an insertion: inside a range, or at an insertion's point
+      const j = this.count(s, false) - 1; // the last range starting before s has the largest end of those
+      if (j >= 0 && this.ends[j] > s) return true;
+      const k = this.count(s, false);
+      return k < this.starts.length && this.starts[k] === s && this.ends[k] === s;
+    }
+    // ranges starting before e; the last of them ends last
+    const j = this.count(e, false) - 1;
+    return j >= 0 && this.ends[j] > s;
+  }
+
+  add(r: Range): void {
+    const s = posKey(r.start);
+    const e = posKey(r.end);
+    let i = this.count(s, false);
+    while (i < this.starts.length && this.starts[i] === s && this.ends[i] < e) i++;
+    this.starts.splice(i, 0, s);
+    this.ends.splice(i, 0, e);
+  }
 }
 
 /** A diagnostic with its fixes. */
 export interface Fixable {
   diagnostic: Diagnostic;
   fixes: readonly LspFix[];
+  /** its position in the published list */
+  index?: number;
 }
 
-/** Every preferred fix of the diagnostics, skipping fixes whose edits overlap one already taken. */
-export function collectFixAll(diagnostics: Iterable<Fixable>): { edits: TextEdit[]; fixed: Diagnostic[] } {
+/**
+ * Every preferred fix of the diagnostics, skipping fixes whose edits overlap one already taken or
+ * each other. `n log n` in the edits (a 10,000-machine file has thousands of fixable problems).
+ */
+export function collectFixAll(diagnostics: Iterable<Fixable>): { edits: TextEdit[]; fixed: Diagnostic[]; indexes: Set<number> } {
   const edits: TextEdit[] = [];
   const fixed: Diagnostic[] = [];
-  for (const { diagnostic: d, fixes } of diagnostics) {
+  const indexes = new Set<number>();
+  const taken = new TakenRanges();
+  for (const { diagnostic: d, fixes, index } of diagnostics) {
     const fix = fixes.find((f) => f.isPreferred);
     if (!fix || fix.edits.length === 0) continue;
-    if (fix.edits.some((e) => edits.some((x) => overlaps(x.range, e.range)))) continue;
+    if (fix.edits.some((e) => taken.overlaps(e.range))) continue;
+    if (fix.edits.length > 1) {
+      // a fix's own edits must not overlap each other either
+      const own = new TakenRanges();
+      if (fix.edits.some((e) => (own.overlaps(e.range) ? true : (own.add(e.range), false)))) continue;
+    }
+    for (const e of fix.edits) taken.add(e.range);
     edits.push(...fix.edits);
     fixed.push(d);
+    if (index !== undefined) indexes.add(index);
   }
-  return { edits, fixed };
+  return { edits, fixed, indexes };
 }
 
 /** The published diagnostics (of `rule`, or all) with their fixes, in published order. */
 function* publishedFixables(published: PublishedDiagnostics, rule?: string): Generator<Fixable> {
   for (let i = 0; i < published.diagnostics.length; i++) {
-    if (rule === undefined || published.rule(i) === rule) yield { diagnostic: published.diagnostics[i], fixes: published.fixes(i) };
+    if (rule === undefined || published.rule(i) === rule) yield { diagnostic: published.diagnostics[i], fixes: published.fixes(i), index: i };
   }
 }
 
@@ -126,7 +184,7 @@ function oursOf(diagnostics: Diagnostic[], published: PublishedDiagnostics | und
   for (const d of diagnostics) {
     if (d.source !== 'acrotopo') continue;
     const i = published ? published.indexOf(d) : -1;
-    if (i >= 0) out.push({ diagnostic: d, rule: published!.rule(i), fixes: published!.fixes(i) });
+    if (i >= 0) out.push({ diagnostic: d, rule: published!.rule(i), fixes: published!.fixes(i), index: i });
     else {
       const data = diagnosticData(d);
       if (data) out.push({ diagnostic: d, rule: data.rule, fixes: [] });
@@ -140,13 +198,48 @@ function wants(only: string[] | undefined, kind: string): boolean {
   return only.some((o) => kind === o || kind.startsWith(`${o}.`));
 }
 
+/** The `data` of a fix-all action whose edit is left to codeAction/resolve. */
+export interface FixAllData {
+  acrotopo: 'fix-all';
+  /** the document */
+  uri: string;
+  /** the rule of "Fix all RULE problems"; none for "Fix all auto-fixable acrotopo problems" */
+  rule?: string;
+}
+
+function fixAllData(x: unknown): FixAllData | undefined {
+  const d = x as Partial<FixAllData> | undefined;
+  if (!d || typeof d !== 'object' || d.acrotopo !== 'fix-all' || typeof d.uri !== 'string' || (d.rule !== undefined && typeof d.rule !== 'string')) return undefined;
+  return d as FixAllData;
+}
+
+export interface CodeActionOptions {
+  /**
+   * The client resolves an action's edit on demand (codeAction/resolve with `edit` among its
+   * resolveSupport properties): the fix-all actions then come without their edits, computed only
+   * when chosen. At 10,000 machines they were 0.6–0.8 MB in every answer, and editors ask for code
+   * actions whenever the cursor rests on a problem.
+   */
+  lazyEdits?: boolean;
+}
+
 /**
+ * Code actions for the request's range and diagnostics. The fix-all actions name, of all the problems
+ * they fix, those of the request (not thousands of them); their edit is every preferred fix.
  * @param published the diagnostics published for this version of the document (their fixes, and the
  *                  fix-all actions); undefined when the published set is out of date
  * @param yaml the parse of this version (the server's cached one); parsed here, once, when not given
  */
-export function codeActions(doc: TextDocument, params: CodeActionParams, published: PublishedDiagnostics | undefined, yaml?: () => ParsedYaml): CodeAction[] {
+export function codeActions(doc: TextDocument, params: CodeActionParams, published: PublishedDiagnostics | undefined, yaml?: () => ParsedYaml, options: CodeActionOptions = {}): CodeAction[] {
   const uri = doc.uri;
+  /** a fix-all action: the request's diagnostics it fixes, and its edit (or what resolves it) */
+  const fixAll = (title: string, kind: string, rule: string | undefined, fixable: ReturnType<typeof collectFixAll>): CodeAction => {
+    const diagnostics = ours.filter((x) => x.index !== undefined && fixable.indexes.has(x.index)).map((x) => x.diagnostic);
+    const a: CodeAction = { title, kind, diagnostics };
+    if (options.lazyEdits) a.data = { acrotopo: 'fix-all', uri, ...(rule !== undefined ? { rule } : {}) } satisfies FixAllData;
+    else a.edit = { changes: { [uri]: fixable.edits } };
+    return a;
+  };
   let parsed: ParsedYaml | undefined;
   const parse = () => (parsed ??= yaml?.() ?? parseYaml(doc.getText()));
   const only = params.context.only;
@@ -165,7 +258,7 @@ export function codeActions(doc: TextDocument, params: CodeActionParams, publish
       const fixable = collectFixAll(publishedFixables(published, rule));
       if (fixable.fixed.length > 1) {
         fileRules.add(`fix:${rule}`);
-        out.push({ title: `Fix all ${rule} problems`, kind: CodeActionKind.QuickFix, diagnostics: fixable.fixed, edit: { changes: { [uri]: fixable.edits } } });
+        out.push(fixAll(`Fix all ${rule} problems`, CodeActionKind.QuickFix, rule, fixable));
       }
     }
     for (const { diagnostic: d, rule } of ours) {
@@ -181,8 +274,20 @@ export function codeActions(doc: TextDocument, params: CodeActionParams, publish
   }
 
   if (wants(only, FIX_ALL_KIND)) {
-    const { edits, fixed } = collectFixAll(published ? publishedFixables(published) : ours);
-    if (edits.length > 0) out.push({ title: 'Fix all auto-fixable acrotopo problems', kind: FIX_ALL_KIND, diagnostics: fixed, edit: { changes: { [uri]: edits } } });
+    const fixable = collectFixAll(published ? publishedFixables(published) : ours);
+    if (fixable.edits.length > 0) out.push(fixAll('Fix all auto-fixable acrotopo problems', FIX_ALL_KIND, undefined, fixable));
   }
   return out;
+}
+
+/**
+ * codeAction/resolve: a fix-all action gets its edit, from the diagnostics published for the
+ * document's current version (`published`); without them (a change not checked yet) it stays without
+ * one, and applying it changes nothing. Any other action is returned as it came.
+ */
+export function resolveCodeAction(action: CodeAction, doc: TextDocument | undefined, published: PublishedDiagnostics | undefined): CodeAction {
+  const data = fixAllData(action.data);
+  if (!data || action.edit || !doc || doc.uri !== data.uri || !published) return action;
+  const { edits } = collectFixAll(publishedFixables(published, data.rule));
+  return { ...action, edit: { changes: { [doc.uri]: edits } } };
 }
