@@ -83,6 +83,25 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     await h.diagnostics(doc, (ds) => ds.length > 0 && !ds.some((d) => h.codeOf(d) === 'smb-encryption-unknown'), 'the SMB diagnostic to go');
   });
 
+  it('fix all: VS Code resolves the edit of source.fixAll.acrotopo (codeAction/resolve) and it fixes every problem', async () => {
+    const text = h.fixtureText(FIXTURE).replace('server: ams01', 'server: ams1').replace('to: [fs01]', 'to: [fs1]');
+    const doc = await h.openScratch(text);
+    const ds = await h.diagnostics(doc, (ds) => ds.filter((d) => h.codeOf(d) === 'unknown-reference').length === 2, 'two unknown-reference problems');
+    const first = ds.find((d) => h.codeOf(d) === 'unknown-reference');
+    // without resolving, the action comes without its edit (the server computes it on codeAction/resolve)
+    const lazy = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, first.range, 'source.fixAll.acrotopo');
+    const unresolved = lazy.find((a) => a.title === 'Fix all auto-fixable acrotopo problems');
+    assert.ok(unresolved, `source.fixAll offered; got: ${lazy.map((a) => a.title)}`);
+    assert.strictEqual(unresolved.edit, undefined, 'the edit is left to codeAction/resolve');
+    const actions = await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, first.range, 'source.fixAll.acrotopo', 10);
+    const fixAll = actions.find((a) => a.title === 'Fix all auto-fixable acrotopo problems');
+    assert.ok(fixAll && fixAll.edit, 'resolved with its edit');
+    assert.ok(await vscode.workspace.applyEdit(fixAll.edit));
+    assert.match(doc.getText(), /server: ams01\n/);
+    assert.match(doc.getText(), /to: \[fs01\]/);
+    await h.diagnostics(doc, (ds) => ds.length > 0 && !ds.some((d) => h.codeOf(d) === 'unknown-reference'), 'the unknown references to go');
+  });
+
   it('renames a machine everywhere it is referenced (vscode.executeDocumentRenameProvider)', async () => {
     const doc = await h.openScratch(h.fixtureText(FIXTURE));
     await h.diagnostics(doc);
