@@ -77,7 +77,7 @@ describe('fix all: which fixes it takes', () => {
         }));
         const got = collectFixAll(ds);
         const want = reference(ds);
-        assert.deepEqual(got.fixed.map((d) => d.message.slice(1)), want.map((t) => t.slice(1)));
+        assert.deepEqual(got.fixed.map((d) => String(d.message).slice(1)), want.map((t) => t.slice(1)));
       }),
       { numRuns: Number(process.env.FC_RUNS ?? 300) },
     );
