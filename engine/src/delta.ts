@@ -21,9 +21,9 @@
 import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
 import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
-import { deriveFlows } from './flows';
+import { cloudNode, deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZone, buildTopology, readMachineEntry } from './model';
+import { assignZone, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, readMachineEntry } from './model';
 import type { Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
@@ -61,32 +61,63 @@ interface MachineIndex {
   hubs: ReadonlySet<string>;
   /** name → the machines whose hosts entries name it */
   namedBy: ReadonlyMap<string, readonly string[]>;
+  /** zone → the machines in it (a firewall edit makes the flows between its zones dirty) */
+  byZone: ReadonlyMap<string, readonly string[]>;
 }
 
 function indexOf(base: DeltaBase): MachineIndex {
   if (base.index) return base.index;
   const hubs = new Set<string>();
   const namedBy = new Map<string, string[]>();
+  const byZone = new Map<string, string[]>();
   for (const m of base.t.machines.values()) {
     if (isHub(m)) hubs.add(m.name);
+    if (m.zone !== undefined) {
+      const list = byZone.get(m.zone);
+      if (!list) byZone.set(m.zone, [m.name]);
+      else list.push(m.name);
+    }
     for (const h of m.hosts) {
       const list = namedBy.get(h.name.value);
       if (!list) namedBy.set(h.name.value, [m.name]);
       else if (list[list.length - 1] !== m.name) list.push(m.name);
     }
   }
-  return (base.index = { hubs, namedBy });
+  return (base.index = { hubs, namedBy, byZone });
 }
 
 /** The index after machine `name` (not a hub, before or after) changed from `before` to `after`. */
-function withHosts(index: MachineIndex, name: string, before: Machine, after: Machine): MachineIndex {
+function afterMachineEdit(index: MachineIndex, name: string, before: Machine, after: Machine): MachineIndex {
+  let { namedBy, byZone } = index;
   const a = new Set(before.hosts.map((h) => h.name.value));
   const b = new Set(after.hosts.map((h) => h.name.value));
-  if (a.size === b.size && [...a].every((x) => b.has(x))) return index;
-  const namedBy = new Map(index.namedBy);
-  for (const x of a) if (!b.has(x)) namedBy.set(x, (namedBy.get(x) ?? []).filter((n) => n !== name));
-  for (const x of b) if (!a.has(x)) namedBy.set(x, [...(namedBy.get(x) ?? []), name]);
-  return { hubs: index.hubs, namedBy };
+  if (a.size !== b.size || ![...a].every((x) => b.has(x))) {
+    const m = new Map(namedBy);
+    for (const x of a) if (!b.has(x)) m.set(x, (m.get(x) ?? []).filter((n) => n !== name));
+    for (const x of b) if (!a.has(x)) m.set(x, [...(m.get(x) ?? []), name]);
+    namedBy = m;
+  }
+  if (before.zone !== after.zone) {
+    const z = new Map(byZone);
+    if (before.zone !== undefined) z.set(before.zone, (z.get(before.zone) ?? []).filter((n) => n !== name));
+    if (after.zone !== undefined) z.set(after.zone, [...(z.get(after.zone) ?? []), name]);
+    byZone = z;
+  }
+  return namedBy === index.namedBy && byZone === index.byZone ? index : { hubs: index.hubs, namedBy, byZone };
+}
+
+/**
+ * The zones between which a firewall changed: those in the `between` of each firewall that differs
+ * (by place, positions aside) between the two lists, old and new.
+ */
+function changedFirewallZones(a: Topology['firewalls'], b: Topology['firewalls'], map: OffsetMap): Set<string> {
+  const zones = new Set<string>();
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = movedJson(a[i], map);
+    if (x !== undefined && x === movedJson(b[i])) continue;
+    for (const fw of [a[i], b[i]]) for (const z of fw?.between ?? []) zones.add(z.value);
+  }
+  return zones;
 }
 
 /** Rules run in full on the new text, never in a sub-run: yaml-syntax, whose input is the document. */
@@ -95,6 +126,8 @@ const WHOLE = new Set(['yaml-syntax']);
 const SCHEMA = 'schema';
 const SUB_RULES: readonly Rule[] = RULES.filter((r) => !WHOLE.has(r.id) && r.id !== SCHEMA);
 const WHOLE_RULES: readonly Rule[] = RULES.filter((r) => WHOLE.has(r.id) || r.id === SCHEMA);
+/** What a rule reads when its reports can depend on the firewalls: them, their verdicts, or the flows (marked `blockedBy`). */
+const FIREWALL_READS = ['firewalls', '@firewall', '@flows'];
 /** The rule inputs the stages give (Reads: `@name`): a rule run outside a sub-run must not read them. */
 const STAGE_INPUTS = new Set(['@flows', '@derived', '@stated', '@firewall']);
 
@@ -157,7 +190,7 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string> }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[] }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
@@ -170,7 +203,7 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
   const flows = checkedFlows(derived, stated);
   const firewall = evaluateFirewalls(sub, flows);
   const forRules: Topology = { ...plain, machines: new SubMachines(t.machines, dirty) }; // (not a spread of the recording view: that would read every field)
-  return runRules({ ...inputs, t: forRules, flows, derived, stated, firewall, syntax: [], schema: [] }, SUB_RULES, {
+  return runRules({ ...inputs, t: forRules, flows, derived, stated, firewall, syntax: [], schema: [] }, o.rules, {
     ...o,
     onError: (rule, e) => {
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
@@ -299,6 +332,11 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     let names: Set<string> | undefined;
     /** initiator>destination of stated connections that changed, both ways: their flows are dirty */
     const pairs = new Set<string>();
+    /** the zones of the firewalls that changed (flows between two of them are dirty), and the machines in them */
+    let zones: Set<string> | undefined;
+    const inZones = new Set<string>();
+    /** the rules the sub-runs run */
+    let subRules = SUB_RULES;
     const outside = namedOutside(t);
     if ('machine' in change) {
       const machine = change.machine;
@@ -310,7 +348,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
       // (hubs too: a hub's hosts entry for M is checked against M's address)
       for (const name of index.namedBy.get(machine) ?? []) dirty.add(name);
-      nextIndex = withHosts(index, machine, before, after);
+      nextIndex = afterMachineEdit(index, machine, before, after);
     } else {
       const changed = changedFields(base.t, t, map);
       // (the one thing of a machine another section decides: its zone, from the subnets)
@@ -327,7 +365,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       } else {
         // Installation items or stated connections changed: the machines they name (in either text) are
         // dirty, and the sub-runs see them.
-        const other = [...changed].filter((f) => f !== 'installation' && f !== 'connections');
+        const other = [...changed].filter((f) => f !== 'installation' && f !== 'connections' && f !== 'firewalls');
         if (other.length > 0) return `the edit changes ${[...changed].join(', ')}`;
         if (changed.has('installation') && base.t.installation?.from?.value !== t.installation?.from?.value) return 'the edit changes the installer';
         dirty = new Set();
@@ -348,18 +386,45 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
           for (const c of [x, y]) if (c?.from && c.to) pairs.add(`${c.from.value}>${c.to.value}`).add(`${c.to.value}>${c.from.value}`);
         }
         for (const x of namedOutside(base.t)) outside.add(x);
+        if (changed.size === 1 && changed.has('firewalls')) {
+          // Only the firewalls changed: the flows, stated connections and machines are the same, and a
+          // rule that reads neither the firewalls nor their verdicts (the flows carry theirs: blockedBy)
+          // says what it said. Only the others run in the sub-runs (port-mismatch, an aggregate over
+          // the flows, would otherwise make a firewall edit decline whenever a zone has a custom port).
+          subRules = SUB_RULES.filter((r) => {
+            const r2 = reads.rules.get(r.id);
+            return !r2 || FIREWALL_READS.some((f) => r2.has(f));
+          });
+        }
+        if (changed.has('firewalls')) {
+          // A firewall changed: the verdicts that can change are those of flows between two of its zones
+          // (old or new `between`; a machine's zone comes from the subnets, which did not change). Those
+          // flows are dirty, and the rules iterate the machines in those zones.
+          zones = changedFirewallZones(base.t.firewalls, t.firewalls, map);
+          for (const z of zones) for (const name of index.byZone.get(z) ?? []) inZones.add(name);
+          if (zones.has(INTERNET_ZONE)) inZones.add(cloudNode(t).name);
+        }
       }
     }
     if (dirty) {
-      names = new Set([...dirty, ...index.hubs]);
+      const iterated = inZones.size > 0 ? new Set([...dirty, ...inZones]) : dirty;
+      names = new Set([...iterated, ...index.hubs]);
       for (const name of outside) if (t.machines.has(name)) names.add(name);
       // The old run reads the old topology; its reports are only matched by key, so it shares the new
       // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
       const record = new Map<string, Set<string>>();
       const d = dirty;
-      const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`));
-      oldSub = subRun(base.t, names, dirty, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true });
-      newSub = subRun(t, names, dirty, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages });
+      // (the zone of a flow's end: the machines are the same in both texts, and so are their zones)
+      const zoneOf = (name: string) => (t.machines.get(name) ?? (name === IMPLICIT_CLOUD ? cloudNode(t) : undefined))?.zone;
+      const crossesChanged = (f: Flow) => {
+        if (!zones || zones.size === 0) return false;
+        const zi = zoneOf(f.initiator);
+        const zd = zoneOf(f.destination);
+        return zi !== undefined && zd !== undefined && zi !== zd && zones.has(zi) && zones.has(zd);
+      };
+      const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`)) || crossesChanged(f);
+      oldSub = subRun(base.t, names, iterated, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules });
+      newSub = subRun(t, names, iterated, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules });
       addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));

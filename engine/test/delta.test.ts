@@ -209,9 +209,29 @@ function applySectionOp(lines: string[], o: SectionOp): string[] | undefined {
       return out;
     }
     case 'allow': {
+      // a firewall's allow entry: its port or its ends changed, one removed or added; or its `between`
       const i = out.findIndex((l, k) => /^ {8}- \{ from: /.test(l) && k % 3 === o.pick % 3);
       if (i < 0) return undefined;
-      out[i] = out[i].replace(/port: [^ }]+/, `port: ${['tcp/9876', 'tcp/445', 'tcp/22'][o.other % 3]}`);
+      switch (o.other % 5) {
+        case 0:
+          out[i] = out[i].replace(/port: [^ }]+/, `port: ${['tcp/9876', 'tcp/445', 'tcp/22', 'tcp/9877'][o.pick % 4]}`);
+          break;
+        case 1:
+          out[i] = out[i].replace(/from: [^,]+/, `from: ${['hq', 'ams01', 'site-002', 'lic01'][o.pick % 4]}`);
+          break;
+        case 2:
+          if (out.filter((l) => /^ {8}- \{ from: /.test(l)).length < 2) return undefined;
+          out.splice(i, 1);
+          break;
+        case 3:
+          out.splice(i + 1, 0, `        - { from: ${['hq', 'site-001', 'ams01'][o.pick % 3]}, to: ${['site-001', 'hq', 'site-002'][o.pick % 3]}, port: tcp/${[9876, 9877, 445, 25001][o.pick % 4]} }`);
+          break;
+        default: {
+          const b = out.findIndex((l, k) => /^ {6}between: \[/.test(l) && k % 2 === o.pick % 2);
+          if (b < 0) return undefined;
+          out[b] = `      between: [hq, ${['site-001', 'site-002', 'site-003'][o.pick % 3]}]`;
+        }
+      }
       return out;
     }
     default: {
@@ -260,6 +280,26 @@ test('the benchmark\'s kinds of edit are delta checks: an address, a component, 
   for (const [re, to] of edits) {
     const next = base.replace(re, to);
     assert.notEqual(next, base, String(re));
+    const [, s] = through([base, next]);
+    assert.equal(s.delta, true, `${re}: ${s.declined}`);
+  }
+});
+
+test('firewall edits are delta checks: an allow entry\'s port, one added, one removed, a between', () => {
+  // (the installations to site-001 blocked: the allow entry added below lets them through)
+  const base = generate(200, { seed: 9 }).text.replace(/(\n {8}- \{ from: ams01, to: site-001, port: tcp\/)445( \})/, '$19877$2');
+  const edits: [RegExp, string][] = [
+    [/(\n {8}- \{ from: ams01, to: site-001, port: tcp\/)22( \})/, '$19877$2'],
+    [/(\n {8}- \{ from: hq, to: site-001, port: tcp\/9876 \})/, '$1\n        - { from: ams01, to: site-001, port: tcp/445 }'],
+    [/\n {8}- \{ from: site-001, to: hq, port: tcp\/9876 \}/, ''],
+    [/(\n {6}between: \[hq, )site-001\]/, '$1site-002]'],
+  ];
+  const blocked = (text: string) => check(text).diagnostics.filter((d) => d.rule === 'blocked-connection').length;
+  const before = blocked(base);
+  for (const [re, to] of edits) {
+    const next = base.replace(re, to);
+    assert.notEqual(next, base, String(re));
+    assert.notEqual(blocked(next), before, `${re} changes what is blocked`);
     const [, s] = through([base, next]);
     assert.equal(s.delta, true, `${re}: ${s.declined}`);
   }
