@@ -102,6 +102,16 @@ function aliasBomb(doc: Document.Parsed, text: string): Span | undefined {
   return found;
 }
 
+/** Mappings with at most this many keys are checked for duplicates pairwise. */
+const SMALL_MAP = 12;
+
+/** Do two scalar keys' values name the same key (as duplicateKeys' key strings would: type and value, objects by JSON)? */
+function sameKey(a: unknown, b: unknown): boolean {
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || String(a) === String(b);
+}
+
 /**
  * Spans of keys that repeat an earlier key of the same mapping (scalar keys; linear). Walks every
  * mapping of the document (keys, values and sequence items, as yaml's `visit` does, without its
@@ -114,11 +124,27 @@ function duplicateKeys(doc: Document.Parsed): Span[] {
     const node = stack.pop();
     if (!node || typeof node !== 'object') continue;
     if (isMap(node)) {
-      const items = (node as YAMLMap).items;
-      const seen = items.length < 2 ? undefined : new Set<string>();
+      const items = (node as YAMLMap).items as { key: unknown; value: unknown }[];
+      for (const item of items) stack.push(item.key, item.value);
+      if (items.length < 2) continue;
+      if (items.length <= SMALL_MAP) {
+        // (most mappings have a handful of keys: compared pairwise, with no key string or set)
+        for (let i = 1; i < items.length; i++) {
+          const k = items[i].key;
+          if (!isScalar(k) || k.value === '<<') continue;
+          for (let j = 0; j < i; j++) {
+            const e = items[j].key;
+            if (isScalar(e) && e.value !== '<<' && sameKey(e.value, k.value)) {
+              const sp = spanOf(k as AnyNode);
+              if (sp) out.push(sp);
+              break;
+            }
+          }
+        }
+        continue;
+      }
+      const seen = new Set<string>();
       for (const item of items) {
-        stack.push(item.key, item.value);
-        if (!seen) continue;
         const k = item.key;
         if (!isScalar(k) || k.value === '<<') continue;
         const key = typeof k.value === 'object' ? JSON.stringify(k.value) : `${typeof k.value}:${String(k.value)}`;
