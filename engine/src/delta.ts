@@ -271,7 +271,11 @@ const NO_FIREWALL: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: ()
 export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckResult; base: DeltaBase } | string {
   const { text, parsed, edit, change, region, options } = input;
   if (base.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return 'the last result has an internal error';
-  if (parsed.problems.length > 0) return 'the text has syntax problems';
+  // (syntax problems inside the edited entry or section are the new text's, found by yaml-syntax,
+  // which runs in full; the nodes there are read as check() reads them)
+  let problemsEnd = region.new.end; // (an unclosed collection is reported at the next key, after its indentation)
+  while (text.charCodeAt(problemsEnd) === 32) problemsEnd++;
+  if (parsed.problems.some((p) => p.span.start < region.new.start || p.span.start > problemsEnd)) return 'the text has syntax problems outside the edit';
   const file = SourceFile.afterEdit(base.file, text, edit.at, edit.oldEnd, edit.delta);
   const budget = new AliasBudget();
   const limit = budget.remaining;

@@ -28,8 +28,8 @@ import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult } from './types';
 import { commonEnds, editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
 import type { TextEditSpan } from './reuse';
-import { parseYaml } from './yaml-ast';
-import type { ParsedYaml } from './yaml-ast';
+import { parseYaml, parseYamlFast } from './yaml-ast';
+import type { ParsedYaml, SyntaxProblem } from './yaml-ast';
 
 export interface IncrementalChecker {
   /** Same result as `check(text, options)`; reuses the parse of unchanged chunks from earlier calls. */
@@ -82,6 +82,13 @@ interface ParsedChunk {
   base: number;
   /** the update that last placed it in the text (an object is placed once per update) */
   placed?: number;
+  /**
+   * A chunk whose text has syntax problems (parseBrokenChunk): the problems, spans relative to `base`,
+   * and the text of the chunk after it when it was parsed (its parse holds only beside that one).
+   * Never cached by text.
+   */
+  problems?: SyntaxProblem[];
+  nextText?: string;
 }
 
 // A plain key starting a line (after the indentation): safe characters only, then `:` and a space or
@@ -121,6 +128,8 @@ const ODD_CHARACTER = /[\uFEFF\t\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFF
 const PairClass = Pair;
 
 class Unsafe extends Error {}
+/** A chunk whose text alone has syntax problems (parseBrokenChunk may still place it). */
+class Broken extends Unsafe {}
 
 /** At most this many reuses in a row (reuse.ts); then a full check (positions are moved through every edit since). */
 const MAX_REUSE_CHAIN = 32;
@@ -244,8 +253,9 @@ function parseChunk(slice: string, base: number): ParsedChunk {
   // it was cut from: they must not keep that whole version alive (see ownString).
   const text = ownString(slice);
   const { doc, problems } = parseYaml(text);
-  if (problems.length > 0) throw new Unsafe('syntax problem in a chunk');
-  if (doc.errors.length || doc.warnings.length) throw new Unsafe('syntax problem in a chunk');
+  // (nesting too deep for the parser: not parsed again beside the next chunk, its stack overflow is fragile)
+  if (problems.some((p) => p.code === 'TOO_DEEP')) throw new Unsafe('nesting too deep');
+  if (problems.length > 0 || doc.errors.length || doc.warnings.length) throw new Broken('syntax problem in a chunk');
   const root = doc.contents;
   if (!root || !isMap(root) || root.items.length !== 1) throw new Unsafe('chunk is not one key');
   const pair = root.items[0] as Pair;
@@ -255,6 +265,87 @@ function parseChunk(slice: string, base: number): ParsedChunk {
   if (typeof kv !== 'string') throw new Unsafe('non-string key');
   if (base !== 0) shiftNode(root, base);
   return { text, doc: doc as Document.Parsed, root: root as YAMLMap, pair, key: kv, base };
+}
+
+/** Do two nodes (and all below them) have the same ranges (b's moved by `delta`), values, types and flow styles? */
+function sameNodes(a: unknown, b: unknown, delta: number): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  const x = a as { range?: number[]; value?: unknown; type?: unknown; flow?: unknown; items?: unknown[]; key?: unknown };
+  const y = b as typeof x;
+  const rx = x.range;
+  const ry = y.range;
+  if (!rx || !ry || rx[0] !== ry[0] + delta || rx[1] !== ry[1] + delta || rx[2] !== ry[2] + delta) {
+    if (!(isPair(a) && isPair(b))) return false;
+  }
+  if (isPair(a) || isPair(b)) return isPair(a) && isPair(b) && sameNodes(x.key, y.key, delta) && sameNodes(x.value, y.value, delta);
+  if (isScalar(a) || isScalar(b)) return isScalar(a) && isScalar(b) && x.type === y.type && (x.value === y.value || (Number.isNaN(x.value) && Number.isNaN(y.value)));
+  if (!Array.isArray(x.items) || !Array.isArray(y.items) || x.items.length !== y.items.length || !!x.flow !== !!y.flow || isMap(a) !== isMap(b)) return false;
+  for (let i = 0; i < x.items.length; i++) if (!sameNodes(x.items[i], y.items[i], delta)) return false;
+  return true;
+}
+
+const MACHINES_HEADER = 'machines:\n';
+
+/**
+ * Chunk `i`, whose text alone has syntax problems, parsed where the whole text puts it: after
+ * `machines:` for a machine entry, and followed by the next chunk, whose key (at the start of a line,
+ * no deeper than this chunk's) ends whatever the broken text left open, as it does in the whole
+ * text. Taken only when the next chunk comes out exactly as its own parse has it (the parser is then
+ * back in step, as for the rest of the text) and every problem is inside this chunk (or at the next
+ * key: an unclosed collection is reported where the next key starts); else Unsafe, and the
+ * caller checks the whole text. The last chunk is parsed alone: the end of the text ends it either way.
+ * engine/test/incremental.test.ts compares the results with check() on texts broken at random.
+ */
+function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (ParsedChunk | undefined)[], boundary: ReadonlySet<number>): ParsedChunk {
+  const s = spans[i];
+  const ct = ownString(text.slice(s.start, s.end));
+  const last = i === spans.length - 1;
+  if (boundary.has(i) && !(last && s.kind === 'top')) throw new Unsafe('syntax problem in a chunk at a boundary');
+  if (s.kind === 'machines-header') throw new Unsafe('syntax problem in the machines header');
+  const next = last ? undefined : parts[i + 1];
+  if (!last && (!next || next.problems)) throw new Unsafe('syntax problems in two chunks in a row');
+  // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a machine entry by another)
+  if (!last && spans[i + 1].kind !== s.kind && !(s.kind === 'top' && spans[i + 1].kind === 'machines-header')) throw new Unsafe('a broken chunk before another kind of chunk');
+  const prefix = s.kind === 'machine' ? MACHINES_HEADER : '';
+  const parsedText = prefix + ct + (next ? next.text : '');
+  const { doc, problems } = parseYaml(parsedText);
+  const from = prefix.length;
+  const to = from + ct.length;
+  // (an unclosed collection is reported at the next key, after its indentation)
+  let upTo = to;
+  while (parsedText.charCodeAt(upTo) === 32) upTo++;
+  if (problems.some((p) => p.span.start < from || p.span.start > upTo)) throw new Unsafe('a syntax problem outside its chunk');
+  let root = doc.contents as unknown;
+  if (prefix) {
+    if (!isMap(root) || root.items.length !== 1) throw new Unsafe('broken machine entry: not under machines');
+    root = (root.items[0] as Pair).value;
+  }
+  if (!isMap(root) || root.items.length !== (next ? 2 : 1)) throw new Unsafe('broken chunk: not one key');
+  const pair = root.items[0] as Pair;
+  if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== 'string') throw new Unsafe('broken chunk: key is not a string');
+  if (hasUnsafeNodes(root, parsedText)) throw new Unsafe('anchor, alias, tag or merge key');
+  const kr = (pair.key as { range?: number[] }).range;
+  if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
+  if (next) {
+    const np = root.items[1] as Pair;
+    // the next chunk as its own parse has it, at its place: from + ct.length in this parse
+    if (!sameNodes(np, next.pair, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
+  }
+  if (last) shiftNode(root, s.start - from);
+  else {
+    shiftNode(pair.key, s.start - from);
+    shiftNode(pair.value, s.start - from);
+  }
+  return {
+    text: ct,
+    doc: doc as Document.Parsed,
+    root: last ? (root as YAMLMap) : undefined,
+    pair,
+    key: pair.key.value,
+    base: s.start,
+    problems: problems.map((p) => ({ ...p, span: { start: p.span.start - from, end: p.span.end - from } })),
+    nextText: next?.text,
+  };
 }
 
 /** Moves a chunk's nodes by delta. */
@@ -474,6 +565,8 @@ export function createIncrementalChecker(): IncrementalChecker {
   const reuse = (old: Layout | undefined, one: OneChange | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], optionsKey: string, options: CheckOptions) => {
     if (!old || !one || one.forbidden || !chain || chain.options !== optionsKey || chain.edits.length >= MAX_REUSE_CHAIN) return undefined;
     if (chain.last.diagnostics.some((d) => d.rule === INTERNAL_ERROR)) return undefined; // whatever made it throw, look again
+    // (syntax problems can change while the nodes stay: a broken text is checked again)
+    if (parts.some((p) => p.problems) || old.parts.some((p) => p.problems)) return undefined;
     const { k, e } = one;
     const same = sameChunk(old.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
     if (!same) return undefined;
@@ -614,12 +707,20 @@ export function createIncrementalChecker(): IncrementalChecker {
     try {
       const spans = lay ? lay.spans : chunk(text);
       chunkCount = spans.length;
+      let whole: ParsedYaml | undefined;
+      let entries: ParsedChunk[] | undefined;
       if (cache.size === 0) {
         // Cold (a file just opened, or the cache was dropped): one parse of the whole text, cut into
-        // chunk entries for the next update, instead of one parse per chunk.
-        const whole = parseYaml(text);
-        const entries = fromFullParse(text, spans, whole);
-        if (!entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
+        // chunk entries for the next update, instead of one parse per chunk. When the fast parser does
+        // not take the whole text (a syntax problem, or YAML outside its subset) or finds a problem, the chunks are parsed
+        // one by one below instead (a broken one beside the next: parseBrokenChunk), so that a file
+        // opened broken is not checked in full, by yaml's slower parser, on every keystroke.
+        whole = parseYamlFast(text);
+        if (whole && whole.problems.length > 0) whole = undefined; // (a repeated key, say: chunk by chunk too)
+        entries = whole && fromFullParse(text, spans, whole);
+        if (whole && !entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
+      }
+      if (whole && entries) {
         // The few chunks whose root assembly reads (and the `machines:` header) are parsed alone now,
         // so that the parts line up with the chunks and the next update can reuse this result.
         const boundary = boundaryOf(spans);
@@ -637,13 +738,22 @@ export function createIncrementalChecker(): IncrementalChecker {
       }
       const gen = ++generation;
       const boundary = boundaryOf(spans);
+      /** chunks whose text alone has syntax problems: placed by parseBrokenChunk once all parts are known */
+      const broken: number[] = [];
       const get = (s: ChunkSpan, i: number): ParsedChunk => {
         const ct = text.slice(s.start, s.end);
         let pc = next.get(ct) ?? cache.get(ct);
         if (pc && pc.placed === gen) pc = undefined; // the same text twice: parse the second one anew
         if (pc && !pc.root && boundary.has(i)) pc = undefined; // its root range is needed: parse it alone
         if (!pc) {
-          pc = parseChunk(ct, s.start);
+          try {
+            pc = parseChunk(ct, s.start);
+          } catch (e) {
+            if (!(e instanceof Broken)) throw e;
+            broken.push(i);
+            parsedCount++;
+            return undefined as unknown as ParsedChunk; // (placed below)
+          }
           parsedCount++;
           if (!next.get(ct)?.root) next.set(pc.text, pc); // replaces an entry without its root, not the first of a text seen twice
         } else if (pc.base !== s.start) {
@@ -670,7 +780,7 @@ export function createIncrementalChecker(): IncrementalChecker {
         // the chunks whose root assembly reads may have changed: parse alone those without one
         for (const i of boundary) {
           const pc = parts[i];
-          if (pc.root) continue;
+          if (!pc || pc.root) continue; // (undefined: a broken one, placed below)
           parts[i] = parseChunk(pc.text, spans[i].start);
           parsedCount++;
           parts[i].placed = gen;
@@ -679,10 +789,21 @@ export function createIncrementalChecker(): IncrementalChecker {
         if (next.size > 2 * spans.length + 1000) {
           // old versions of edited chunks pile up: keep what this text uses
           const kept = new Map<string, ParsedChunk>();
-          for (const pc of parts) if (!kept.has(pc.text)) kept.set(pc.text, pc);
+          for (const pc of parts) if (pc && !pc.problems && !kept.has(pc.text)) kept.set(pc.text, pc);
           next = kept;
         }
       } else parts = spans.map(get);
+      // Chunks with syntax problems: those just parsed, and those kept from the last update whose next
+      // chunk is not the one they were parsed beside.
+      for (let i = 0; i < parts.length; i++) {
+        const pc = parts[i];
+        if (pc?.problems && (i + 1 < parts.length ? parts[i + 1]?.text : undefined) !== pc.nextText) broken.push(i);
+      }
+      // (from the last one back: a broken chunk is parsed beside the clean one after it)
+      for (const i of [...new Set(broken)].sort((a, b) => b - a)) {
+        parts[i] = parseBrokenChunk(text, spans, i, parts, boundary);
+        parts[i].placed = gen;
+      }
       lastSpans = spans;
       lastParts = parts;
       const first = parts[0];
@@ -753,7 +874,15 @@ export function createIncrementalChecker(): IncrementalChecker {
       } else cache = new Map();
       return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
     }
-    return done(text, options, next, parsedCount, { doc, problems: [] }, lastSpans!, lastParts!);
+    // the syntax problems of broken chunks, where they are in this text
+    const problems: SyntaxProblem[] = [];
+    for (let i = 0; i < lastParts!.length; i++) {
+      const pc = lastParts![i];
+      if (!pc.problems) continue;
+      const at = lastSpans![i].start;
+      for (const x of pc.problems) problems.push({ ...x, span: { start: x.span.start + at, end: x.span.end + at } });
+    }
+    return done(text, options, next, parsedCount, { doc, problems }, lastSpans!, lastParts!);
   };
 
   return {

@@ -30,6 +30,16 @@ export function parseYaml(text: string): ParsedYaml {
   // The fast path (fast-yaml.ts) builds the same nodes as parseDocument for the block-style subset
   // acrotopo files use, and returns undefined for anything else; PARSE_OPTIONS are the options of both.
   const doc = (fastParseEnabled() ? fastParseDocument(text) : undefined) ?? (parseDocument(text, PARSE_OPTIONS) as Document.Parsed);
+  return withProblems(doc, text);
+}
+
+/** parseYaml() when the fast path takes the text (no syntax problem, the block-style subset); else undefined. */
+export function parseYamlFast(text: string): ParsedYaml | undefined {
+  const doc = fastParseEnabled() ? fastParseDocument(text) : undefined;
+  return doc && withProblems(doc, text);
+}
+
+function withProblems(doc: Document.Parsed, text: string): ParsedYaml {
   const problems: SyntaxProblem[] = [];
   const push = (e: { pos: [number, number]; code: string; message: string }, severity: 'error' | 'warning') => {
     let [start, end] = e.pos;
