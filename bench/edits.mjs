@@ -146,3 +146,27 @@ export function applyEdit(lines, e) {
   const l = lines[e.line];
   lines[e.line] = l.slice(0, e.character) + e.newText + l.slice(e.endCharacter);
 }
+
+/** What the typing scenario types, keystroke by keystroke, over a firewall's allow entry. */
+export const TYPED_ENTRY = '{ from: hq, to: site-001, port: tcp/9877 }';
+
+/**
+ * The typing scenario: an allow entry of a firewall (SSH installations to a site, when there is one) is cleared to `- ` and a new one is
+ * typed over it one character at a time (`planTyping(text, n)`: the clearing edit and n − 1
+ * keystrokes). The text is broken (an unclosed flow mapping) from the `{` until the `}`, as when a user
+ * types it; every keystroke makes a text not seen before. Line count never changes.
+ * @returns {Edit[]}
+ */
+export function planTyping(text, count) {
+  const lines = text.split('\n');
+  // (one that lets few flows through, so that clearing it changes little: SSH installations to one site)
+  let line = lines.findIndex((l) => /^ {8}- \{ from: ams01, to: site-\d+, port: tcp\/22 \}\s*$/.test(l));
+  if (line < 0) line = lines.findIndex((l) => /^ {8}- \{ from: .*\}\s*$/.test(l));
+  if (line < 0) return [];
+  const start = lines[line].indexOf('- ') + 2;
+  const out = [{ label: 'typing: clear an allow entry', line, character: start, endCharacter: lines[line].length, newText: '' }];
+  for (let k = 0; k < TYPED_ENTRY.length && out.length < count; k++) {
+    out.push({ label: `typing: ${JSON.stringify(TYPED_ENTRY[k])}`, line, character: start + k, endCharacter: start + k, newText: TYPED_ENTRY[k] });
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { check } from '@acrotopo/engine';
-import { applyEdit, planEdits } from '../bench/edits.mjs';
+import { applyEdit, planEdits, planTyping, TYPED_ENTRY } from '../bench/edits.mjs';
 import { generate } from '../bench/generate.mjs';
 import { parseNodeCounts, parsePlainCounts } from './run-all-lib.mjs';
 
@@ -59,4 +59,23 @@ test('the edit plan stays on one line per edit, reverts each change, and changes
   assert.ok(changed >= 4, `only ${changed} of the first 7 changes altered the diagnostics`);
   const where = new Set(edits.map((e) => e.label.split(':')[0]));
   assert.deepEqual([...where].sort(), ['end', 'middle', 'top']);
+});
+
+test('the typing plan clears one allow entry and types a new one over it, a character at a time', () => {
+  const text = generate(300).text;
+  const edits = planTyping(text, 1 + TYPED_ENTRY.length);
+  assert.equal(edits.length, 1 + TYPED_ENTRY.length);
+  const lines = text.split('\n');
+  const line = edits[0].line;
+  assert.match(lines[line], /^ {8}- \{ from: ams01, to: site-\d+, port: tcp\/22 \}$/);
+  let broken = 0;
+  for (const e of edits) {
+    assert.equal(e.line, line);
+    applyEdit(lines, e);
+    if (check(lines.join('\n')).diagnostics.some((d) => d.rule === 'yaml-syntax')) broken++;
+  }
+  assert.equal(lines[line], `        - ${TYPED_ENTRY}`);
+  assert.equal(lines.length, text.split('\n').length);
+  // from the `{` to the last character before `}` the text has a syntax problem
+  assert.equal(broken, TYPED_ENTRY.length - 1);
 });
