@@ -21,7 +21,7 @@
 import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
 import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls } from './firewall';
-import { cloudNode, deriveFlows } from './flows';
+import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
 import { assignZone, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, readMachineEntry } from './model';
 import type { Rule } from './rule';
@@ -406,7 +406,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
           // flows are dirty, and the rules iterate the machines in those zones.
           zones = changedFirewallZones(base.t.firewalls, t.firewalls, map);
           for (const z of zones) for (const name of index.byZone.get(z) ?? []) inZones.add(name);
-          if (zones.has(INTERNET_ZONE)) inZones.add(cloudNode(t).name);
         }
       }
     }
@@ -418,8 +417,10 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // text's AST (fixes, which read it, are not kept) and takes lines from the old text.
       const record = new Map<string, Set<string>>();
       const d = dirty;
-      // (the zone of a flow's end: the machines are the same in both texts, and so are their zones)
-      const zoneOf = (name: string) => (t.machines.get(name) ?? (name === IMPLICIT_CLOUD ? cloudNode(t) : undefined))?.zone;
+      // (the zone of a flow's end: the machines are the same in both texts, and so are their zones; a
+      // flow to the cloud no machine declares goes to the implicit one, in the internet zone — not
+      // cloudNode(t), which would go through every machine)
+      const zoneOf = (name: string) => t.machines.get(name)?.zone ?? (name === IMPLICIT_CLOUD ? INTERNET_ZONE : undefined);
       const crossesChanged = (f: Flow) => {
         if (!zones || zones.size === 0) return false;
         const zi = zoneOf(f.initiator);

@@ -419,3 +419,29 @@ test('a hub\'s hosts entry for an edited machine is checked again (the hub is di
   assert.equal(s[2].delta, true, JSON.stringify(s));
   assert.ok(check(t2).diagnostics.some((d) => d.rule === 'hosts-entry-mismatch' && d.message.includes('hosts entry of hq-ams maps br-fs01')));
 });
+
+test('150 delta checks in a row (machines moved through every edit since the last whole topology) equal check()', () => {
+  // Edits that change the text's length above most machines (a stated port near the end does not
+  // move them; an address does, for every machine after it): the topology's machines go through a
+  // long run of composed edits, and are made whole again every so many (reuse.ts, MovedMachines).
+  let text = generate(80, { seed: 13 }).text;
+  const inc = createIncrementalChecker();
+  inc.update(text);
+  const lines = text.split('\n');
+  const at = lines.map((l, i) => (/^ {4}address: 10\.20\.[1-9]\d*\.\d+$/.test(l) ? i : -1)).filter((i) => i >= 0).slice(0, 6);
+  assert.equal(at.length, 6);
+  let deltas = 0;
+  for (let i = 0; i < 150; i++) {
+    // (the last octet with one, two or three digits: the text longer and shorter by turns)
+    const l = at[i % 6];
+    const before = lines[l];
+    lines[l] = before.replace(/\.\d+$/, `.${[7, 77, 177][i % 3] + (i % 6)}`);
+    if (lines[l] === before) lines[l] = before.replace(/\.\d+$/, '.199');
+    const next = lines.join('\n');
+    text = next;
+    const r = inc.update(text);
+    if (inc.stats.delta) deltas++;
+    if (i % 25 === 24 || i === 149) assertSame(r, check(text), text);
+  }
+  assert.ok(deltas >= 120, `${deltas} of 150 updates were delta checks`);
+});
