@@ -24,7 +24,7 @@ import { evaluateFirewalls } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
 import { assignZone, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, readMachineEntry } from './model';
-import type { Rule } from './rule';
+import type { DeltaScope, Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
 import type { OffsetMap, TextEditSpan } from './reuse';
@@ -190,7 +190,7 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[] }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[]; scope: DeltaScope }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
@@ -209,7 +209,7 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
     },
     after: (rule, ctx) => {
-      if (rule.touches?.(ctx, dirtyFlow)) throw new Fallback(`${rule.id} aggregates over an edited flow`);
+      if (rule.touches?.(ctx, dirtyFlow, o.scope)) throw new Fallback(`${rule.id} aggregates over an edited flow`);
     },
   });
 }
@@ -428,8 +428,10 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
         return zi !== undefined && zd !== undefined && zi !== zd && zones.has(zi) && zones.has(zd);
       };
       const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`)) || crossesChanged(f);
-      oldSub = subRun(base.t, names, iterated, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules });
-      newSub = subRun(t, names, iterated, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules });
+      // (a firewall whose zones are all among the edited firewalls': every flow through it is dirty)
+      const scope: DeltaScope = { wholeFirewall: (fw) => !!zones && fw.between.length > 0 && fw.between.every((z) => zones!.has(z.value)) };
+      oldSub = subRun(base.t, names, iterated, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules, scope });
+      newSub = subRun(t, names, iterated, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules, scope });
       addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));

@@ -3,7 +3,7 @@
 import type { FirewallResult } from './firewall';
 import type { SourceFile } from './source';
 import type { StatedResult } from './stated';
-import type { Fix, Flow, RelatedInformation, RuleMeta, Severity, Span, Topology } from './types';
+import type { Firewall, Fix, Flow, RelatedInformation, RuleMeta, Severity, Span, Topology } from './types';
 import type { AstReader, SyntaxProblem } from './yaml-ast';
 
 export interface SchemaProblem {
@@ -50,9 +50,19 @@ export interface Rule extends RuleMeta {
    * context, anything it would aggregate is a dirty flow. True makes the checker run in
    * full. A rule without it promises that each report depends only on its own machine or flow, the
    * machines and flows it looks up by name, and the sections outside `machines:`.
-   * `dirty` tells the flows that are new or gone (those of an edited machine or stated connection).
+   * `dirty` tells the flows that are new or gone (those of an edited machine or stated connection, or
+   * that cross an edited firewall); `scope` what else is whole in the sub-runs.
    */
-  touches?(ctx: RuleContext, dirty: (f: Flow) => boolean): boolean;
+  touches?(ctx: RuleContext, dirty: (f: Flow) => boolean, scope: DeltaScope): boolean;
+}
+
+/** What a delta check tells Rule.touches beside the dirty flows. */
+export interface DeltaScope {
+  /**
+   * Every flow that crosses this firewall is dirty (an edit of the firewalls made every flow between
+   * their zones dirty): an aggregate over its flows is whole in the sub-runs, and may be found again there.
+   */
+  wholeFirewall(fw: Firewall): boolean;
 }
 
 export function defineRule(r: Rule): Rule {

@@ -445,3 +445,19 @@ test('150 delta checks in a row (machines moved through every edit since the las
   }
   assert.ok(deltas >= 120, `${deltas} of 150 updates were delta checks`);
 });
+
+test('source-ports-too-narrow: an edit of the firewall itself is a delta check (its aggregate is whole in the sub-runs), and the result is check()\'s', () => {
+  const base = AGGREGATES.replace('    port: 9877\n', '');
+  assert.ok(check(base).diagnostics.some((d) => d.rule === 'source-ports-too-narrow'));
+  const edits = [
+    base.replace('source-ports: 49152-65535', 'source-ports: 49152-65000'),
+    base.replace('source-ports: 49152-65535', 'source-ports: 32768-65535'),
+    base.replace('{ from: hq, to: lab, port: tcp/9876 }', '{ from: hq, to: lab, port: tcp/9877 }'),
+    base.replace('{ from: hq, to: lab, port: tcp/9876 }', '{ from: hq, to: lab, port: tcp/9877'),
+  ];
+  for (const next of edits) {
+    assert.notEqual(next, base);
+    const [, s] = through([base, next]);
+    assert.equal(s.delta, true, s.declined);
+  }
+});

@@ -13,9 +13,10 @@ export default defineRule({
     'typically intermittent failures. Each flow it fails to pass is also reported as `blocked-connection`.',
   howToFix: 'Set `source-ports` to the documented range of every initiator the entry serves (quick fix), or remove it.',
   catalogue: [],
-  // One report per allow entry, over every flow it fails to pass.
-  touches(ctx, dirty) {
-    for (const { flows } of ctx.firewall.narrow.values()) if (flows.some(dirty)) return true;
+  // One report per allow entry, over every flow it fails to pass: whole in a sub-run when every flow
+  // through its firewall is dirty (that firewall was edited).
+  touches(ctx, dirty, scope) {
+    for (const { firewall, flows } of ctx.firewall.narrow.values()) if (!scope.wholeFirewall(firewall) && flows.some(dirty)) return true;
     return false;
   },
   run(ctx) {
