@@ -84,10 +84,11 @@ interface ParsedChunk {
   placed?: number;
   /**
    * A chunk whose text has syntax problems (parseBrokenChunk): the problems, spans relative to `base`,
-   * and the text of the chunk after it when it was parsed (its parse holds only beside that one).
+   * and the texts of the chunks before and after it when it was parsed (its parse holds only beside those).
    * Never cached by text.
    */
   problems?: SyntaxProblem[];
+  prevText?: string;
   nextText?: string;
 }
 
@@ -178,6 +179,9 @@ export function chunk(text: string): ChunkSpan[] {
     let j = i + 1;
     let k = -1;
     const entries: number[] = [];
+    // A line at the entries' indentation that is not a key (a machine's name being typed, before its
+    // `:`) is one entry with the key line after it: yaml reads them as one multi-line key.
+    let join = false;
     for (; j < lines.length; j++) {
       const l = lines[j];
       const li = indentAt(text, l);
@@ -186,8 +190,9 @@ export function chunk(text: string): ChunkSpan[] {
       if (k < 0) k = li;
       if (li < k) throw new Unsafe('machines: inconsistent indentation');
       if (li === k) {
-        if (!keyAt(text, l + k)) throw new Unsafe(`machines: entry that is not a plain key (line ${j + 1})`);
-        entries.push(j);
+        if (sequenceDashAt(text, l + k)) throw new Unsafe(`machines: a sequence item at the entries' indentation (line ${j + 1})`);
+        if (!join) entries.push(j);
+        join = !keyAt(text, l + k);
       }
     }
     if (entries.length === 0) {
@@ -288,12 +293,14 @@ const MACHINES_HEADER = 'machines:\n';
 
 /**
  * Chunk `i`, whose text alone has syntax problems, parsed where the whole text puts it: after
- * `machines:` for a machine entry, and followed by the next chunk, whose key (at the start of a line,
- * no deeper than this chunk's) ends whatever the broken text left open, as it does in the whole
- * text. Taken only when the next chunk comes out exactly as its own parse has it (the parser is then
- * back in step, as for the rest of the text) and every problem is inside this chunk (or at the next
- * key: an unclosed collection is reported where the next key starts); else Unsafe, and the
- * caller checks the whole text. The last chunk is parsed alone: the end of the text ends it either way.
+ * `machines:` for a machine entry, after the chunk before it (yaml reads a broken line in the light of
+ * the line above: `  w` after a flow mapping is a key of its own, after a plain value the start of a
+ * two-line key), and followed by the next chunk, whose key (at the start of a line, no deeper than
+ * this chunk's) ends whatever the broken text left open, as it does in the whole text. Taken only
+ * when the chunks before and after come out exactly as their own parses have them (the parser is in
+ * step there, as for the rest of the text) and every problem is inside this chunk (or at the next
+ * key: an unclosed collection is reported where the next key starts); else Unsafe, and the caller
+ * checks the whole text. The last chunk has no next one: the end of the text ends it either way.
  * engine/test/incremental.test.ts compares the results with check() on texts broken at random.
  */
 function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (ParsedChunk | undefined)[], boundary: ReadonlySet<number>): ParsedChunk {
@@ -301,15 +308,17 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   const ct = ownString(text.slice(s.start, s.end));
   const last = i === spans.length - 1;
   if (boundary.has(i) && !(last && s.kind === 'top')) throw new Unsafe('syntax problem in a chunk at a boundary');
-  if (s.kind === 'machines-header') throw new Unsafe('syntax problem in the machines header');
+  if (s.kind === 'machines-header' || i === 0) throw new Unsafe('syntax problem in the machines header or the first chunk');
+  const prev = parts[i - 1];
   const next = last ? undefined : parts[i + 1];
-  if (!last && (!next || next.problems)) throw new Unsafe('syntax problems in two chunks in a row');
+  if (!prev || prev.problems || (!last && (!next || next.problems))) throw new Unsafe('syntax problems in two chunks in a row');
   // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a machine entry by another)
+  if (spans[i - 1].kind !== s.kind) throw new Unsafe('a broken chunk after another kind of chunk');
   if (!last && spans[i + 1].kind !== s.kind && !(s.kind === 'top' && spans[i + 1].kind === 'machines-header')) throw new Unsafe('a broken chunk before another kind of chunk');
   const prefix = s.kind === 'machine' ? MACHINES_HEADER : '';
-  const parsedText = prefix + ct + (next ? next.text : '');
+  const parsedText = prefix + prev.text + ct + (next ? next.text : '');
   const { doc, problems } = parseYaml(parsedText);
-  const from = prefix.length;
+  const from = prefix.length + prev.text.length;
   const to = from + ct.length;
   // (an unclosed collection is reported at the next key, after its indentation)
   let upTo = to;
@@ -320,17 +329,15 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
     if (!isMap(root) || root.items.length !== 1) throw new Unsafe('broken machine entry: not under machines');
     root = (root.items[0] as Pair).value;
   }
-  if (!isMap(root) || root.items.length !== (next ? 2 : 1)) throw new Unsafe('broken chunk: not one key');
-  const pair = root.items[0] as Pair;
+  if (!isMap(root) || root.items.length !== (next ? 3 : 2)) throw new Unsafe('broken chunk: not one key');
+  const pair = root.items[1] as Pair;
   if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== 'string') throw new Unsafe('broken chunk: key is not a string');
   if (hasUnsafeNodes(root, parsedText)) throw new Unsafe('anchor, alias, tag or merge key');
   const kr = (pair.key as { range?: number[] }).range;
   if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
-  if (next) {
-    const np = root.items[1] as Pair;
-    // the next chunk as its own parse has it, at its place: from + ct.length in this parse
-    if (!sameNodes(np, next.pair, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
-  }
+  // the chunks before and after as their own parses have them, at their places here
+  if (!sameNodes(root.items[0], prev.pair, prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
+  if (next && !sameNodes(root.items[2], next.pair, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
   if (last) shiftNode(root, s.start - from);
   else {
     shiftNode(pair.key, s.start - from);
@@ -344,6 +351,7 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
     key: pair.key.value,
     base: s.start,
     problems: problems.map((p) => ({ ...p, span: { start: p.span.start - from, end: p.span.end - from } })),
+    prevText: prev.text,
     nextText: next?.text,
   };
 }
@@ -484,6 +492,7 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
   const regionStart = spans[a].start;
   const regionEnd = spans[b].end + delta;
   const region: ChunkSpan[] = [];
+  let join = false;
   const open = (start: number) => {
     if (region.length > 0) region[region.length - 1].end = start;
     region.push({ start: region.length === 0 ? regionStart : start, end: regionEnd, kind: mode! });
@@ -496,8 +505,10 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
       if (mode === 'machine') {
         if (ind < entryIndent) return undefined; // the end of `machines:`, or a bad indentation
         if (ind === entryIndent) {
-          if (!keyAt(text, l + ind)) return undefined;
-          open(l);
+          // (as chunk(): a line that is not a key is one entry with the key line after it)
+          if (sequenceDashAt(text, l + ind)) return undefined;
+          if (!join) open(l);
+          join = !keyAt(text, l + ind);
         } else if (region.length === 0) return undefined;
       } else if (ind === 0) {
         if (sequenceDashAt(text, l)) {
@@ -510,7 +521,7 @@ export function relayout(last: { text: string; spans: ChunkSpan[] }, text: strin
     }
     l = next;
   }
-  if (region.length === 0 || region[0].start !== regionStart) return undefined;
+  if (region.length === 0 || region[0].start !== regionStart || join) return undefined; // (join: the entry goes on after the region)
   const after = spans.slice(b + 1).map((x) => ({ start: x.start + delta, end: x.end + delta, kind: x.kind }));
   return { spans: [...spans.slice(0, a), ...region, ...after], from: a, toNew: a + region.length, toOld: b + 1, delta };
 }
@@ -793,11 +804,11 @@ export function createIncrementalChecker(): IncrementalChecker {
           next = kept;
         }
       } else parts = spans.map(get);
-      // Chunks with syntax problems: those just parsed, and those kept from the last update whose next
-      // chunk is not the one they were parsed beside.
+      // Chunks with syntax problems: those just parsed, and those kept from the last update whose
+      // neighbours are not the ones they were parsed beside.
       for (let i = 0; i < parts.length; i++) {
         const pc = parts[i];
-        if (pc?.problems && (i + 1 < parts.length ? parts[i + 1]?.text : undefined) !== pc.nextText) broken.push(i);
+        if (pc?.problems && ((i + 1 < parts.length ? parts[i + 1]?.text : undefined) !== pc.nextText || parts[i - 1]?.text !== pc.prevText)) broken.push(i);
       }
       // (from the last one back: a broken chunk is parsed beside the clean one after it)
       for (const i of [...new Set(broken)].sort((a, b) => b - a)) {
