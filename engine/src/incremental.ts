@@ -12,11 +12,15 @@
 // dropped — parses the whole text once and cuts that parse into the cache's entries
 // (`fromFullParse`); chunks whose root range assembly needs are parsed alone on the next update.
 //
+// A chunk with a syntax problem (errors, warnings, duplicate keys) is parsed between its neighbours
+// and taken when they come out as their own parses have them (`parseBrokenChunk`). A line at the
+// machine entries' indentation that is not a plain key is one chunk with the entry after it.
+//
 // Whenever chunking could differ from a full parse, update() falls back to a full check(): a syntax
-// problem in any chunk (errors, warnings, duplicate keys), anchors, aliases, merge keys, tags,
-// directives, document markers, tabs, a BOM, CR-only line ends, non-printable characters, a column-0
-// line that is not a plain key, a sequence or a comment, duplicate top-level keys or machine names,
-// keys that are not plain, and anything else not understood (see `chunk()` below).
+// problem that reaches past its chunk (or in two chunks in a row, or at a boundary), anchors,
+// aliases, merge keys, tags, directives, document markers, tabs, a BOM, CR-only line ends,
+// non-printable characters, a column-0 line that is not a plain key, a sequence or a comment,
+// duplicate top-level keys or machine names, and anything else not understood (see `chunk()` below).
 import { Document, Pair, YAMLMap } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
 import type { Node as YNode } from 'yaml';
@@ -312,8 +316,8 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   const prev = parts[i - 1];
   const next = last ? undefined : parts[i + 1];
   if (!prev || prev.problems || (!last && (!next || next.problems))) throw new Unsafe('syntax problems in two chunks in a row');
-  // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a machine entry by another)
   if (spans[i - 1].kind !== s.kind) throw new Unsafe('a broken chunk after another kind of chunk');
+  // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a machine entry by another)
   if (!last && spans[i + 1].kind !== s.kind && !(s.kind === 'top' && spans[i + 1].kind === 'machines-header')) throw new Unsafe('a broken chunk before another kind of chunk');
   const prefix = s.kind === 'machine' ? MACHINES_HEADER : '';
   const parsedText = prefix + prev.text + ct + (next ? next.text : '');
@@ -722,10 +726,11 @@ export function createIncrementalChecker(): IncrementalChecker {
       let entries: ParsedChunk[] | undefined;
       if (cache.size === 0) {
         // Cold (a file just opened, or the cache was dropped): one parse of the whole text, cut into
-        // chunk entries for the next update, instead of one parse per chunk. When the fast parser does
-        // not take the whole text (a syntax problem, or YAML outside its subset) or finds a problem, the chunks are parsed
-        // one by one below instead (a broken one beside the next: parseBrokenChunk), so that a file
-        // opened broken is not checked in full, by yaml's slower parser, on every keystroke.
+        // chunk entries for the next update, instead of one parse per chunk. When the fast parser
+        // does not take the whole text (a syntax problem, or YAML outside its subset) or finds a
+        // problem, the chunks are parsed one by one below instead (a broken one between its
+        // neighbours: parseBrokenChunk), so that a file opened broken is not checked in full, by
+        // yaml's slower parser, on every keystroke.
         whole = parseYamlFast(text);
         if (whole && whole.problems.length > 0) whole = undefined; // (a repeated key, say: chunk by chunk too)
         entries = whole && fromFullParse(text, spans, whole);
