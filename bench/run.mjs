@@ -178,52 +178,42 @@ const machine = [
   `- edits per file: ${editCount} (time budget ${budgetMs / 1000} s per server and size; a server that uses it up is measured on the edits it finished)`,
 ];
 
+/** One row per size and server with a result in `results` (`${id}:${n}`): row(r, yaml's result, f, id). */
+const perServer = (results, row) =>
+  files.flatMap((f) => serverIds.filter((id) => results.get(`${id}:${f.n}`)).map((id) => row(results.get(`${id}:${f.n}`), results.get(`yaml:${f.n}`), f, id)));
+
 const lspHeader = ['size', 'server', 'open → diagnostics', 'edit → diagnostics median', 'edit p95', 'edits done', 'diagnostics', 'peak RSS', 'speed-up vs yaml-ls (open / edit p95)'];
-const lspRows = [];
-for (const f of files) {
-  const yaml = lsp.get(`yaml:${f.n}`);
-  for (const id of serverIds) {
-    const r = lsp.get(`${id}:${f.n}`);
-    if (!r) continue;
-    const speed = id === 'ours' && yaml && r.edits ? `${fmtX(yaml.openMs / r.openMs)} / ${fmtX(yaml.editP95Ms / r.editP95Ms)}` : '';
-    lspRows.push([
-      sizeLabel(f.n),
-      SERVERS[id].label,
-      fmtMs(r.openMs),
-      fmtMs(r.editMedianMs),
-      fmtMs(r.editP95Ms),
-      r.edits ? `${r.edits.length}/${editCount}` : '—',
-      Number.isFinite(r.openDiagnostics) ? String(r.openDiagnostics) : '—',
-      fmtMiB(r.peakRssMiB),
-      r.error && !r.edits?.length ? `error: ${r.error}` : speed,
-    ]);
-  }
-}
+const lspRows = perServer(lsp, (r, yaml, f, id) => [
+  sizeLabel(f.n),
+  SERVERS[id].label,
+  fmtMs(r.openMs),
+  fmtMs(r.editMedianMs),
+  fmtMs(r.editP95Ms),
+  r.edits ? `${r.edits.length}/${editCount}` : '—',
+  Number.isFinite(r.openDiagnostics) ? String(r.openDiagnostics) : '—',
+  fmtMiB(r.peakRssMiB),
+  r.error && !r.edits?.length ? `error: ${r.error}` : id === 'ours' && yaml && r.edits ? `${fmtX(yaml.openMs / r.openMs)} / ${fmtX(yaml.editP95Ms / r.editP95Ms)}` : '',
+]);
 // The same edits by kind: half of them revert the edit before them (the text is then the one of two
 // edits ago — an undo), which a server may answer from memory; the others make a text not seen before.
 const kindHeader = ['size', 'server', 'new text: median', 'new text: p95', 'back to an earlier text: median', 'back: p95'];
-const kindRows = [];
-for (const f of files) {
-  for (const id of serverIds) {
-    const r = lsp.get(`${id}:${f.n}`);
-    if (!r?.edits?.length) continue;
-    const fresh = r.edits.filter((e) => !e.back).map((e) => e.ms);
-    const back = r.edits.filter((e) => e.back).map((e) => e.ms);
-    kindRows.push([sizeLabel(f.n), SERVERS[id].label, fmtMs(percentile(fresh, 50)), fmtMs(percentile(fresh, 95)), fmtMs(percentile(back, 50)), fmtMs(percentile(back, 95))]);
-  }
-}
+const kindRows = perServer(lsp, (r, _yaml, f, id) => {
+  if (!r.edits?.length) return undefined;
+  const fresh = r.edits.filter((e) => !e.back).map((e) => e.ms);
+  const back = r.edits.filter((e) => e.back).map((e) => e.ms);
+  return [sizeLabel(f.n), SERVERS[id].label, fmtMs(percentile(fresh, 50)), fmtMs(percentile(fresh, 95)), fmtMs(percentile(back, 50)), fmtMs(percentile(back, 95))];
+}).filter(Boolean);
 // The typing scenario: every keystroke a text not seen before, most of them with a syntax problem.
 const typingHeader = ['size', 'server', 'keystroke → diagnostics median', 'p95', 'keystrokes done', 'peak RSS', 'speed-up vs yaml-ls (p95)'];
-const typingRows = [];
-for (const f of files) {
-  const yaml = typing.get(`yaml:${f.n}`);
-  for (const id of serverIds) {
-    const r = typing.get(`${id}:${f.n}`);
-    if (!r) continue;
-    const speed = id === 'ours' && yaml?.edits?.length && r.edits?.length ? fmtX(yaml.editP95Ms / r.editP95Ms) : '';
-    typingRows.push([sizeLabel(f.n), SERVERS[id].label, fmtMs(r.editMedianMs), fmtMs(r.editP95Ms), r.edits ? `${r.edits.length}/${typingCount}` : '—', fmtMiB(r.peakRssMiB), r.error && !r.edits?.length ? `error: ${r.error}` : speed]);
-  }
-}
+const typingRows = perServer(typing, (r, yaml, f, id) => [
+  sizeLabel(f.n),
+  SERVERS[id].label,
+  fmtMs(r.editMedianMs),
+  fmtMs(r.editP95Ms),
+  r.edits ? `${r.edits.length}/${typingCount}` : '—',
+  fmtMiB(r.peakRssMiB),
+  r.error && !r.edits?.length ? `error: ${r.error}` : id === 'ours' && yaml?.edits?.length && r.edits?.length ? fmtX(yaml.editP95Ms / r.editP95Ms) : '',
+]);
 const checkHeader = ['size', 'lines', 'MiB', 'engine check() cold', 'engine check() warm median', 'acrotopo check (CLI, wall)', 'diagnostics'];
 const checkRows = files.map((f) => {
   const e = engine.get(f.n);
