@@ -47,6 +47,27 @@ export function commonEnds(a: string, b: string, prefix = 0, suffix = 0): { pref
   return { prefix: p, suffix: s };
 }
 
+/**
+ * How many characters a and b have in common at their starts (`fromEnd`: at their ends), compared in
+ * blocks by the engine's own string comparison (startsWith / endsWith), halving the block at a
+ * difference: about log n native comparisons, not one per character or per chunk.
+ */
+export function commonLength(a: string, b: string, fromEnd = false): number {
+  const n = Math.min(a.length, b.length);
+  let k = 0;
+  let block = 1 << 16;
+  while (k < n) {
+    const len = Math.min(block, n - k);
+    const same = fromEnd ? a.endsWith(b.slice(b.length - k - len, b.length - k), a.length - k) : a.startsWith(b.slice(k, k + len), k);
+    if (same) k += len;
+    else if (len <= 16) break;
+    else block = len >> 2;
+  }
+  if (fromEnd) while (k < n && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  else while (k < n && a.charCodeAt(k) === b.charCodeAt(k)) k++;
+  return k;
+}
+
 /** The single replacement turning a (one chunk's old text) into b, at chunk offset `base`. */
 export function editBetween(a: string, b: string, base: number): TextEditSpan {
   const { prefix, suffix } = commonEnds(a, b);

@@ -8,6 +8,7 @@ import { generate } from '../../bench/generate.mjs';
 import { check } from '../src/check';
 import { assertSame, exampleTexts } from './helpers';
 import { chunk, createIncrementalChecker, relayout } from '../src/incremental';
+import { commonLength } from '../src/reuse';
 import { parseYaml } from '../src/yaml-ast';
 import type { CheckResult } from '../src/types';
 
@@ -593,4 +594,27 @@ test('relayout (cutting only around an edit) gives what chunk() gives for the wh
   );
   if (process.env.FC_VERBOSE) console.log(`relayout: ${cut}/${total}`);
   assert.ok(cut > total / 10, `relayout cut only ${cut} of ${total} edited texts`);
+});
+
+test('commonLength (block comparisons) gives the common start and end a character loop gives', () => {
+  const naive = (a: string, b: string, fromEnd: boolean) => {
+    let k = 0;
+    const n = Math.min(a.length, b.length);
+    if (fromEnd) while (k < n && a[a.length - 1 - k] === b[b.length - 1 - k]) k++;
+    else while (k < n && a[k] === b[k]) k++;
+    return k;
+  };
+  const big = 'ab’c'.repeat(50_000); // 200,000 characters, a two-byte string, blocks of 65,536 and below
+  fc.assert(
+    fc.property(fc.nat(big.length), fc.nat(big.length), fc.string({ maxLength: 5 }), fc.boolean(), (i, j, ins, cut) => {
+      const a = big.slice(0, Math.max(i, j));
+      const lo = Math.min(i, j, a.length);
+      const b = a.slice(0, lo) + ins + a.slice(cut ? Math.min(a.length, lo + 3) : lo);
+      for (const fromEnd of [false, true]) {
+        assert.equal(commonLength(a, b, fromEnd), naive(a, b, fromEnd), `${fromEnd ? 'end' : 'start'}: ${a.length} / ${b.length} at ${lo}`);
+        assert.equal(commonLength(b, a, fromEnd), naive(b, a, fromEnd));
+      }
+    }),
+    { numRuns: NUM_RUNS * 3 },
+  );
 });
