@@ -1,5 +1,5 @@
 // The engine's entry point: text in, diagnostics + topology + flows out.
-import { evaluateFirewalls } from './firewall';
+import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { buildTopology } from './model';
 import type { Report, Rule, RuleContext, SchemaProblem } from './rule';
@@ -7,7 +7,7 @@ import { RULES, RULE_BY_ID } from './rules/index';
 import { validateSchema } from './schema';
 import { SourceFile } from './source';
 import { suppressions } from './suppress';
-import { checkedFlows, classifyStated } from './stated';
+import { checkedFlows, classifyStated, noStated } from './stated';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Severity, SeveritySetting, Span, Topology } from './types';
 import { AliasBudget, AstReader, parseYaml } from './yaml-ast';
 import type { ParsedYaml } from './yaml-ast';
@@ -85,7 +85,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   const diagnostics: Diagnostic[] = [];
   let t: Topology = emptyTopology();
   let derived: Flow[] = [];
-  let stated = { verdicts: [], originOf: new Map<string, Span>() } as ReturnType<typeof classifyStated>;
+  let stated = noStated();
   let schema: SchemaProblem[] = [];
   const internal = (stage: string, e: unknown, span: Span = { start: 0, end: 0 }) => {
     diagnostics.push({
@@ -123,7 +123,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
     firewall = evaluateFirewalls(tStages, flows);
   } catch (e) {
     internal('the firewall evaluation', e);
-    firewall = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
+    firewall = noFirewall();
   }
 
   const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };

@@ -20,17 +20,17 @@
 // read what changed (check() records it: readsOf) run again on the whole topology instead.
 import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
 import type { Reads, RuleInputs } from './check';
-import { evaluateFirewalls } from './firewall';
+import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZone, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, readMachineEntry } from './model';
+import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf } from './model';
 import type { DeltaScope, Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
 import type { OffsetMap, TextEditSpan } from './reuse';
 import { validateSchemaPart } from './schema';
 import { SourceFile } from './source';
-import { checkedFlows, classifyStated } from './stated';
+import { checkedFlows, classifyStated, noStated } from './stated';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult, Diagnostic, Flow, Machine, Span, Topology } from './types';
 import { AliasBudget, AstReader, spanOf } from './yaml-ast';
@@ -264,9 +264,6 @@ function changedFields(a: Topology, b: Topology, map: OffsetMap): Set<string> {
   return out;
 }
 
-const NO_STATED = { verdicts: [], originOf: new Map() } as unknown as RuleInputs['stated'];
-const NO_FIREWALL: RuleInputs['firewall'] = { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
-
 /** check(input.text, input.options), from `base`; a string says why it cannot be done this way. */
 export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckResult; base: DeltaBase } | string {
   const { text, parsed, edit, change, region, options } = input;
@@ -288,10 +285,10 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     if (!before || !input.pair) return 'the machines are not the same';
     const keySpan = spanOf(input.pair.key as AnyNode);
     if (!keySpan) return 'the machine entry has no key';
-    edited = readMachineEntry(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
+    edited = machineOf(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
   }
   const t = buildTopology(reader, new MovedMachines(base.t.machines, edit, edited && new Map([[edited.name, edited]])));
-  if (edited) assignZone(t, edited);
+  if (edited) assignZones(t, [edited]);
   // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
   const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
   const part = validateSchemaPart(reader, file, 'machine' in change ? change.machine : undefined);
@@ -312,7 +309,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   /** Rules run on the whole new topology, without the stages' results (which they must not read). */
   const wholeRun = (rules: readonly Rule[], syntax: RuleInputs['syntax'], schemaProblems: RuleInputs['schema']): Diagnostic[] => {
     const record = new Map<string, Set<string>>();
-    const out = runRules({ file, reader, t, flows: [], derived: [], stated: NO_STATED, firewall: NO_FIREWALL, syntax, schema: schemaProblems }, rules, {
+    const out = runRules({ file, reader, t, flows: [], derived: [], stated: noStated(), firewall: noFirewall(), syntax, schema: schemaProblems }, rules, {
       options,
       sup,
       textLength: text.length,

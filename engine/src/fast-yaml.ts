@@ -19,14 +19,16 @@
 import * as yaml from 'yaml';
 import type { Document as DocumentT, Pair as PairT, Scalar as ScalarT, YAMLMap as YAMLMapT, YAMLSeq as YAMLSeqT } from 'yaml';
 
-// yaml's classes, read once: through a CommonJS interop layer (tsx, esbuild bundles) every
-// `yaml.X` access is a getter call, and this module creates hundreds of thousands of nodes.
+import { isScalar } from './yaml-lib';
+
+// yaml's classes, read once (as yaml-lib.ts reads its functions): through a CommonJS interop layer
+// (tsx, esbuild bundles) every `yaml.X` access is a getter call, and this module creates hundreds of
+// thousands of nodes.
 const Document = yaml.Document;
 const Pair = yaml.Pair;
 const Scalar = yaml.Scalar;
 const YAMLMap = yaml.YAMLMap;
 const YAMLSeq = yaml.YAMLSeq;
-const isScalar = yaml.isScalar;
 const PLAIN = yaml.Scalar.PLAIN;
 const QUOTE_SINGLE = yaml.Scalar.QUOTE_SINGLE;
 const QUOTE_DOUBLE = yaml.Scalar.QUOTE_DOUBLE;

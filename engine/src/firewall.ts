@@ -64,6 +64,11 @@ class ZoneCache {
   }
 }
 
+/** The result of evaluating no flows (a stage that failed, or rules run without the stages). */
+export function noFirewall(): FirewallResult {
+  return { verdicts: new Map(), verdictOf: () => undefined, narrow: new Map(), zoneOf: () => undefined };
+}
+
 export function evaluateFirewalls(t: Topology, flows: Flow[]): FirewallResult {
   const entries: AllowEntry[] = [];
   const index: FirewallIndex[] = t.firewalls.map((fw) => {

@@ -185,7 +185,11 @@ export function movedMachine(m: Machine, delta: number, index = m.index): Machin
   return out as unknown as Machine;
 }
 
-function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
+/**
+ * One machine entry read as buildTopology reads it, through the memo (its zone is assigned apart:
+ * assignZones); the delta check (delta.ts) reads the edited entry with it.
+ */
+export function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
   const keyRange = (keyNode as { range?: [number, number, number] }).range;
   const memo = machineMemo.get(keyNode);
   if (memo && memo.value === value && keyRange && memo.m.name === name) {
@@ -202,7 +206,7 @@ function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, 
 /**
  * The topology of the document. `machines`, when given, is taken as the machines (and their zones)
  * instead of reading `machines:` — the delta check (delta.ts) passes the last text's, moved, with the
- * edited entry read again (readMachineEntry, assignZone).
+ * edited entry read again (machineOf, assignZones).
  */
 export function buildTopology(r: AstReader, machines?: Map<string, Machine>): Topology {
   const root = r.deref(r.doc.contents);
@@ -322,13 +326,6 @@ export function buildTopology(r: AstReader, machines?: Map<string, Machine>): To
   return t;
 }
 
-/** One machine entry read as buildTopology reads it (its zone is assigned apart: assignZone). */
-export function readMachineEntry(r: AstReader, name: string, keyNode: AnyNode, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
-  return machineOf(r, name, keyNode, keySpan, value, index);
-}
-
-
-
 // ---------------------------------------------------------------------------------------------
 // Zones: the subnet a machine is in, from `subnet:` or from its address (longest prefix wins).
 
@@ -441,18 +438,8 @@ export function inCidr(address: string, cidr: string): boolean | undefined {
   return a.match(c.addr, c.bits);
 }
 
-/** Sets the zone of one machine as buildTopology would (the subnets of `t`). */
-export function assignZone(t: Topology, m: Machine): void {
-  const machines = t.machines;
-  try {
-    t.machines = new Map([[m.name, m]]);
-    assignZones(t);
-  } finally {
-    t.machines = machines;
-  }
-}
-
-function assignZones(t: Topology): void {
+/** Sets the zone of each of `machines` (default: all of t's) from the subnets of `t`. */
+export function assignZones(t: Topology, machines: Iterable<Machine> = t.machines.values()): void {
   const cidrs: ParsedCidr[] = [];
   for (const s of t.subnets.values()) {
     if (!s.cidr) continue;
@@ -471,7 +458,7 @@ function assignZones(t: Topology): void {
     const prefix = ipv4Prefix(dottedQuad(c.addr.toString())!, c.bits);
     if (!level.byPrefix.has(prefix)) level.byPrefix.set(prefix, c.name);
   }
-  for (const m of t.machines.values()) {
+  for (const m of machines) {
     if (m.subnet) {
       m.zone = m.subnet.value;
       continue;

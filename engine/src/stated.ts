@@ -23,6 +23,10 @@ export interface StatedResult {
   originOf: Map<string, Span>;
 }
 
+/** The result of no stated connections (a stage that failed, or rules run without the stages). */
+export function noStated(): StatedResult {
+  return { verdicts: [], originOf: new Map() };
+}
 
 export function endpoint(t: Topology, name: string): Machine | undefined {
   const m = t.machines.get(name);
