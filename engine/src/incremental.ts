@@ -30,7 +30,7 @@ import type { DeltaBase } from './delta';
 import { ownString, SourceFile } from './source';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult } from './types';
-import { commonEnds, commonLength, editBetween, movedResult, sameChunk, textForbidsReuse } from './reuse';
+import { commonEnds, commonLength, editBetween, movedResult, sameChunk, sameNodeMoved, textForbidsReuse } from './reuse';
 import type { TextEditSpan } from './reuse';
 import { parseYaml, parseYamlFast } from './yaml-ast';
 import type { ParsedYaml, SyntaxProblem } from './yaml-ast';
@@ -276,23 +276,6 @@ function parseChunk(slice: string, base: number): ParsedChunk {
   return { text, doc: doc as Document.Parsed, root: root as YAMLMap, pair, key: kv, base };
 }
 
-/** Do two nodes (and all below them) have the same ranges (b's moved by `delta`), values, types and flow styles? */
-function sameNodes(a: unknown, b: unknown, delta: number): boolean {
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
-  const x = a as { range?: number[]; value?: unknown; type?: unknown; flow?: unknown; items?: unknown[]; key?: unknown };
-  const y = b as typeof x;
-  const rx = x.range;
-  const ry = y.range;
-  if (!rx || !ry || rx[0] !== ry[0] + delta || rx[1] !== ry[1] + delta || rx[2] !== ry[2] + delta) {
-    if (!(isPair(a) && isPair(b))) return false;
-  }
-  if (isPair(a) || isPair(b)) return isPair(a) && isPair(b) && sameNodes(x.key, y.key, delta) && sameNodes(x.value, y.value, delta);
-  if (isScalar(a) || isScalar(b)) return isScalar(a) && isScalar(b) && x.type === y.type && (x.value === y.value || (Number.isNaN(x.value) && Number.isNaN(y.value)));
-  if (!Array.isArray(x.items) || !Array.isArray(y.items) || x.items.length !== y.items.length || !!x.flow !== !!y.flow || isMap(a) !== isMap(b)) return false;
-  for (let i = 0; i < x.items.length; i++) if (!sameNodes(x.items[i], y.items[i], delta)) return false;
-  return true;
-}
-
 const MACHINES_HEADER = 'machines:\n';
 
 /**
@@ -340,8 +323,8 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   const kr = (pair.key as { range?: number[] }).range;
   if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
   // the chunks before and after as their own parses have them, at their places here
-  if (!sameNodes(root.items[0], prev.pair, prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
-  if (next && !sameNodes(root.items[2], next.pair, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
+  if (!sameNodeMoved(prev.pair, root.items[0], prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
+  if (next && !sameNodeMoved(next.pair, root.items[2], to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
   if (last) shiftNode(root, s.start - from);
   else {
     shiftNode(pair.key, s.start - from);

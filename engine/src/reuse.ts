@@ -181,6 +181,12 @@ function sameNode(a: unknown, b: unknown, map: OffsetMap, probe: Probe, depth: n
   return false;
 }
 
+/** sameNode where every position of `b` is that of `a` moved by `delta` (two parses of the same text at other offsets). */
+export function sameNodeMoved(a: unknown, b: unknown, delta: number): boolean {
+  const move = (p: number) => p + delta;
+  return sameNode(a, b, { start: move, end: move, spanEnd: move }, { after: Infinity, first: Infinity }, 0);
+}
+
 /**
  * Does the edit leave a chunk's pair (a top-level section or a machine entry) the same? The title's
  * value may change to another string: no rule reads it (the model keeps it as `topology.title`).
