@@ -29,8 +29,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Acroto
 
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // stdio, not node IPC: over stdio the server writes its diagnostics with its own encoder (kept
+    // per diagnostic, ASCII; server/src/publish-encoder.ts), which IPC's process.send would bypass
+    run: { module, transport: TransportKind.stdio },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

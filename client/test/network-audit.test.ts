@@ -24,11 +24,11 @@ const WATCHED = new Set(['http', 'https', 'http2', 'net', 'tls', 'dns', 'dgram',
  */
 const ALLOWED: Record<string, string> = {
   'vscode-languageclient/lib/node/main.js → child_process':
-    'starts the language server: client/src/extension.ts uses TransportKind.ipc, a fork of dist/server.js on this machine',
+    'starts the language server: client/src/extension.ts uses TransportKind.stdio, a fork of dist/server.js on this machine',
   'vscode-languageclient/lib/node/processes.js → child_process':
     'stops the server process tree when the client stops (taskkill on Windows, kill elsewhere)',
   'vscode-jsonrpc/lib/node/main.js → net':
-    'the named-pipe and socket transports of JSON-RPC (TransportKind.pipe/socket, --pipe/--socket=PORT), local only; the extension uses node IPC and the server stdio or IPC',
+    'the named-pipe and socket transports of JSON-RPC (TransportKind.pipe/socket, --pipe/--socket=PORT), local only; the extension and the server use stdio',
   'vscode-languageserver/lib/node/files.js → child_process':
     'Files.resolveGlobalNodePath/resolveGlobalYarnPath run `npm`/`yarn` when a server calls them; ours never does (checked below)',
 };
@@ -91,9 +91,9 @@ describe('the shipped bundles cannot reach the network', () => {
     const all = sources.join('\n');
     assert.doesNotMatch(all, /resolveGlobal(Node|Yarn)Path/);
     assert.doesNotMatch(all, /(from |require\(|import\()'(node:)?(http|https|http2|net|tls|dns|dgram|child_process|worker_threads|cluster|undici)'/);
-    // the client starts the server over node IPC, never a socket or a pipe
+    // the client starts the server over stdio, never a socket or a pipe
     const ext = readFileSync(join(ROOT, 'client', 'src', 'extension.ts'), 'utf8');
-    assert.match(ext, /transport: TransportKind\.ipc/);
+    assert.match(ext, /transport: TransportKind\.stdio/);
     assert.doesNotMatch(ext, /TransportKind\.(socket|pipe)/);
   });
 });

@@ -1,6 +1,8 @@
-// Entry point of the language server. The transport comes from the command line: `--stdio`,
-// `--node-ipc` (how the VS Code client starts it) or `--socket=PORT`.
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+// Entry point of the language server. The transport comes from the command line: `--stdio` (how the
+// VS Code client starts it), `--node-ipc` or `--socket=PORT`.
+import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import { PublishEncoder } from './publish-encoder';
 import { startServer } from './server';
 
 process.on('uncaughtException', (e) => {
@@ -11,4 +13,17 @@ process.on('unhandledRejection', (e) => {
   process.stderr.write(`acrotopo-language-server: unhandled rejection ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
 });
 
-startServer(createConnection(ProposedFeatures.all));
+if (process.argv.includes('--stdio')) {
+  // stdout carries the protocol: console output goes to stderr (the library does this for --stdio
+  // only when it makes the streams itself). The writer is ours for its encoder (publish-encoder.ts);
+  // stdin stays a stream, so the library still exits when it closes.
+  for (const k of ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir'] as const) {
+    (console as unknown as Record<string, (...a: unknown[]) => void>)[k] = (...a: unknown[]) => void process.stderr.write(format(...a) + '\n');
+  }
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: new PublishEncoder() });
+  // (createConnection takes a reader or a stream on either side: it wraps only what has addListener;
+  // the typings list streams and reader/writer pairs, not the mix)
+  startServer(createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream));
+} else {
+  startServer(createConnection(ProposedFeatures.all));
+}
