@@ -20,10 +20,11 @@ if (process.argv.includes('--stdio')) {
   for (const k of ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir'] as const) {
     (console as unknown as Record<string, (...a: unknown[]) => void>)[k] = (...a: unknown[]) => void process.stderr.write(format(...a) + '\n');
   }
-  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: new PublishEncoder() });
+  const encoder = new PublishEncoder();
+  const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: encoder });
   // (createConnection takes a reader or a stream on either side: it wraps only what has addListener;
   // the typings list streams and reader/writer pairs, not the mix)
-  startServer(createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream));
+  startServer(createConnection(ProposedFeatures.all, process.stdin, writer as unknown as NodeJS.WritableStream), encoder);
 } else {
   startServer(createConnection(ProposedFeatures.all));
 }

@@ -1,26 +1,27 @@
-// The JSON encoder of the stream transports (--stdio, which the VS Code client uses). Every message is
-// encoded as vscode-jsonrpc's own encoder does (JSON.stringify, then the charset), except
-// textDocument/publishDiagnostics, the one message sent on every keystroke and the largest (3.9 MB for
-// the 3,665 problems of the 10,000-machine benchmark file):
-// - its diagnostics are encoded one by one and each encoding is kept, so a keystroke encodes only the
-//   diagnostics it changed. The key is the diagnostic's range object, which the engine shares between a
-//   diagnostic and its copies moved through an edit (and the last two results it keeps); a kept encoding
-//   is used only when every field it was made from is equal (values, not references), so an encoding is
-//   never reused for a diagnostic that differs;
-// - it is ASCII: characters above U+007F are written as \uXXXX escapes (JSON's own), so the bytes are
+// The JSON encoder of the stdio transport (--stdio, which the VS Code client uses). Every message is
+// encoded as vscode-jsonrpc's own encoder does (JSON.stringify, then the charset), except the
+// textDocument/publishDiagnostics the Validator prepares (`prepare`): the one message sent on every
+// keystroke, and the largest (3.9 MB for the 3,665 problems of the 10,000-machine benchmark file).
+// - Its diagnostics are encoded one by one and each encoding is kept, so a keystroke encodes only the
+//   diagnostics it changed. An encoding is kept for the engine diagnostic's range object, which the
+//   engine shares between a diagnostic and its copies moved through an edit (and the results it keeps
+//   for an undo). It is used again only for a diagnostic made (by toLspDiagnostic) from the same things:
+//   the same range object, message, severity, rule and document, and related information with the
+//   same range objects and messages. The engine's diagnostics are values it never changes, so the
+//   same objects mean the same JSON.
+// - It is ASCII: characters above U+007F are written as \uXXXX escapes (JSON's own), so the bytes are
 //   written without UTF-8 conversion and the client's JSON.parse reads a one-byte string. Messages carry
 //   "→", "—" and names from documents that are two-byte strings when one comment has a "’".
-// The payload is the same JSON value JSON.stringify would give (test/publish-encoder.test.ts).
-// Measured in docs/benchmarks.md and docs/architecture.md ("Publishing").
+// The decoded value is the one JSON.stringify gives (test/publish-encoder.test.ts). docs/language-server.md
+// ("Publishing") has the figures.
+import type { Diagnostic as EngineDiagnostic } from '@acrotopo/engine';
 import type { Message } from 'vscode-languageserver/node';
-import type { Diagnostic, Range } from 'vscode-languageserver';
+import type { Diagnostic } from 'vscode-languageserver';
 
 const PUBLISH = 'textDocument/publishDiagnostics';
 const NON_ASCII = /[\u0080-\uffff]/;
 const NON_ASCII_ALL = /[\u0080-\uffff]/g;
-/** the fields of a diagnostic an encoding is kept for (`data` is written for each publish: it names the version) */
-const CACHEABLE = new Set(['range', 'severity', 'code', 'codeDescription', 'source', 'message', 'data', 'relatedInformation']);
-/** encodings kept per range object (the same range with other messages: a few rules report on one node) */
+/** encodings kept per range object (several rules may report on one node) */
 const PER_RANGE = 4;
 
 const escape = (c: string) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0');
@@ -30,105 +31,84 @@ export function asciiJson(json: string): string {
   return NON_ASCII.test(json) ? json.replace(NON_ASCII_ALL, escape) : json;
 }
 
-type RangeValues = [unknown, unknown, unknown, unknown];
-
-function values(r: Range): RangeValues {
-  return [r.start.line, r.start.character, r.end.line, r.end.character];
-}
-
-function sameValues(r: Range, v: RangeValues): boolean {
-  return r.start.line === v[0] && r.start.character === v[1] && r.end.line === v[2] && r.end.character === v[3];
-}
-
-interface Related {
+/** One diagnostic's encoding, with what it was made from. */
+interface Kept {
   uri: string;
   message: string;
-  at: RangeValues;
+  severity: string;
+  rule: string;
+  related: readonly EngineDiagnostic['related'][number][];
+  /** `{"range":…,"relatedInformation":[…],"data":{"rule":"…","version":` (ASCII) */
+  head: Uint8Array;
 }
 
-/** An encoded diagnostic without its closing brace and `data`, with what it was made from. */
-interface Encoded {
-  at: RangeValues;
-  severity: unknown;
-  code: unknown;
-  href: unknown;
-  source: unknown;
-  message: unknown;
-  related: Related[] | undefined;
-  /** `{"range":…,"relatedInformation":[…]` (no closing brace), ASCII */
-  head: Buffer;
+function sameSource(k: Kept, uri: string, d: EngineDiagnostic): boolean {
+  if (k.message !== d.message || k.severity !== d.severity || k.rule !== d.rule || k.uri !== uri || k.related.length !== d.related.length) return false;
+  for (let i = 0; i < d.related.length; i++) {
+    const a = d.related[i];
+    const b = k.related[i];
+    if (a.range !== b.range || a.message !== b.message) return false;
+  }
+  return true;
 }
 
-function keyCount(o: object): number {
+/** `data` as toLspDiagnostic writes it: {rule, version, index}, the rule the diagnostic's. */
+function ownData(d: Diagnostic, rule: string): d is Diagnostic & { data: { rule: string; version: number; index: number } } {
+  const x = d.data as { rule?: unknown; version?: unknown; index?: unknown } | undefined;
+  if (!x || typeof x !== 'object') return false;
   let n = 0;
-  for (const _ in o) n++;
-  return n;
+  for (const _ in x) n++;
+  return n === 3 && x.rule === rule && Number.isSafeInteger(x.version) && Number.isSafeInteger(x.index) && (x.version as number) >= 0 && (x.index as number) >= 0;
 }
 
-const primitive = (x: unknown) => x === undefined || typeof x === 'string' || typeof x === 'number';
+const DATA_HEAD = (rule: string) => `,"data":{"rule":${asciiJson(JSON.stringify(rule))},"version":`;
 
-function plainRange(r: unknown): r is Range {
-  const x = r as Range | undefined;
-  return !!x && typeof x === 'object' && keyCount(x) === 2 && !!x.start && !!x.end && keyCount(x.start) === 2 && keyCount(x.end) === 2;
-}
-
-/**
- * Whether the diagnostic has only the fields and shapes a kept encoding describes (toLspDiagnostic's);
- * anything else is encoded each time.
- */
-function cacheable(d: Diagnostic): boolean {
-  for (const k in d) if (!CACHEABLE.has(k)) return false;
-  if (!plainRange(d.range) || typeof d.message !== 'string' || !primitive(d.severity) || !primitive(d.code) || !primitive(d.source)) return false;
-  if (d.codeDescription !== undefined && (typeof d.codeDescription !== 'object' || d.codeDescription === null || keyCount(d.codeDescription) !== 1 || typeof d.codeDescription.href !== 'string')) return false;
-  const rel = d.relatedInformation;
-  if (rel === undefined) return true;
-  if (!Array.isArray(rel)) return false;
-  for (const r of rel) {
-    if (!r || typeof r !== 'object' || keyCount(r) !== 2 || typeof r.message !== 'string') return false;
-    const loc = r.location;
-    if (!loc || typeof loc !== 'object' || keyCount(loc) !== 2 || typeof loc.uri !== 'string' || !plainRange(loc.range)) return false;
+/** Writes the decimal digits of a non-negative integer at `at`; returns the new end. */
+function writeInt(out: Uint8Array, at: number, n: number): number {
+  if (n < 10) {
+    out[at] = 48 + n;
+    return at + 1;
   }
-  return true;
+  const s = String(n);
+  for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
+  return at + s.length;
 }
 
-/** What a kept encoding is compared on (only for a cacheable diagnostic). */
-function describe(d: Diagnostic): Omit<Encoded, 'head'> {
-  const related = d.relatedInformation?.map((r) => ({ uri: r.location.uri, message: r.message, at: values(r.location.range)! }));
-  return { at: values(d.range)!, severity: d.severity, code: d.code, href: d.codeDescription?.href, source: d.source, message: d.message, related };
+const INDEX = Buffer.from(',"index":', 'latin1');
+const CLOSE = Buffer.from('}}', 'latin1');
+
+function writeBytes(out: Uint8Array, at: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) out[at + i] = b[i];
+  return at + b.length;
 }
 
-/** Whether a kept encoding is the encoding of `d` (a cacheable diagnostic). */
-function matches(e: Encoded, d: Diagnostic): boolean {
-  if (!sameValues(d.range, e.at) || e.severity !== d.severity || e.code !== d.code || e.href !== d.codeDescription?.href || e.source !== d.source || e.message !== d.message) return false;
-  const rel = d.relatedInformation;
-  if (!e.related || !rel) return !e.related && !rel;
-  if (rel.length !== e.related.length) return false;
-  for (let i = 0; i < rel.length; i++) {
-    const a = rel[i];
-    const b = e.related[i];
-    if (a.message !== b.message || a.location.uri !== b.uri || !sameValues(a.location.range, b.at)) return false;
-  }
-  return true;
+interface Prepared {
+  uri: string;
+  engine: readonly EngineDiagnostic[];
 }
 
-/** The diagnostic as JSON without `data` and without its closing brace, ASCII. */
-function headOf(d: Diagnostic): string {
-  const json = asciiJson(JSON.stringify(d.data === undefined ? d : { ...d, data: undefined }));
-  return json.slice(0, -1);
-}
-
-/** A ContentTypeEncoder (vscode-jsonrpc): `encode` gives the bytes of one message. */
+/** A vscode-jsonrpc ContentTypeEncoder: `encode` gives the bytes of one message. */
 export class PublishEncoder {
   readonly name = 'application/json';
-  private cache = new WeakMap<Range, Encoded[]>();
-  /** per publish: diagnostics encoded / taken from the cache (for tests and the log) */
+  private kept = new WeakMap<object, Kept[]>();
+  private readonly prepared = new WeakMap<readonly Diagnostic[], Prepared>();
+  /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log) */
   readonly last = { encoded: 0, reused: 0 };
+
+  /**
+   * `diagnostics` is about to be published for `uri`: toLspDiagnostic of each of `engine`, in order.
+   * Its encoding can then use the kept ones.
+   */
+  prepare(uri: string, engine: readonly EngineDiagnostic[], diagnostics: readonly Diagnostic[]): void {
+    if (engine.length === diagnostics.length) this.prepared.set(diagnostics, { uri, engine });
+  }
 
   encode(msg: Message, options: { charset: string }): Promise<Uint8Array> {
     try {
-      const m = msg as { method?: unknown; params?: unknown };
-      if (m.method === PUBLISH && /^utf-?8$/i.test(options.charset)) {
-        const out = this.publish(msg);
+      const m = msg as { method?: unknown; params?: { uri?: unknown; diagnostics?: unknown } };
+      if (m.method === PUBLISH && /^utf-?8$/i.test(options.charset) && m.params && Array.isArray(m.params.diagnostics)) {
+        const p = this.prepared.get(m.params.diagnostics);
+        const out = p && p.uri === m.params.uri ? this.publish(msg, m.params.diagnostics as Diagnostic[], p) : undefined;
         if (out) return Promise.resolve(out);
       }
       return Promise.resolve(Buffer.from(JSON.stringify(msg, undefined, 0), options.charset as BufferEncoding));
@@ -139,58 +119,57 @@ export class PublishEncoder {
 
   /** Forget every kept encoding. */
   clear(): void {
-    this.cache = new WeakMap();
+    this.kept = new WeakMap();
   }
 
-  /** The publish message as bytes, or undefined when it is not the shape this encodes (then JSON.stringify does). */
-  private publish(msg: Message): Buffer | undefined {
-    const { params, ...rest } = msg as Message & { params?: { uri?: unknown; version?: unknown; diagnostics?: unknown } };
-    if (!params || typeof params !== 'object' || !Array.isArray(params.diagnostics)) return undefined;
-    const { diagnostics, ...otherParams } = params as { diagnostics: Diagnostic[] };
+  /** The prepared publish as bytes; undefined when a diagnostic is not as toLspDiagnostic makes it. */
+  private publish(msg: Message, diagnostics: readonly Diagnostic[], p: Prepared): Uint8Array | undefined {
+    const { params, ...rest } = msg as Message & { params: Record<string, unknown> };
+    const { diagnostics: _, ...other } = params;
     // {"jsonrpc":"2.0","method":…,"params":{"uri":…,"version":…,"diagnostics":[ … ]}}
-    const open = asciiJson(JSON.stringify({ ...rest, params: { ...otherParams, diagnostics: [] } }));
+    const open = asciiJson(JSON.stringify({ ...rest, params: { ...other, diagnostics: [] } }));
     const cut = open.lastIndexOf('[]');
-    if (cut < 0) return undefined;
-    const prefix = open.slice(0, cut + 1);
-    const suffix = open.slice(cut + 1);
-    const heads: Buffer[] = new Array(diagnostics.length);
-    const tails: string[] = new Array(diagnostics.length);
-    let size = prefix.length + suffix.length + Math.max(0, diagnostics.length - 1);
+    const prefix = Buffer.from(open.slice(0, cut + 1), 'latin1');
+    const suffix = Buffer.from(open.slice(cut + 1), 'latin1');
+    const heads: Uint8Array[] = new Array(diagnostics.length);
+    let size = prefix.length + suffix.length;
     let encoded = 0;
-    let reused = 0;
     for (let i = 0; i < diagnostics.length; i++) {
       const d = diagnostics[i];
-      if (!d || typeof d !== 'object') return undefined;
-      let head: Buffer | undefined;
-      const key = cacheable(d) ? d.range : undefined;
-      const kept = key && this.cache.get(key);
-      if (kept) for (const e of kept) if (matches(e, d)) { head = e.head; break; }
-      if (head) reused++;
-      else {
+      const e = p.engine[i];
+      if (!d || !e || !ownData(d, e.rule)) return undefined;
+      const list = this.kept.get(e.range);
+      let head: Uint8Array | undefined;
+      if (list) for (const k of list) if (sameSource(k, p.uri, e)) { head = k.head; break; }
+      if (!head) {
         encoded++;
-        head = Buffer.from(headOf(d), 'latin1');
-        if (key) {
-          const list = kept || [];
+        const json = asciiJson(JSON.stringify({ ...d, data: undefined }));
+        head = Buffer.from(json.slice(0, -1) + DATA_HEAD(e.rule), 'latin1');
+        const entry: Kept = { uri: p.uri, message: e.message, severity: e.severity, rule: e.rule, related: e.related.slice(), head };
+        if (list) {
           if (list.length >= PER_RANGE) list.shift();
-          list.push({ ...describe(d), head });
-          if (!kept) this.cache.set(key, list);
-        }
+          list.push(entry);
+        } else this.kept.set(e.range, [entry]);
       }
-      const data = d.data === undefined ? '' : `${head.length > 1 ? ',' : ''}"data":${asciiJson(JSON.stringify(d.data))}`;
-      tails[i] = data + '}';
       heads[i] = head;
-      size += head.length + tails[i].length;
+      // head, version, ',"index":', index, '}}', and a comma between diagnostics
+      size += head.length + 16 + INDEX.length + 16 + CLOSE.length + 1;
     }
     const out = Buffer.allocUnsafe(size);
-    let at = out.write(prefix, 0, 'latin1');
+    let at = writeBytes(out, 0, prefix);
     for (let i = 0; i < heads.length; i++) {
-      if (i > 0) at += out.write(',', at, 'latin1');
-      at += heads[i].copy(out, at);
-      at += out.write(tails[i], at, 'latin1');
+      const data = diagnostics[i].data as { version: number; index: number };
+      if (i > 0) out[at++] = 44; // ,
+      out.set(heads[i], at);
+      at += heads[i].length;
+      at = writeInt(out, at, data.version);
+      at = writeBytes(out, at, INDEX);
+      at = writeInt(out, at, data.index);
+      at = writeBytes(out, at, CLOSE);
     }
-    at += out.write(suffix, at, 'latin1');
+    at = writeBytes(out, at, suffix);
     this.last.encoded = encoded;
-    this.last.reused = reused;
-    return at === size ? out : undefined;
+    this.last.reused = diagnostics.length - encoded;
+    return out.subarray(0, at);
   }
 }

@@ -1,5 +1,6 @@
 // Wiring only: LSP requests and notifications → the feature modules. `startServer` works on any
 // connection (stdio, node IPC, or an in-process stream pair).
+import type { PublishEncoder } from './publish-encoder';
 import { CodeActionKind, DidChangeConfigurationNotification, ResponseError, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver';
 import type { CancellationToken, Connection, InitializeParams, InitializeResult } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -40,7 +41,8 @@ function guard<A extends unknown[], R>(log: Log, name: string, fallback: R, fn: 
   };
 }
 
-export function startServer(connection: Connection): void {
+/** @param encoder the transport's encoder, when it is ours (stdio): publishes are prepared for it */
+export function startServer(connection: Connection, encoder?: PublishEncoder): void {
   const documents = new TextDocuments(TextDocument);
   let hasDynamicConfigRegistration = false;
   /** the client resolves code actions' edits (see CodeActionOptions.lazyEdits) */
@@ -63,6 +65,7 @@ export function startServer(connection: Connection): void {
       debounceMs: () => settings.global.validate.debounceMs,
       ready: () => ready,
       checkOptions: async (uri) => checkOptions(await settings.forDocument(uri)),
+      encoder,
     },
     log,
   );

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import type { Diagnostic, Range } from 'vscode-languageserver';
+import type { Diagnostic as EngineDiagnostic } from '@acrotopo/engine';
+import { toLspDiagnostic } from '../src/features/diagnostics';
 import { asciiJson, PublishEncoder } from '../src/publish-encoder';
 import { ensureBuilt, ROOT } from './lsp-client';
 import { join } from 'node:path';
@@ -14,30 +16,26 @@ const FC_RUNS = Number(process.env.FC_RUNS ?? 200);
 const URI = 'file:///w/d%C3%A9ploiement.acrotopo.yaml';
 
 const range = (l: number, c: number, l2 = l, c2 = c + 3): Range => ({ start: { line: l, character: c }, end: { line: l2, character: c2 } });
+const span = { start: 0, end: 1 };
 
-function publish(diagnostics: unknown[], version: number | undefined = 1): any {
+function publish(diagnostics: unknown, version: number | undefined = 1): any {
   return { jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: URI, ...(version === undefined ? {} : { version }), diagnostics } };
-}
-
-async function roundTrip(enc: PublishEncoder, msg: unknown, charset = 'utf-8'): Promise<{ bytes: Uint8Array; value: unknown }> {
-  const bytes = await enc.encode(msg as any, { charset });
-  return { bytes, value: JSON.parse(Buffer.from(bytes).toString('utf8')) };
 }
 
 const isAscii = (b: Uint8Array) => b.every((x) => x < 0x80);
 const expected = (msg: unknown) => JSON.parse(JSON.stringify(msg));
 
-function diag(r: Range, message: string, extra: Partial<Diagnostic> = {}, version = 1, index = 0): Diagnostic {
-  return {
-    range: r,
-    severity: 1,
-    code: 'blocked-connection',
-    codeDescription: { href: 'https://example.test/rules#blocked-connection' },
-    source: 'acrotopo',
-    message,
-    data: { rule: 'blocked-connection', version, index },
-    ...extra,
-  };
+function engineDiag(r: Range, message: string, extra: Partial<EngineDiagnostic> = {}): EngineDiagnostic {
+  return { rule: 'blocked-connection', severity: 'error', message, span, range: r, related: [], fixes: [], ...extra };
+}
+
+/** Publishes `engine` for `version` as the Validator does (toLspDiagnostic, prepare, encode); returns the decoded message. */
+async function send(enc: PublishEncoder, engine: EngineDiagnostic[], version: number, uri = URI): Promise<{ bytes: Uint8Array; value: unknown; msg: unknown }> {
+  const diagnostics = engine.map((d, i) => toLspDiagnostic(d, uri, version, i));
+  enc.prepare(uri, engine, diagnostics);
+  const msg = { ...publish(diagnostics, version), params: { uri, version, diagnostics } };
+  const bytes = await enc.encode(msg, { charset: 'utf-8' });
+  return { bytes, value: JSON.parse(Buffer.from(bytes).toString('utf8')), msg };
 }
 
 test('asciiJson escapes every character above U+007F and keeps the value', () => {
@@ -49,106 +47,95 @@ test('asciiJson escapes every character above U+007F and keeps the value', () =>
   assert.equal(asciiJson('{"a":1}'), '{"a":1}');
 });
 
-test('publishDiagnostics: the same value as JSON.stringify, in ASCII, data written per publish', async () => {
+test('a prepared publish: the value JSON.stringify gives, in ASCII; kept encodings for the same diagnostics and their moved copies', async () => {
   const enc = new PublishEncoder();
   const r1 = range(3, 2);
-  const msg = publish([
-    diag(r1, 'blocked by firewall ‘fw’: a → b on tcp/9876 — 😀', { relatedInformation: [{ location: { uri: URI, range: range(9, 4) }, message: 'destination: b’s key' }] }),
-    diag(range(4, 0), 'no data', { data: undefined }),
-    { range: range(5, 1), message: 'minimal' },
-    diag(range(6, 0), 'with tags', { tags: [1] }),
-  ]);
-  const { bytes, value } = await roundTrip(enc, msg);
-  assert.ok(isAscii(bytes));
-  assert.deepEqual(value, expected(msg));
-  // published again for the next version: the kept encodings, the new data
-  const again = publish(msg.params.diagnostics.map((d: Diagnostic, i: number) => ({ ...d, ...(d.data ? { data: { rule: 'blocked-connection', version: 2, index: i } } : {}) })), 2);
-  const second = await roundTrip(enc, again);
-  assert.deepEqual(second.value, expected(again));
-  assert.equal(enc.last.reused, 3, 'the three toLspDiagnostic-shaped diagnostics come from the cache (the one with tags does not)');
-  assert.equal(enc.last.encoded, 1);
+  const rel = range(9, 4);
+  const a = engineDiag(r1, 'blocked by firewall ‘fw’: a → b on tcp/9876 — 😀', { related: [{ message: 'destination: b’s key', span, range: rel }] });
+  const b = engineDiag(range(4, 0), 'second', { rule: 'unencrypted-port', severity: 'warning' });
+  const first = await send(enc, [a, b], 1);
+  assert.ok(isAscii(first.bytes));
+  assert.deepEqual(first.value, expected(first.msg));
+  assert.equal(enc.last.encoded, 2);
+  // the next version: the same diagnostics, and a copy of `a` moved through an edit (new objects, the same ranges)
+  const moved = { ...a, span: { start: 5, end: 6 }, related: a.related.map((r) => ({ ...r, span: { start: 7, end: 8 } })) };
+  for (const [version, list] of [[2, [a, b]], [3, [b, moved]], [12345678, [moved, b, a]]] as const) {
+    const next = await send(enc, [...list], version);
+    assert.deepEqual(next.value, expected(next.msg), `version ${version}`);
+    assert.ok(isAscii(next.bytes));
+    assert.equal(enc.last.reused, list.length, `version ${version}: all kept`);
+  }
 });
 
-test('a kept encoding is not used once a field it was made from changed (same range object)', async () => {
+test('a kept encoding is not used for a diagnostic made from other things, even on the same range object', async () => {
   const enc = new PublishEncoder();
   const r = range(1, 1);
   const rel = range(7, 2);
-  const base = () => diag(r, 'm1', { relatedInformation: [{ location: { uri: URI, range: rel }, message: 'other end' }] });
-  await roundTrip(enc, publish([base()]));
-  const variants: [string, Diagnostic][] = [
-    ['message', { ...base(), message: 'm2' }],
-    ['severity', { ...base(), severity: 2 }],
-    ['code', { ...base(), code: 'unencrypted-port' }],
-    ['href', { ...base(), codeDescription: { href: 'https://example.test/other' } }],
-    ['source', { ...base(), source: 'other' }],
-    ['related message', { ...base(), relatedInformation: [{ location: { uri: URI, range: rel }, message: 'changed' }] }],
-    ['related uri', { ...base(), relatedInformation: [{ location: { uri: 'file:///other', range: rel }, message: 'other end' }] }],
-    ['related count', { ...base(), relatedInformation: [] }],
-    ['no related', { ...base(), relatedInformation: undefined }],
-    ['extra field', { ...base(), tags: [2] }],
-    ['extra related field', { ...base(), relatedInformation: [{ location: { uri: URI, range: rel }, message: 'other end', x: 1 } as any] }],
+  const base = engineDiag(r, 'm1', { related: [{ message: 'other end', span, range: rel }] });
+  await send(enc, [base], 1);
+  const variants: [string, EngineDiagnostic, string?][] = [
+    ['message', { ...base, message: 'm2' }],
+    ['severity', { ...base, severity: 'warning' }],
+    ['rule', { ...base, rule: 'unencrypted-port' }],
+    ['related message', { ...base, related: [{ message: 'changed', span, range: rel }] }],
+    ['related range', { ...base, related: [{ message: 'other end', span, range: range(7, 2) }] }],
+    ['related count', { ...base, related: [] }],
+    ['document', base, 'file:///other.acrotopo.yaml'],
   ];
-  for (const [what, d] of variants) {
-    const msg = publish([d]);
-    const { value } = await roundTrip(enc, msg);
+  let version = 1;
+  for (const [what, d, uri] of variants) {
+    const { value, msg } = await send(enc, [d], ++version, uri);
     assert.deepEqual(value, expected(msg), what);
+    assert.equal(enc.last.encoded, 1, what);
   }
-  // range values changed in place (the key is the object): never the old bytes
-  await roundTrip(enc, publish([base()])); // (kept again: the variants pushed it out of the range's few)
-  await roundTrip(enc, publish([base()]));
+  // the original is still kept (a few per range)
+  await send(enc, [base], ++version);
+  assert.equal(enc.last.encoded, 1, 'pushed out by the variants (four per range)');
+  await send(enc, [base], ++version);
   assert.equal(enc.last.reused, 1);
-  rel.end.character = 99;
-  const msg = publish([base()]);
-  assert.deepEqual((await roundTrip(enc, msg)).value, expected(msg), 'a related range changed');
-  assert.equal(enc.last.encoded, 1);
-  r.start.line = 40;
-  const msg2 = publish([base()]);
-  assert.deepEqual((await roundTrip(enc, msg2)).value, expected(msg2), 'the range changed');
-  assert.equal(enc.last.encoded, 1);
 });
 
-test('other messages, and other charsets, are encoded as vscode-jsonrpc does', async () => {
+test('anything not prepared, or not as toLspDiagnostic makes it, is encoded as vscode-jsonrpc does', async () => {
   const enc = new PublishEncoder();
   const hover = { jsonrpc: '2.0', id: 3, result: { contents: { kind: 'markdown', value: 'tcp/9876 → “agent”' } } };
-  assert.deepEqual(Buffer.from(await enc.encode(hover as any, { charset: 'utf-8' })), Buffer.from(JSON.stringify(hover), 'utf-8'));
-  const msg = publish([diag(range(1, 1), 'a → b')]);
-  assert.deepEqual(Buffer.from(await enc.encode(msg, { charset: 'latin1' })), Buffer.from(JSON.stringify(msg), 'latin1'));
-  for (const odd of [publish('nope' as any), { ...publish([]), params: undefined }, publish([null]), publish([5])]) {
-    assert.deepEqual(Buffer.from(await enc.encode(odd, { charset: 'utf-8' })), Buffer.from(JSON.stringify(odd), 'utf-8'));
-  }
-  const empty = publish([], undefined);
-  assert.deepEqual((await roundTrip(enc, empty)).value, expected(empty));
+  const same = async (msg: any, charset = 'utf-8') => assert.deepEqual(Buffer.from(await enc.encode(msg, { charset })), Buffer.from(JSON.stringify(msg), charset as BufferEncoding));
+  await same(hover);
+  const engine = [engineDiag(range(1, 1), 'a → b')];
+  const lsp = engine.map((d, i) => toLspDiagnostic(d, URI, 1, i));
+  await same(publish(lsp)); // not prepared
+  enc.prepare(URI, engine, lsp);
+  await same(publish(lsp), 'latin1'); // another charset
+  await same({ ...publish(lsp), params: { uri: 'file:///elsewhere', version: 1, diagnostics: lsp } }); // another document
+  const foreign = [{ ...lsp[0], data: { rule: 'blocked-connection', version: 1, index: 0, extra: true } }];
+  enc.prepare(URI, engine, foreign);
+  await same(publish(foreign)); // data not toLspDiagnostic's
+  const empty: Diagnostic[] = [];
+  enc.prepare(URI, [], empty);
+  const { value, msg } = await send(enc, [], 1);
+  assert.deepEqual(value, expected(msg));
+  for (const odd of [publish('nope'), { ...publish([]), params: undefined }, publish([null])]) await same(odd);
 });
 
-test('property: any sequence of publishes sharing and mutating range objects decodes to JSON.stringify\'s value', async () => {
+test('property: publishes of diagnostics sharing range objects, messages and related ranges decode to JSON.stringify\'s value', async () => {
   const text = fc.string({ unit: fc.constantFrom('a', 'b', ' ', '→', '—', '😀', '"', '\\', '\n', '\ud800', 'é') as any, maxLength: 8 });
-  const step = fc.record({
-    picks: fc.array(fc.record({ r: fc.nat(5), m: fc.oneof(text, fc.constant('same')), rel: fc.array(fc.record({ r: fc.nat(5), m: text }), { maxLength: 3 }), sev: fc.constantFrom(1, 2, 3), data: fc.boolean(), tags: fc.boolean() }), { maxLength: 8 }),
-    mutate: fc.array(fc.record({ r: fc.nat(5), line: fc.nat(3), end: fc.boolean() }), { maxLength: 3 }),
-  });
+  const pick = fc.record({ r: fc.nat(5), m: fc.oneof(text, fc.constant('same')), rel: fc.array(fc.record({ r: fc.nat(5), m: fc.oneof(text, fc.constant('end')) }), { maxLength: 3 }), sev: fc.constantFrom('error', 'warning', 'info'), rule: fc.constantFrom('a-rule', 'b-rule'), copy: fc.boolean() });
   await fc.assert(
-    fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+    fc.asyncProperty(fc.array(fc.record({ picks: fc.array(pick, { maxLength: 8 }), uri: fc.constantFrom(URI, 'file:///b.acrotopo.yaml') }), { minLength: 1, maxLength: 6 }), async (steps) => {
       const enc = new PublishEncoder();
       const ranges = Array.from({ length: 6 }, (_, i) => range(i, i));
+      const made = new Map<string, EngineDiagnostic>();
       let version = 0;
       for (const s of steps) {
-        for (const m of s.mutate) {
-          if (m.end) ranges[m.r].end.character = m.line;
-          else ranges[m.r].start.line = m.line;
-        }
         version++;
-        const ds = s.picks.map((p, i) => ({
-          range: ranges[p.r],
-          severity: p.sev,
-          code: 'rule',
-          source: 'acrotopo',
-          message: p.m,
-          ...(p.data ? { data: { rule: 'rule', version, index: i } } : {}),
-          ...(p.rel.length ? { relatedInformation: p.rel.map((x) => ({ location: { uri: URI, range: ranges[x.r] }, message: x.m })) } : {}),
-          ...(p.tags ? { tags: [1] } : {}),
-        }));
-        const msg = publish(ds, version);
-        const { bytes, value } = await roundTrip(enc, msg);
+        const engine = s.picks.map((p) => {
+          const key = JSON.stringify(p);
+          const fresh = engineDiag(ranges[p.r], p.m, { severity: p.sev as EngineDiagnostic['severity'], rule: p.rule, related: p.rel.map((x) => ({ message: x.m, span, range: ranges[x.r] })) });
+          // the same object again, or a copy (as moved through an edit)
+          const d = made.get(key) ?? fresh;
+          made.set(key, d);
+          return p.copy ? { ...d, related: d.related.map((r) => ({ ...r })) } : d;
+        });
+        const { bytes, value, msg } = await send(enc, engine, version, s.uri);
         assert.ok(isAscii(bytes));
         assert.deepEqual(value, expected(msg));
       }

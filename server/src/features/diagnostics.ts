@@ -8,6 +8,7 @@ import type { Connection, Diagnostic, Range, TextDocuments, TextEdit } from 'vsc
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analyzer } from '../analysis';
 import type { Log } from '../log';
+import type { PublishEncoder } from '../publish-encoder';
 
 export const RULE_DOCS = 'https://github.com/acrotopo/acrotopo/blob/main/docs/rules.md';
 
@@ -40,7 +41,11 @@ export function ruleDocsUrl(rule: string): string {
   return `${RULE_DOCS}#${rule}`;
 }
 
-/** @param index the diagnostic's position in the list published for `version` */
+/**
+ * @param index the diagnostic's position in the list published for `version`
+ * (reads the rule, severity, message, range and related messages and ranges only: publish-encoder.ts
+ * reuses an encoding for a diagnostic with the same ones)
+ */
 export function toLspDiagnostic(d: EngineDiagnostic, uri: string, version: number, index: number): Diagnostic {
   const data: DiagnosticData = { rule: d.rule, version, index };
   const out: Diagnostic = {
@@ -128,6 +133,8 @@ export interface ValidatorOptions {
   ready(): Promise<void>;
   /** the check options for a document (its resource-scoped `acrotopo.rules`) */
   checkOptions(uri: string): Promise<CheckOptions>;
+  /** the stdio transport's encoder: told what each publish is made from (publish-encoder.ts) */
+  encoder?: PublishEncoder;
 }
 
 export class Validator {
@@ -196,6 +203,7 @@ export class Validator {
       const diagnostics = engine.map((d, i) => toLspDiagnostic(d, uri, version, i));
       this.published.set(uri, new PublishedDiagnostics(version, diagnostics, engine));
       this.log.verbose(`validated ${uri} v${version}: ${diagnostics.length} problem(s) in ${a.elapsedMs.toFixed(1)} ms`);
+      this.options.encoder?.prepare(uri, engine, diagnostics);
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.log.error(`validation of ${uri} failed`, e);
