@@ -51,20 +51,16 @@ interface Located {
   deepest: AnyNode | undefined;
 }
 
-/** Resolves JSON-pointer paths to YAML nodes; each mapping's keys are indexed once. */
+/**
+ * Resolves JSON-pointer paths to YAML nodes: a key is the first pair with it (AstReader.firstPair,
+ * which indexes a mapping once it is looked up more than a few times).
+ */
 class Locator {
-  private readonly maps = new Map<unknown, Map<string, Entry>>();
-
   constructor(private readonly reader: AstReader) {}
 
-  private entries(map: AnyNode): Map<string, Entry> {
-    let m = this.maps.get(map);
-    if (!m) {
-      m = new Map();
-      for (const p of this.reader.pairs(map)) if (!m.has(p.key)) m.set(p.key, { keySpan: p.keySpan, value: p.value });
-      this.maps.set(map, m);
-    }
-    return m;
+  private entry(map: AnyNode, key: string): Entry | undefined {
+    const p = this.reader.firstPair(map, key);
+    return p && { keySpan: p.keySpan, value: p.value };
   }
 
   locate(path: readonly string[]): Located {
@@ -76,7 +72,7 @@ class Locator {
       if (!node) return { node: undefined, keySpan, complete: false, deepest: undefined };
       let next: AnyNode | undefined;
       if (isMap(node)) {
-        const e = this.entries(node).get(seg);
+        const e = this.entry(node, seg);
         if (!e) return { node: undefined, keySpan: undefined, complete: false, deepest: node };
         keySpan = e.keySpan;
         next = e.value;

@@ -2,7 +2,7 @@
 // Aliases are resolved through these helpers only, with a budget, so an alias bomb cannot blow up.
 import { Alias, Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from './yaml-lib';
-import type { Node as YNode, ParsedNode } from 'yaml';
+import type { Node as YNode, Pair, ParsedNode } from 'yaml';
 import type { Span } from './types';
 import { fastParseDocument, fastParseEnabled, PARSE_OPTIONS } from './fast-yaml';
 
@@ -194,6 +194,37 @@ export interface PairInfo {
   keySpan: Span;
 }
 
+/** Lookups by scanning before a mapping is read and indexed (AstReader.pair). */
+const SCANS_BEFORE_INDEX = 8;
+const MERGED = Symbol('merge key');
+
+/**
+ * The own pair of `map` with this key, as AstReader.readPairs reads it: the last one (`pair()`'s
+ * index keeps the last) or the first (`first`). MERGED when the mapping has no own pair with that key
+ * but has a merge key (the merged pairs decide then).
+ */
+function scanPair(map: YAMLMap, key: string, first: boolean): PairInfo | undefined | typeof MERGED {
+  let found: Pair | undefined;
+  let merge = false;
+  for (const item of map.items) {
+    if (!isPair(item)) continue;
+    const keyNode = item.key as AnyNode;
+    const k = isScalar(keyNode) ? keyNode.value : undefined;
+    if (k === '<<' || (isScalar(keyNode) && (keyNode as Scalar).source === '<<')) {
+      merge = true;
+      continue;
+    }
+    if (k === null || k === undefined || typeof k === 'object') continue;
+    if (String(k) === key) {
+      found = item as Pair;
+      if (first) break;
+    }
+  }
+  if (!found) return merge ? MERGED : undefined;
+  const keyNode = found.key as AnyNode;
+  return { key, keyNode, value: (found.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } };
+}
+
 export class AstReader {
   constructor(readonly doc: Document.Parsed, readonly budget: AliasBudget = new AliasBudget()) {}
 
@@ -216,9 +247,9 @@ export class AstReader {
    * check). The index is built on the first `pair()` of that mapping: most mappings (10k machines) are
    * only listed.
    */
-  private readonly pairCache = new WeakMap<object, { list: PairInfo[]; byKey?: Map<string, PairInfo> }>();
+  private readonly pairCache = new WeakMap<object, { list: PairInfo[]; byKey?: Map<string, PairInfo>; firstByKey?: Map<string, PairInfo> }>();
 
-  private indexed(map: AnyNode): { list: PairInfo[]; byKey?: Map<string, PairInfo> } {
+  private indexed(map: AnyNode): { list: PairInfo[]; byKey?: Map<string, PairInfo>; firstByKey?: Map<string, PairInfo> } {
     let entry = this.pairCache.get(map);
     if (!entry) {
       entry = { list: this.readPairs(map) };
@@ -234,13 +265,47 @@ export class AstReader {
     return this.indexed(map).list;
   }
 
-  /** The pair of a mapping node with this key (merge keys expanded), in constant time. */
+  /** Lookups in a mapping not read yet that scan its items instead of reading and indexing it (see pair()). */
+  private readonly scans = new WeakMap<object, number>();
+
+  /**
+   * The pair of a mapping node with this key (merge keys expanded): the last of the mapping's own
+   * pairs with that key, else a merged one. In constant time once the mapping is indexed. A mapping
+   * not read yet is scanned for its first few lookups instead: a delta check looks up one machine (a
+   * fix's path) in a `machines:` it never lists, and reading 10,000 pairs for it cost 15–20 ms.
+   */
   pair(node: unknown, key: string): PairInfo | undefined {
     const map = this.deref(node);
     if (!map || !isMap(map)) return undefined;
+    const found = this.scan(map, key, false);
+    if (found !== MERGED) return found;
     const entry = this.indexed(map);
     entry.byKey ??= new Map(entry.list.map((p) => [p.key, p]));
     return entry.byKey.get(key);
+  }
+
+  /** The first pair of a mapping node with this key (merge keys expanded), as `pairs()` lists them. */
+  firstPair(node: unknown, key: string): PairInfo | undefined {
+    const map = this.deref(node);
+    if (!map || !isMap(map)) return undefined;
+    const found = this.scan(map, key, true);
+    if (found !== MERGED) return found;
+    const entry = this.indexed(map);
+    if (!entry.firstByKey) {
+      entry.firstByKey = new Map();
+      for (const p of entry.list) if (!entry.firstByKey.has(p.key)) entry.firstByKey.set(p.key, p);
+    }
+    return entry.firstByKey.get(key);
+  }
+
+  /** A scan for a mapping not indexed yet, for its first few lookups; MERGED when the index must answer. */
+  private scan(map: AnyNode, key: string, first: boolean): PairInfo | undefined | typeof MERGED {
+    const entry = this.pairCache.get(map);
+    if (entry && (first ? entry.firstByKey : entry.byKey)) return MERGED;
+    const n = this.scans.get(map) ?? 0;
+    if (n >= SCANS_BEFORE_INDEX) return MERGED;
+    this.scans.set(map, n + 1);
+    return scanPair(map as YAMLMap, key, first);
   }
 
   private readPairs(map: AnyNode): PairInfo[] {
