@@ -30,9 +30,10 @@ import { ownString, SourceFile } from './source';
 import { suppressions } from './suppress';
 import type { CheckOptions, CheckResult } from './types';
 import { commonEnds, commonLength, editBetween, movedResult, sameChunk, sameNodeMoved, textForbidsReuse } from './reuse';
-import type { TextEditSpan } from './reuse';
-import { parseYaml, parseYamlFast } from './yaml-ast';
-import type { ParsedYaml, SyntaxProblem } from './yaml-ast';
+import type { InsideEntry, TextEditSpan } from './reuse';
+import { machineOf } from './model';
+import { AstReader, parseYaml, parseYamlFast, spanOf } from './yaml-ast';
+import type { AnyNode, ParsedYaml, SyntaxProblem } from './yaml-ast';
 
 export interface IncrementalChecker {
   /** Same result as `check(text, options)`; reuses the parse of unchanged chunks from earlier calls. */
@@ -61,6 +62,8 @@ export interface IncrementalStats {
   delta: boolean;
   /** why the last update that changed one machine entry or section was not a delta check (undefined when it was, or when none was tried; `unexpected: …` is a bug) */
   deltaDeclined: string | undefined;
+  /** how many times (since the checker was made) a reused result's topology or flows could not be moved and were checked again in full */
+  recomputed: number;
 }
 
 /** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
@@ -351,6 +354,20 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
 }
 
 /**
+ * The machine entry of a machine chunk, read now (its nodes are moved in place by later updates): a
+ * reused result's topology takes it instead of moving the last one through the edit.
+ */
+function insideEntry(pc: ParsedChunk): InsideEntry {
+  const keySpan = spanOf(pc.pair.key as AnyNode);
+  if (!keySpan) return { name: pc.key };
+  try {
+    return { name: pc.key, read: machineOf(new AstReader(pc.doc), pc.key, pc.pair.key as AnyNode, keySpan, (pc.pair.value ?? undefined) as AnyNode | undefined, -1) };
+  } catch {
+    return { name: pc.key }; // (then moved span by span, or checked again)
+  }
+}
+
+/**
  * Moves a chunk's nodes by delta, in place (a moved chunk costs no garbage). Their range arrays are
  * collected on the first move: an edit near the top of a 10,000-machine file moves every chunk after
  * it, and walking their trees each time cost 7–12 ms per keystroke; the flat list costs ~2.
@@ -570,7 +587,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   /** the chunks of the last successful update (undefined after a full check): the next text is cut around its edit */
   let layout: Layout | undefined;
   let generation = 0;
-  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined };
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined, recomputed: 0 };
 
   let parsed: ParsedYaml | undefined;
 
@@ -584,8 +601,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     base: CheckResult;
     last: CheckResult;
     edits: TextEditSpan[];
-    /** for each edit, the machine whose entry it is in (if any) */
-    inside: (string | undefined)[];
+    /** for each edit, the machine whose entry it is in (if any), read again after it */
+    inside: (InsideEntry | undefined)[];
     title: string | undefined;
   } | undefined;
 
@@ -599,8 +616,12 @@ export function createIncrementalChecker(): IncrementalChecker {
     const same = sameChunk(old.parts[k].pair, parts[k].pair, e, text, spans[k].kind === 'top');
     if (!same) return undefined;
     const title = same.title ?? chain.title;
-    const inside = [...chain.inside, spans[k].kind === 'machine' ? parts[k].key : undefined];
-    const result = movedResult(chain.base, chain.last, [...chain.edits, e], old.text, text, title, () => check(text, options), inside);
+    const inside = [...chain.inside, spans[k].kind === 'machine' ? insideEntry(parts[k]) : undefined];
+    const recompute = () => {
+      stats.recomputed++;
+      return check(text, options);
+    };
+    const result = movedResult(chain.base, chain.last, [...chain.edits, e], old.text, text, title, recompute, inside);
     if (!result) return undefined;
     const reads = readsOf(chain.base);
     if (duplicatesOf(chain.base)?.size === 0 && reads) {
@@ -609,6 +630,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       setReads(result, reads);
     }
     chain = { ...chain, last: result, edits: [...chain.edits, e], inside, title };
+    movedFrom.set(result, chain.base);
     return result;
   };
 
@@ -638,6 +660,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     }
   };
   const bases = new WeakMap<CheckResult, DeltaBase>();
+  /** a reused result → the result its chain started from (reuse) */
+  const movedFrom = new WeakMap<CheckResult, CheckResult>();
   const baseOf = (r: { text: string; options: string; result: CheckResult }): DeltaBase | undefined => {
     let b = bases.get(r.result);
     if (b) return b;
@@ -645,7 +669,11 @@ export function createIncrementalChecker(): IncrementalChecker {
     const reads = readsOf(r.result);
     if (!duplicates || !reads) return undefined;
     const file = new SourceFile(r.text);
-    b = { text: r.text, file, sup: suppressions(file), t: r.result.topology, diagnostics: r.result.diagnostics, duplicates, reads, options: r.options };
+    // (a reused result has the machines of the result it was moved from, at other places: the same
+    // index, which names them only; building it again would move every machine)
+    const from = movedFrom.get(r.result);
+    const index = from && bases.get(from)?.index;
+    b = { text: r.text, file, sup: suppressions(file), t: r.result.topology, diagnostics: r.result.diagnostics, duplicates, reads, options: r.options, ...(index ? { index } : {}) };
     bases.set(r.result, b);
     return b;
   };

@@ -432,6 +432,12 @@ export class MovedMachines extends Map<string, Machine> {
  * (an editor mostly publishes diagnostics and never reads them); if one of their positions does not
  * map then, `recompute()` gives them (a full check of the same text: the same answer, slower).
  */
+/** The machine an edit of a reuse chain is inside, and its entry read again after the edit. */
+export interface InsideEntry {
+  name: string;
+  read?: Machine;
+}
+
 export function movedResult(
   base: CheckResult,
   last: CheckResult,
@@ -441,8 +447,12 @@ export function movedResult(
   text: string,
   title: string | undefined,
   recompute: () => CheckResult,
-  /** for each edit, the machine whose entry it is in (if any) */
-  inside: (string | undefined)[] = [],
+  /**
+   * for each edit, the machine whose entry it is in (if any), with that entry read again from the text
+   * after the edit (`read`, index and zone still to be set): its spans may end where the edit inserted
+   * text (a line break typed after a value), which no offset map can move
+   */
+  inside: (InsideEntry | undefined)[] = [],
 ): CheckResult | undefined {
   const file = new SourceFile(text);
   const maps = edits.map(mapper);
@@ -479,9 +489,14 @@ export function movedResult(
         const src = base.topology;
         let machines = src.machines;
         for (let i = 0; i < edits.length; i++) {
-          const name = inside[i];
-          const m = name === undefined ? undefined : machines.get(name);
-          machines = new MovedMachines(machines, edits[i], m && new Map([[m.name, mapDeep(m, maps[i], new Map()) as Machine]]));
+          const e = inside[i];
+          const m = e === undefined ? undefined : machines.get(e.name);
+          let moved: Machine | undefined;
+          if (m && e?.read) {
+            moved = { ...e.read, index: m.index };
+            if (m.zone !== undefined) moved.zone = m.zone; // (from the subnets, which the edit did not change)
+          } else if (m) moved = mapDeep(m, maps[i], new Map()) as Machine;
+          machines = new MovedMachines(machines, edits[i], moved && new Map([[m!.name, moved]]));
         }
         const seen = new Map<object, unknown>();
         const out: Record<string, unknown> = {};

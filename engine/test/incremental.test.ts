@@ -618,3 +618,27 @@ test('commonLength (block comparisons) gives the common start and end a characte
     { numRuns: NUM_RUNS * 3 },
   );
 });
+
+test('typing a new machine entry: a reused result whose edit ends a value (a line break typed after it) gives its topology without a full check', () => {
+  const base = generate(40, { seed: 9 }).text;
+  const inc = createIncrementalChecker();
+  inc.update(base);
+  // before the key line of a machine in the middle
+  const re = /\n {2}[a-z]/g;
+  re.lastIndex = base.length >> 1;
+  re.exec(base);
+  const anchor = re.lastIndex - 4;
+  const entry = '\n  ws-new:\n    os: windows\n    address: 10.20.5.77\n    components: [agent-for-windows]';
+  let reused = 0;
+  let deltas = 0;
+  for (let i = 1; i <= entry.length; i++) {
+    const text = base.slice(0, anchor) + entry.slice(0, i) + base.slice(anchor);
+    const r = inc.update(text);
+    if (inc.stats.reused) reused++;
+    if (inc.stats.delta) deltas++;
+    // (the topology read at once, as a delta check from this result reads it)
+    assertSame(r, check(text), `after ${JSON.stringify(entry.slice(0, i))}`);
+  }
+  assert.ok(reused >= 10 && deltas >= 30, `reused ${reused}, deltas ${deltas}`);
+  assert.equal(inc.stats.recomputed, 0, 'no reused result was checked again in full');
+});
