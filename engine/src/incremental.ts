@@ -22,6 +22,7 @@
 // non-printable characters, a column-0 line that is not a plain key, a sequence or a comment,
 // duplicate top-level keys or machine names, and anything else not understood (see `chunk()` below).
 import { Document, Pair, YAMLMap } from 'yaml';
+import type { Scalar } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
 import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';
@@ -98,6 +99,12 @@ interface ParsedChunk {
   nextText?: string;
   /** the range arrays of its nodes, collected on its first move (shiftChunk) */
   ranges?: [number, number, number][];
+  /**
+   * The machine entries after `pair` that a broken machine chunk holds (parseBrokenChunk): a line at
+   * the entries' indentation that is not a key yet (`  w`, a name being typed) is an entry of its own
+   * in yaml's reading (`w: null`, with a syntax problem), before the entry it was cut with.
+   */
+  extra?: Pair[];
 }
 
 // A plain key starting a line (after the indentation): safe characters only, then `:` and a space or
@@ -326,25 +333,35 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
     if (!isMap(root) || root.items.length !== 1) throw new Unsafe('broken machine entry: not under machines');
     root = (root.items[0] as Pair).value;
   }
-  if (!isMap(root) || root.items.length !== (next ? 3 : 2)) throw new Unsafe('broken chunk: not one key');
-  const pair = root.items[1] as Pair;
-  if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== 'string') throw new Unsafe('broken chunk: key is not a string');
+  if (!isMap(root)) throw new Unsafe('broken chunk: not a mapping');
+  // the chunk's own entries, between the chunk before and the one after: one, or (a machine chunk
+  // that is not the last) more — a name typed before its colon is an entry of its own
+  const own = root.items.length - (next ? 2 : 1);
+  if (own < 1 || (own > 1 && (s.kind !== 'machine' || last))) throw new Unsafe('broken chunk: not one key');
+  const pairs = root.items.slice(1, 1 + own) as Pair[];
+  for (const x of pairs) {
+    if (!isPair(x) || !isScalar(x.key) || typeof x.key.value !== 'string') throw new Unsafe('broken chunk: key is not a string');
+    const kr = (x.key as { range?: number[] }).range;
+    if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
+  }
+  const pair = pairs[0] as Pair & { key: Scalar & { value: string } };
   if (hasUnsafeNodes(root, parsedText)) throw new Unsafe('anchor, alias, tag or merge key');
-  const kr = (pair.key as { range?: number[] }).range;
-  if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
   // the chunks before and after as their own parses have them, at their places here
   if (!sameNodeMoved(prev.pair, root.items[0], prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
-  if (next && !sameNodeMoved(next.pair, root.items[2], to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
+  if (next && !sameNodeMoved(next.pair, root.items[1 + own], to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
   if (last) shiftNode(root, s.start - from);
   else {
-    shiftNode(pair.key, s.start - from);
-    shiftNode(pair.value, s.start - from);
+    for (const x of pairs) {
+      shiftNode(x.key, s.start - from);
+      shiftNode(x.value, s.start - from);
+    }
   }
   return {
     text: ct,
     doc: doc as Document.Parsed,
     root: last ? (root as YAMLMap) : undefined,
     pair,
+    ...(own > 1 ? { extra: pairs.slice(1) } : {}),
     key: pair.key.value,
     base: s.start,
     problems: problems.map((p) => ({ ...p, span: { start: p.span.start - from, end: p.span.end - from } })),
@@ -378,8 +395,10 @@ function shiftChunk(pc: ParsedChunk, delta: number): void {
     rs = [];
     if (pc.root) collectRanges(pc.root, rs);
     else {
-      collectRanges(pc.pair.key, rs);
-      collectRanges(pc.pair.value, rs);
+      for (const x of [pc.pair, ...(pc.extra ?? [])]) {
+        collectRanges(x.key, rs);
+        collectRanges(x.value, rs);
+      }
     }
     pc.ranges = rs;
   }
@@ -642,6 +661,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   const delta = (old: Layout | undefined, one: OneChange | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
     if (!old || !one || spans[one.k].kind === 'machines-header') return undefined;
     const { k, e } = one;
+    if (parts[k].extra || old.parts[k].extra) return 'a machine chunk holds more than one entry';
     if (parts[k].key !== old.parts[k].key) return spans[k].kind === 'machine' ? 'the machine was renamed' : 'a top-level key changed';
     if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
     const last = recent[recent.length - 1];
@@ -896,6 +916,12 @@ export function createIncrementalChecker(): IncrementalChecker {
           if (names.has(m.key)) throw new Unsafe('duplicate machine name');
           names.add(m.key);
           machines.items.push(m.pair);
+          for (const x of m.extra ?? []) {
+            const name = (x.key as Scalar).value as string; // (a string: parseBrokenChunk)
+            if (names.has(name)) throw new Unsafe('duplicate machine name');
+            names.add(name);
+            machines.items.push(x);
+          }
         }
         if (j === i + 1) throw new Unsafe('machines header without entries');
         const mFirst = rangeOf(rootOf(parts[i + 1]));
