@@ -283,7 +283,11 @@ function parseChunk(slice: string, base: number): ParsedChunk {
   if (problems.some((p) => p.code === 'TOO_DEEP')) throw new Unsafe('nesting too deep');
   if (problems.length > 0 || doc.errors.length || doc.warnings.length) throw new Broken('syntax problem in a chunk');
   const root = doc.contents;
-  if (!root || !isMap(root) || root.items.length !== 1) throw new Unsafe('chunk is not one key');
+  if (!root) throw new Unsafe('chunk is empty');
+  // (not one key: the chunk alone reads a line that yaml reads in context as an entry with an error —
+  // `  w`, a name typed after the last machine entry, is a scalar alone or a second key after the last
+  // entry's value: parsed beside its neighbours, which decide)
+  if (!isMap(root) || root.items.length !== 1) throw new Broken('chunk is not one key');
   const pair = root.items[0] as Pair;
   if (!isPair(pair) || !isScalar(pair.key)) throw new Unsafe('chunk key is not a scalar');
   if (hasUnsafeNodes(root, text)) throw new Unsafe('anchor, alias, tag or merge key');
@@ -311,14 +315,21 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   const s = spans[i];
   const ct = ownString(text.slice(s.start, s.end));
   const last = i === spans.length - 1;
-  if (boundary.has(i) && !(last && s.kind === 'top')) throw new Unsafe('syntax problem in a chunk at a boundary');
+  // the last machine entry (before a section, or at the end of the text): its parse gives the end of
+  // `machines:`, read from the machines mapping of the parse in context (as for the last chunk, the
+  // end of the document)
+  const lastMachine = s.kind === 'machine' && (last || spans[i + 1].kind !== 'machine');
+  if (boundary.has(i) && !(last && s.kind === 'top') && !lastMachine) throw new Unsafe('syntax problem in a chunk at a boundary');
   if (s.kind === 'machines-header' || i === 0) throw new Unsafe('syntax problem in the machines header or the first chunk');
   const prev = parts[i - 1];
   const next = last ? undefined : parts[i + 1];
   if (!prev || prev.problems || (!last && (!next || next.problems))) throw new Unsafe('syntax problems in two chunks in a row');
   if (spans[i - 1].kind !== s.kind) throw new Unsafe('a broken chunk after another kind of chunk');
-  // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a machine entry by another)
-  if (!last && spans[i + 1].kind !== s.kind && !(s.kind === 'top' && spans[i + 1].kind === 'machines-header')) throw new Unsafe('a broken chunk before another kind of chunk');
+  // (a section may be followed by `machines:` alone, parsed as `machines: null` as its chunk is; a
+  // machine entry by another, or the last one by a section)
+  if (!last && spans[i + 1].kind !== s.kind && !(s.kind === 'top' && spans[i + 1].kind === 'machines-header') && !(lastMachine && spans[i + 1].kind === 'top')) {
+    throw new Unsafe('a broken chunk before another kind of chunk');
+  }
   const prefix = s.kind === 'machine' ? MACHINES_HEADER : '';
   const parsedText = prefix + prev.text + ct + (next ? next.text : '');
   const { doc, problems } = parseYaml(parsedText);
@@ -328,28 +339,51 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   let upTo = to;
   while (parsedText.charCodeAt(upTo) === 32) upTo++;
   if (problems.some((p) => p.span.start < from || p.span.start > upTo)) throw new Unsafe('a syntax problem outside its chunk');
-  let root = doc.contents as unknown;
-  if (prefix) {
-    if (!isMap(root) || root.items.length !== 1) throw new Unsafe('broken machine entry: not under machines');
-    root = (root.items[0] as Pair).value;
+  // The chunk after the next one must not change what yaml reports: its recovery from a broken flow
+  // collection may look past the next line (`components: [` run into a section's header: the entry
+  // after it parses as its own parse has it, but with the line after that, yaml reports errors on it).
+  if (next && i + 2 < spans.length) {
+    const after = parseYaml(parsedText + text.slice(spans[i + 2].start, spans[i + 2].end)).problems;
+    const same = after.length === problems.length && after.every((p, k) => p.code === problems[k].code && p.span.start === problems[k].span.start && p.span.end === problems[k].span.end);
+    if (!same) throw new Unsafe('the chunk after the next one changes what the broken one reads');
   }
-  if (!isMap(root)) throw new Unsafe('broken chunk: not a mapping');
-  // the chunk's own entries, between the chunk before and the one after: one, or (a machine chunk
-  // that is not the last) more — a name typed before its colon is an entry of its own
-  const own = root.items.length - (next ? 2 : 1);
-  if (own < 1 || (own > 1 && (s.kind !== 'machine' || last))) throw new Unsafe('broken chunk: not one key');
-  const pairs = root.items.slice(1, 1 + own) as Pair[];
+  // The mapping holding the chunk's entries (the root, or `machines:`'s value), and the next chunk's
+  // pair: in that mapping, or beside `machines:` when the next chunk is a section.
+  const top = doc.contents as unknown;
+  let container: unknown = top;
+  let nextNode: unknown;
+  let own: number;
+  if (prefix) {
+    const beside = !!next && spans[i + 1].kind !== 'machine';
+    if (!isMap(top) || top.items.length !== (beside ? 2 : 1)) throw new Unsafe('broken machine entry: not under machines');
+    container = (top.items[0] as Pair).value;
+    if (!isMap(container)) throw new Unsafe('broken machine entry: machines is not a mapping');
+    if (beside) nextNode = top.items[1];
+    else if (next) nextNode = container.items[container.items.length - 1];
+    own = container.items.length - 1 - (next && !beside ? 1 : 0);
+  } else {
+    if (!isMap(top)) throw new Unsafe('broken chunk: not a mapping');
+    if (next) nextNode = top.items[top.items.length - 1];
+    own = top.items.length - 1 - (next ? 1 : 0);
+  }
+  const entries = (container as YAMLMap).items;
+  // the chunk's own entries, between the chunk before and the one after: one, or (a machine chunk)
+  // more — a name typed before its colon is an entry of its own
+  if (own < 1 || (own > 1 && s.kind !== 'machine')) throw new Unsafe('broken chunk: not one key');
+  const pairs = entries.slice(1, 1 + own) as Pair[];
   for (const x of pairs) {
     if (!isPair(x) || !isScalar(x.key) || typeof x.key.value !== 'string') throw new Unsafe('broken chunk: key is not a string');
     const kr = (x.key as { range?: number[] }).range;
     if (!kr || kr[0] < from || kr[1] > to) throw new Unsafe('broken chunk: key outside it');
   }
   const pair = pairs[0] as Pair & { key: Scalar & { value: string } };
-  if (hasUnsafeNodes(root, parsedText)) throw new Unsafe('anchor, alias, tag or merge key');
+  if (hasUnsafeNodes(top, parsedText)) throw new Unsafe('anchor, alias, tag or merge key');
   // the chunks before and after as their own parses have them, at their places here
-  if (!sameNodeMoved(prev.pair, root.items[0], prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
-  if (next && !sameNodeMoved(next.pair, root.items[1 + own], to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
-  if (last) shiftNode(root, s.start - from);
+  if (!sameNodeMoved(prev.pair, entries[0], prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
+  if (next && !sameNodeMoved(next.pair, nextNode, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
+  // a chunk whose root assembly reads (the last one, the last machine entry) keeps the mapping, moved whole
+  const root = last || lastMachine ? (container as YAMLMap) : undefined;
+  if (root) shiftNode(root, s.start - from);
   else {
     for (const x of pairs) {
       shiftNode(x.key, s.start - from);
@@ -359,7 +393,7 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   return {
     text: ct,
     doc: doc as Document.Parsed,
-    root: last ? (root as YAMLMap) : undefined,
+    root,
     pair,
     ...(own > 1 ? { extra: pairs.slice(1) } : {}),
     key: pair.key.value,
