@@ -1,7 +1,9 @@
 // The JSON encoder of the stdio transport (--stdio, which the VS Code client uses). Every message is
 // encoded as vscode-jsonrpc's own encoder does (JSON.stringify, then the charset), except the
 // textDocument/publishDiagnostics the Validator prepares (`prepare`): the one message sent on every
-// keystroke, and the largest (3.9 MB for the 3,665 problems of the 10,000-machine benchmark file).
+// keystroke, and the largest (3.6 MB for the 3,665 problems of the 10,000-machine benchmark file).
+// It is written from the engine's diagnostics (toLspDiagnostic only for those not kept): the
+// diagnostics array the Validator sends is a stand-in that JSON.stringify turns into the LSP objects.
 // - Its diagnostics are encoded one by one and each encoding is kept, so a keystroke encodes only the
 //   diagnostics it changed. An encoding is kept for the engine diagnostic's range object, which the
 //   engine shares between a diagnostic and its copies moved through an edit (and the results it keeps
@@ -17,6 +19,8 @@
 import type { Diagnostic as EngineDiagnostic } from '@acrotopo/engine';
 import type { Message } from 'vscode-languageserver/node';
 import type { Diagnostic } from 'vscode-languageserver';
+import { toLspDiagnostic } from './features/diagnostics';
+import type { PublishedDiagnostics } from './features/diagnostics';
 
 const PUBLISH = 'textDocument/publishDiagnostics';
 const NON_ASCII = /[\u0080-\uffff]/;
@@ -52,15 +56,6 @@ function sameSource(k: Kept, uri: string, d: EngineDiagnostic): boolean {
   return true;
 }
 
-/** `data` as toLspDiagnostic writes it: {rule, version, index}, the rule the diagnostic's. */
-function ownData(d: Diagnostic, rule: string): d is Diagnostic & { data: { rule: string; version: number; index: number } } {
-  const x = d.data as { rule?: unknown; version?: unknown; index?: unknown } | undefined;
-  if (!x || typeof x !== 'object') return false;
-  let n = 0;
-  for (const _ in x) n++;
-  return n === 3 && x.rule === rule && Number.isSafeInteger(x.version) && Number.isSafeInteger(x.index) && (x.version as number) >= 0 && (x.index as number) >= 0;
-}
-
 const DATA_HEAD = (rule: string) => `,"data":{"rule":${asciiJson(JSON.stringify(rule))},"version":`;
 
 /** Writes the decimal digits of a non-negative integer at `at`; returns the new end. */
@@ -84,6 +79,7 @@ function writeBytes(out: Uint8Array, at: number, b: Uint8Array): number {
 
 interface Prepared {
   uri: string;
+  version: number;
   engine: readonly EngineDiagnostic[];
 }
 
@@ -96,20 +92,23 @@ export class PublishEncoder {
   readonly last = { encoded: 0, reused: 0 };
 
   /**
-   * `diagnostics` is about to be published for `uri`: toLspDiagnostic of each of `engine`, in order.
-   * Its encoding can then use the kept ones.
+   * The array to publish `published` with: empty, encoded here from the engine's diagnostics (with the
+   * kept encodings), and turned by JSON.stringify (`toJSON`) into the LSP objects anywhere else.
    */
-  prepare(uri: string, engine: readonly EngineDiagnostic[], diagnostics: readonly Diagnostic[]): void {
-    if (engine.length === diagnostics.length) this.prepared.set(diagnostics, { uri, engine });
+  prepare(published: PublishedDiagnostics): Diagnostic[] {
+    const stand = [] as Diagnostic[] & { toJSON?: () => Diagnostic[] };
+    Object.defineProperty(stand, 'toJSON', { value: () => published.all(), enumerable: false });
+    this.prepared.set(stand, { uri: published.uri, version: published.version, engine: published.engineDiagnostics() });
+    return stand;
   }
 
   encode(msg: Message, options: { charset: string }): Promise<Uint8Array> {
     try {
-      const m = msg as { method?: unknown; params?: { uri?: unknown; diagnostics?: unknown } };
+      const m = msg as { method?: unknown; params?: { uri?: unknown; version?: unknown; diagnostics?: unknown } };
       if (m.method === PUBLISH && /^utf-?8$/i.test(options.charset) && m.params && Array.isArray(m.params.diagnostics)) {
         const p = this.prepared.get(m.params.diagnostics);
-        const out = p && p.uri === m.params.uri ? this.publish(msg, m.params.diagnostics as Diagnostic[], p) : undefined;
-        if (out) return Promise.resolve(out);
+        // (the version is written as digits: a non-negative integer, as LSP's)
+        if (p && p.uri === m.params.uri && p.version === m.params.version && Number.isSafeInteger(p.version) && p.version >= 0) return Promise.resolve(this.publish(msg, p));
       }
       return Promise.resolve(Buffer.from(JSON.stringify(msg, undefined, 0), options.charset as BufferEncoding));
     } catch (e) {
@@ -122,8 +121,8 @@ export class PublishEncoder {
     this.kept = new WeakMap();
   }
 
-  /** The prepared publish as bytes; undefined when a diagnostic is not as toLspDiagnostic makes it. */
-  private publish(msg: Message, diagnostics: readonly Diagnostic[], p: Prepared): Uint8Array | undefined {
+  /** The prepared publish as bytes. */
+  private publish(msg: Message, p: Prepared): Uint8Array {
     const { params, ...rest } = msg as Message & { params: Record<string, unknown> };
     const { diagnostics: _, ...other } = params;
     // {"jsonrpc":"2.0","method":…,"params":{"uri":…,"version":…,"diagnostics":[ … ]}}
@@ -131,21 +130,20 @@ export class PublishEncoder {
     const cut = open.lastIndexOf('[]');
     const prefix = Buffer.from(open.slice(0, cut + 1), 'latin1');
     const suffix = Buffer.from(open.slice(cut + 1), 'latin1');
-    const heads: Uint8Array[] = new Array(diagnostics.length);
+    const { engine, uri, version } = p;
+    const heads: Uint8Array[] = new Array(engine.length);
     let size = prefix.length + suffix.length;
     let encoded = 0;
-    for (let i = 0; i < diagnostics.length; i++) {
-      const d = diagnostics[i];
-      const e = p.engine[i];
-      if (!d || !e || !ownData(d, e.rule)) return undefined;
+    for (let i = 0; i < engine.length; i++) {
+      const e = engine[i];
       const list = this.kept.get(e.range);
       let head: Uint8Array | undefined;
-      if (list) for (const k of list) if (sameSource(k, p.uri, e)) { head = k.head; break; }
+      if (list) for (const k of list) if (sameSource(k, uri, e)) { head = k.head; break; }
       if (!head) {
         encoded++;
-        const json = asciiJson(JSON.stringify({ ...d, data: undefined }));
+        const json = asciiJson(JSON.stringify({ ...toLspDiagnostic(e, uri, version, i), data: undefined }));
         head = Buffer.from(json.slice(0, -1) + DATA_HEAD(e.rule), 'latin1');
-        const entry: Kept = { uri: p.uri, message: e.message, severity: e.severity, rule: e.rule, related: e.related.slice(), head };
+        const entry: Kept = { uri, message: e.message, severity: e.severity, rule: e.rule, related: e.related.slice(), head };
         if (list) {
           if (list.length >= PER_RANGE) list.shift();
           list.push(entry);
@@ -158,18 +156,17 @@ export class PublishEncoder {
     const out = Buffer.allocUnsafe(size);
     let at = writeBytes(out, 0, prefix);
     for (let i = 0; i < heads.length; i++) {
-      const data = diagnostics[i].data as { version: number; index: number };
       if (i > 0) out[at++] = 44; // ,
       out.set(heads[i], at);
       at += heads[i].length;
-      at = writeInt(out, at, data.version);
+      at = writeInt(out, at, version);
       at = writeBytes(out, at, INDEX);
-      at = writeInt(out, at, data.index);
+      at = writeInt(out, at, i);
       at = writeBytes(out, at, CLOSE);
     }
     at = writeBytes(out, at, suffix);
     this.last.encoded = encoded;
-    this.last.reused = diagnostics.length - encoded;
+    this.last.reused = engine.length - encoded;
     return out.subarray(0, at);
   }
 }

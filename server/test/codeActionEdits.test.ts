@@ -89,7 +89,7 @@ describe('fixes kept with the published diagnostics', () => {
   const publish = (text: string, version: number) => {
     const result = check(text, { fileName: u });
     const diagnostics = result.diagnostics.map((d, i) => toLspDiagnostic(d, u, version, i));
-    return { result, published: new PublishedDiagnostics(version, diagnostics, result.diagnostics), wire: JSON.parse(JSON.stringify(diagnostics)) as Diagnostic[] };
+    return { result, published: new PublishedDiagnostics(version, u, result.diagnostics), wire: JSON.parse(JSON.stringify(diagnostics)) as Diagnostic[] };
   };
   const request = (d: Diagnostic[]) => ({ textDocument: { uri: u }, range: d[0].range, context: { diagnostics: d, only: ['quickfix'] } });
   /** the engine-fix quick fixes (the only ones with isPreferred set) */

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import type { Diagnostic as EngineDiagnostic } from '@acrotopo/engine';
-import { toLspDiagnostic } from '../src/features/diagnostics';
+import { PublishedDiagnostics, toLspDiagnostic } from '../src/features/diagnostics';
 import { asciiJson, PublishEncoder } from '../src/publish-encoder';
 import { ensureBuilt, ROOT } from './lsp-client';
 import { join } from 'node:path';
@@ -29,10 +29,11 @@ function engineDiag(r: Range, message: string, extra: Partial<EngineDiagnostic> 
   return { rule: 'blocked-connection', severity: 'error', message, span, range: r, related: [], fixes: [], ...extra };
 }
 
-/** Publishes `engine` for `version` as the Validator does (toLspDiagnostic, prepare, encode); returns the decoded message. */
+/** Publishes `engine` for `version` as the Validator does (PublishedDiagnostics, prepare, encode); returns the decoded message. */
 async function send(enc: PublishEncoder, engine: EngineDiagnostic[], version: number, uri = URI): Promise<{ bytes: Uint8Array; value: unknown; msg: unknown }> {
-  const diagnostics = engine.map((d, i) => toLspDiagnostic(d, uri, version, i));
-  enc.prepare(uri, engine, diagnostics);
+  const diagnostics = enc.prepare(new PublishedDiagnostics(version, uri, engine));
+  assert.equal(diagnostics.length, 0, 'a stand-in');
+  // (expected: JSON.stringify of the message, which turns the stand-in into toLspDiagnostic's objects)
   const msg = { ...publish(diagnostics, version), params: { uri, version, diagnostics } };
   const bytes = await enc.encode(msg, { charset: 'utf-8' });
   return { bytes, value: JSON.parse(Buffer.from(bytes).toString('utf8')), msg };
@@ -95,22 +96,21 @@ test('a kept encoding is not used for a diagnostic made from other things, even 
   assert.equal(enc.last.reused, 1);
 });
 
-test('anything not prepared, or not as toLspDiagnostic makes it, is encoded as vscode-jsonrpc does', async () => {
+test('anything not prepared is encoded as vscode-jsonrpc does (a prepared publish, by JSON.stringify of its stand-in)', async () => {
   const enc = new PublishEncoder();
   const hover = { jsonrpc: '2.0', id: 3, result: { contents: { kind: 'markdown', value: 'tcp/9876 → “agent”' } } };
   const same = async (msg: any, charset = 'utf-8') => assert.deepEqual(Buffer.from(await enc.encode(msg, { charset })), Buffer.from(JSON.stringify(msg), charset as BufferEncoding));
   await same(hover);
-  const engine = [engineDiag(range(1, 1), 'a → b')];
+  const engine = [engineDiag(range(1, 1), 'a → b', { related: [{ message: 'other end', span, range: range(4, 2) }] })];
   const lsp = engine.map((d, i) => toLspDiagnostic(d, URI, 1, i));
   await same(publish(lsp)); // not prepared
-  enc.prepare(URI, engine, lsp);
-  await same(publish(lsp), 'latin1'); // another charset
-  await same({ ...publish(lsp), params: { uri: 'file:///elsewhere', version: 1, diagnostics: lsp } }); // another document
-  const foreign = [{ ...lsp[0], data: { rule: 'blocked-connection', version: 1, index: 0, extra: true } }];
-  enc.prepare(URI, engine, foreign);
-  await same(publish(foreign)); // data not toLspDiagnostic's
-  const empty: Diagnostic[] = [];
-  enc.prepare(URI, [], empty);
+  const stand = enc.prepare(new PublishedDiagnostics(1, URI, engine));
+  assert.deepEqual(JSON.parse(JSON.stringify(stand)), JSON.parse(JSON.stringify(lsp)), 'the stand-in stringifies to the LSP objects');
+  await same(publish(stand), 'latin1'); // another charset
+  await same({ ...publish(stand), params: { uri: 'file:///elsewhere', version: 1, diagnostics: stand } }); // another document
+  await same(publish(stand, 2)); // another version
+  const negative = enc.prepare(new PublishedDiagnostics(-1, URI, engine));
+  await same(publish(negative, -1)); // a version not written as digits
   const { value, msg } = await send(enc, [], 1);
   assert.deepEqual(value, expected(msg));
   for (const odd of [publish('nope'), { ...publish([]), params: undefined }, publish([null])]) await same(odd);

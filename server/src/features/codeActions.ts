@@ -163,8 +163,8 @@ export function collectFixAll(diagnostics: Iterable<Fixable>): { edits: TextEdit
 
 /** The published diagnostics (of `rule`, or all) with their fixes, in published order. */
 function* publishedFixables(published: PublishedDiagnostics, rule?: string): Generator<Fixable> {
-  for (let i = 0; i < published.diagnostics.length; i++) {
-    if (rule === undefined || published.rule(i) === rule) yield { diagnostic: published.diagnostics[i], fixes: published.fixes(i), index: i };
+  for (let i = 0; i < published.length; i++) {
+    if (rule === undefined || published.rule(i) === rule) yield { diagnostic: published.diagnostic(i), fixes: published.fixes(i), index: i };
   }
 }
 

@@ -81,16 +81,43 @@ function matchKey(code: unknown, r: Range | undefined, message: unknown): string
   return `${String(code)}\0${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}\0${String(message)}`;
 }
 
-/** The diagnostics published for one version of a document, with the engine's fixes behind them. */
+/**
+ * The diagnostics published for one version of a document, with the engine's fixes behind them. The
+ * LSP objects are made when first asked for (`diagnostic(i)`, `all()`): over stdio the publish is
+ * encoded from the engine's diagnostics (publish-encoder.ts), and 3,665 LSP objects made for every
+ * keystroke at 10,000 machines were ~2 MB that lived until the next publish — old-generation garbage.
+ */
 export class PublishedDiagnostics {
   private readonly lspFixes: (LspFix[] | undefined)[] = [];
+  private readonly lsp: (Diagnostic | undefined)[] = [];
   private byKey: Map<string, number> | undefined;
 
   constructor(
     readonly version: number,
-    readonly diagnostics: readonly Diagnostic[],
+    readonly uri: string,
     private readonly engine: readonly EngineDiagnostic[],
   ) {}
+
+  get length(): number {
+    return this.engine.length;
+  }
+
+  /** The i-th published diagnostic, as it was sent. */
+  diagnostic(i: number): Diagnostic {
+    return (this.lsp[i] ??= toLspDiagnostic(this.engine[i], this.uri, this.version, i));
+  }
+
+  /** Every published diagnostic, as sent. */
+  all(): Diagnostic[] {
+    const out = new Array<Diagnostic>(this.engine.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.diagnostic(i);
+    return out;
+  }
+
+  /** The engine's diagnostics behind them (for the encoder). */
+  engineDiagnostics(): readonly EngineDiagnostic[] {
+    return this.engine;
+  }
 
   /**
    * Which published diagnostic `d` (as a client sends it back) is, or -1. Its `data` points at it when
@@ -199,11 +226,12 @@ export class Validator {
       if (!doc) return; // closed, or a newer change is on its way
       const a = this.analyzer.analyze(doc, options);
       if (!this.isCurrent(uri, version)) return;
-      const engine = a.result.diagnostics;
-      const diagnostics = engine.map((d, i) => toLspDiagnostic(d, uri, version, i));
-      this.published.set(uri, new PublishedDiagnostics(version, diagnostics, engine));
-      this.log.verbose(`validated ${uri} v${version}: ${diagnostics.length} problem(s) in ${a.elapsedMs.toFixed(1)} ms`);
-      this.options.encoder?.prepare(uri, engine, diagnostics);
+      const published = new PublishedDiagnostics(version, uri, a.result.diagnostics);
+      this.published.set(uri, published);
+      this.log.verbose(`validated ${uri} v${version}: ${published.length} problem(s) in ${a.elapsedMs.toFixed(1)} ms`);
+      // Over stdio the encoder writes them from the engine's diagnostics: the array is a stand-in that
+      // JSON.stringify (a trace, another transport) turns into the LSP objects.
+      const diagnostics = this.options.encoder ? this.options.encoder.prepare(published) : published.all();
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
     } catch (e) {
       this.log.error(`validation of ${uri} failed`, e);
