@@ -656,14 +656,19 @@ test('typing a new machine entry: a reused result whose edit ends a value (a lin
   assert.equal(inc.stats.recomputed, 0, 'no reused result was checked again in full');
 });
 
+/** The offset of the line break that ends `machines:` (before the first section after it) in a generated text. */
+function endOfMachines(text: string): number {
+  const re = /\n[a-z]/g;
+  re.lastIndex = text.indexOf('\nmachines:\n') + 5;
+  re.exec(text);
+  return re.lastIndex - 2;
+}
+
 test('a machine entry typed after the last one (before a section, and at the end of the text): every keystroke chunked, equal to check()', () => {
   const base = generate(40, { seed: 13 }).text;
   // the end of machines: (the line break before the first section after it), and a text ending with machines:
   const header = base.indexOf('\nmachines:\n');
-  const re = /\n[a-z]/g;
-  re.lastIndex = header + 5;
-  re.exec(base);
-  const beforeSection = re.lastIndex - 2;
+  const beforeSection = endOfMachines(base);
   const machinesLast = base.slice(0, beforeSection + 1) + base.slice(header + 1, base.indexOf('\n', header + 1) + 1).replace('machines:', '# the end');
   // typed into a new line (the line break after the cursor is there from the start)
   const entry = '  ws-new:\n    os: windows\n    address: 10.20.5.77\n    components: [agent-for-windows]';
@@ -689,11 +694,7 @@ test('a flow sequence left open before the next chunk: yaml\'s recovery looks pa
   // the line after it yaml reports errors on it (found by the test above, in a first version that typed
   // without the line break)
   const base = generate(40, { seed: 13 }).text;
-  const header = base.indexOf('\nmachines:\n');
-  const re = /\n[a-z]/g;
-  re.lastIndex = header + 5;
-  re.exec(base);
-  const at = re.lastIndex - 1;
+  const at = endOfMachines(base) + 1;
   const inc = createIncrementalChecker();
   inc.update(base);
   for (const typed of ['  ws-new:\n    components: [', '  ws-new:\n    components: [agent', '  ws-new:\n    components: [agent-for-windows, ']) {
