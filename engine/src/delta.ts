@@ -86,21 +86,25 @@ function indexOf(base: DeltaBase): MachineIndex {
   return (base.index = { hubs, namedBy, byZone });
 }
 
-/** The index after machine `name` (not a hub, before or after) changed from `before` to `after`. */
+/**
+ * The index after machine `name` (not a hub, before or after) changed from `before` to `after`
+ * (`after.name`: another name when it was renamed).
+ */
 function afterMachineEdit(index: MachineIndex, name: string, before: Machine, after: Machine): MachineIndex {
   let { namedBy, byZone } = index;
+  const to = after.name;
   const a = new Set(before.hosts.map((h) => h.name.value));
   const b = new Set(after.hosts.map((h) => h.name.value));
-  if (a.size !== b.size || ![...a].every((x) => b.has(x))) {
+  if (to !== name || a.size !== b.size || ![...a].every((x) => b.has(x))) {
     const m = new Map(namedBy);
-    for (const x of a) if (!b.has(x)) m.set(x, (m.get(x) ?? []).filter((n) => n !== name));
-    for (const x of b) if (!a.has(x)) m.set(x, [...(m.get(x) ?? []), name]);
+    for (const x of a) m.set(x, (m.get(x) ?? []).filter((n) => n !== name));
+    for (const x of b) m.set(x, [...(m.get(x) ?? []).filter((n) => n !== to), to]);
     namedBy = m;
   }
-  if (before.zone !== after.zone) {
+  if (to !== name || before.zone !== after.zone) {
     const z = new Map(byZone);
     if (before.zone !== undefined) z.set(before.zone, (z.get(before.zone) ?? []).filter((n) => n !== name));
-    if (after.zone !== undefined) z.set(after.zone, [...(z.get(after.zone) ?? []), name]);
+    if (after.zone !== undefined) z.set(after.zone, [...(z.get(after.zone) ?? []).filter((n) => n !== to), to]);
     byZone = z;
   }
   return namedBy === index.namedBy && byZone === index.byZone ? index : { hubs: index.hubs, namedBy, byZone };
@@ -230,8 +234,11 @@ export interface DeltaInput {
   parsed: ParsedYaml;
   /** the edit from base.text to text: one change, inside one machine entry or one top-level section */
   edit: TextEditSpan;
-  /** where the edit is: the entry of machine `machine`, or the top-level section `section` (not `machines`) */
-  change: { machine: string } | { section: string };
+  /**
+   * where the edit is: the entry of machine `machine` (named `renamedFrom` in the last text when the
+   * edit renamed it), or the top-level section `section` (not `machines`)
+   */
+  change: { machine: string; renamedFrom?: string } | { section: string };
   /** the edited machine entry's pair (key and value nodes of the new text) */
   pair?: { key: unknown; value: unknown };
   /** that entry's or section's text in the old and the new text: [start, end) */
@@ -280,14 +287,25 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   // The topology: the sections read again, the machines the last text's moved through the edit, with
   // the edited entry read again.
   let edited: Machine | undefined;
+  /** the edited machine's name in the last text (another one when the edit renamed it) */
+  let from: string | undefined;
   if ('machine' in change) {
-    const before = base.t.machines.get(change.machine);
+    from = change.renamedFrom ?? change.machine;
+    const before = base.t.machines.get(from);
     if (!before || !input.pair) return 'the machines are not the same';
+    if (from !== change.machine && base.t.machines.has(change.machine)) return 'renamed to a name declared in the last text';
     const keySpan = spanOf(input.pair.key as AnyNode);
     if (!keySpan) return 'the machine entry has no key';
     edited = machineOf(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
   }
-  const t = buildTopology(reader, new MovedMachines(base.t.machines, edit, edited && new Map([[edited.name, edited]])));
+  let machines: Map<string, Machine> = new MovedMachines(base.t.machines, edit, edited && new Map([[from!, edited]]));
+  if (edited && from !== edited.name) {
+    // renamed: the new name in the old one's place (every machine moved now, in their order)
+    const renamed = new Map<string, Machine>();
+    for (const [name, m] of machines) renamed.set(name === from ? edited.name : name, m);
+    machines = renamed;
+  }
+  const t = buildTopology(reader, machines);
   if (edited) assignZones(t, [edited]);
   // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
   const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
@@ -341,15 +359,23 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     const outside = namedOutside(t);
     if ('machine' in change) {
       const machine = change.machine;
-      const before = base.t.machines.get(machine)!;
+      const before = base.t.machines.get(from!)!;
       const after = edited!;
       if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
-      if (outside.has(machine)) return 'the edited machine is named outside machines:';
-      dirty = new Set([machine]);
+      if (from !== machine) {
+        // Renamed: both names are dirty (the old one's flows and reports in the last text, the new
+        // one's in this one), and the machines whose hosts entries name either. References elsewhere
+        // (installation, connections, firewalls, management: their unknown names, suggestions and
+        // lists of declared names) are read in full by both sub-runs, which compare them.
+        for (const x of namedOutside(base.t)) outside.add(x);
+        if (outside.has(machine) || outside.has(from!)) return 'the renamed machine is named outside machines:';
+      } else if (outside.has(machine)) return 'the edited machine is named outside machines:';
+      dirty = new Set([machine, from!]);
       // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
       // (hubs too: a hub's hosts entry for M is checked against M's address)
       for (const name of index.namedBy.get(machine) ?? []) dirty.add(name);
-      nextIndex = afterMachineEdit(index, machine, before, after);
+      if (from !== machine) for (const name of index.namedBy.get(from!) ?? []) dirty.add(name);
+      nextIndex = afterMachineEdit(index, from!, before, after);
     } else {
       const changed = changedFields(base.t, t, map);
       // (the one thing of a machine another section decides: its zone, from the subnets)

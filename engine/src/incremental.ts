@@ -696,7 +696,8 @@ export function createIncrementalChecker(): IncrementalChecker {
     if (!old || !one || spans[one.k].kind === 'machines-header') return undefined;
     const { k, e } = one;
     if (parts[k].extra || old.parts[k].extra) return 'a machine chunk holds more than one entry';
-    if (parts[k].key !== old.parts[k].key) return spans[k].kind === 'machine' ? 'the machine was renamed' : 'a top-level key changed';
+    const renamed = parts[k].key !== old.parts[k].key;
+    if (renamed && spans[k].kind !== 'machine') return 'a top-level key changed';
     if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
     const last = recent[recent.length - 1];
     if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
@@ -705,7 +706,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     if (!base) return 'the last result cannot be a base';
     try {
       const region = { old: { start: old.spans[k].start, end: old.spans[k].end }, new: { start: spans[k].start, end: spans[k].end } };
-      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key } : { section: parts[k].key }, pair: parts[k].pair, region, options });
+      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key, ...(renamed ? { renamedFrom: old.parts[k].key } : {}) } : { section: parts[k].key }, pair: parts[k].pair, region, options });
       if (typeof d === 'string') return d;
       bases.set(d.result, d.base);
       return d.result;

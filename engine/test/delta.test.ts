@@ -85,6 +85,16 @@ function applyOp(lines: string[], o: Op): string[] | undefined {
       return set(['file-sharing-encryption', 'file-and-printer-sharing', 'network-discovery', 'cloud-backup'][o.pick % 4], ['true', 'false', undefined][o.other % 3]);
     case 'windows-version':
       return set('windows-version', [undefined, 'pre-vista', 'vista-or-later'][o.pick % 3]);
+    case 'rename': {
+      // a fresh name, one a character off (another machine's, or a name a hosts entry, an installation
+      // item or a connection may use), one letter added or taken, or another machine's (a duplicate)
+      const own = names[o.machine % names.length];
+      const name = [`new-${o.pick % 7}`, `${other}x`, other.slice(0, -1), `${own}${'abc'[o.pick % 3]}`, own.slice(0, -1), other, 'ams01', 'ams02', 'lic1'][o.pick % 9];
+      if (!name || name === own) return undefined;
+      const out = [...lines];
+      out[s] = `  ${name}:${lines[s].slice(lines[s].indexOf(':') + 1)}`;
+      return out;
+    }
     default: {
       // a character typed into, or deleted from, a line of the entry
       const i = s + 1 + (o.line % Math.max(1, e - s - 1));
@@ -99,7 +109,7 @@ function applyOp(lines: string[], o: Op): string[] | undefined {
 }
 
 const opArb: fc.Arbitrary<Op> = fc.record({
-  kind: fc.constantFrom('address', 'components', 'os', 'port', 'hosts', 'subnet', 'encryption', 'flags', 'windows-version', 'type'),
+  kind: fc.constantFrom('address', 'components', 'os', 'port', 'hosts', 'subnet', 'encryption', 'flags', 'windows-version', 'type', 'rename'),
   machine: fc.nat(200),
   line: fc.nat(20),
   pick: fc.nat(1000),
@@ -314,11 +324,16 @@ test('a delta check keeps what the next one needs: a machine edit, then network.
   assert.deepEqual(s.slice(1).map((x) => x.delta), [true, true, true], JSON.stringify(s));
 });
 
+/** The first installation target of a generated text. */
+function installed(text: string): string {
+  return /\ninstallation:\n[^]*?\n {4}- (\S+)\n/.exec(text)![1];
+}
+
 test('edits a delta check cannot take fall back to check(), with the reason', () => {
   const t0 = generate(60, { seed: 5 }).text;
   const cases: [string, string, RegExp][] = [
     ['a hub', t0.replace('components: [license-server]', 'components: [license-server, agent-for-windows]'), /hub/],
-    ['a renamed machine', t0.replace(/^ {2}lnx-(\d+):/m, '  lnx-$1x:'), /renamed/],
+    ['a renamed machine named in connections:', t0.replace(/^ {2}lnx-43:/m, '  lnx-43x:'), /renamed machine is named outside/],
     ['the management section', t0.replace('register-by: name', 'register-by: address'), /management/],
     ['rule severities', `${t0}\nrules:\n  port-mismatch: off\n`.replace(/\n\nrules:/, '\nrules:'), /./],
   ];
@@ -459,5 +474,29 @@ test('source-ports-too-narrow: an edit of the firewall itself is a delta check (
     assert.notEqual(next, base);
     const [, s] = through([base, next]);
     assert.equal(s.delta, true, s.declined);
+  }
+});
+
+test('renaming a machine is a delta check: unreferenced, named by hosts entries, near unknown references; each equal to check()', () => {
+  const t0 = generate(60, { seed: 5 }).text;
+  const names = [...t0.matchAll(/^ {2}([a-z][\w-]*):$/gm)].map((m) => m[1]);
+  const target = installed(t0);
+  const plain = names.find((n) => n !== target && /^(ws|srv|lnx)-/.test(n) && !t0.includes(`${n} `) && !t0.includes(`${n},`) && !t0.includes(`- ${n}\n`))!;
+  const rename = (text: string, from: string, to: string) => text.replace(new RegExp(`^ {2}${from}:`, 'm'), `  ${to}:`);
+  // a hosts entry naming `plain` in another machine's entry (the generated ones name hubs only)
+  const other = names.find((n) => n !== plain && n !== target && /^(ws|srv|lnx)-/.test(n))!;
+  const named = t0.replace(new RegExp(`(^ {2}${other}:\\n)`, 'm'), `$1    hosts: { ${plain}: 10.20.1.250 }\n`);
+  assert.notEqual(named, t0);
+  const cases: [string, string[]][] = [
+    ['an unreferenced machine, letter by letter', [rename(t0, plain, `${plain}x`), rename(t0, plain, `${plain}xy`), rename(t0, plain, `${plain}x`)]],
+    ['a machine a hosts entry names (it becomes unknown, and known again)', [named, rename(named, plain, `${plain}-old`), named]],
+    // an installation item one letter off a machine name: unknown, with a suggestion that the rename changes
+    ['near an unknown installation item', [t0.replace(new RegExp(`(\\n {4}- )${target}\\n`), `$1${plain}q\n`), rename(t0.replace(new RegExp(`(\\n {4}- )${target}\\n`), `$1${plain}q\n`), plain, `${plain}qq`)]],
+  ];
+  for (const [what, texts] of cases) {
+    const s = through([t0, ...texts]);
+    assert.ok(s.slice(1).some((x) => x.delta), `${what}: ${JSON.stringify(s)}`);
+    const last = s[s.length - 1];
+    assert.ok(!last.declined?.startsWith('unexpected'), what);
   }
 });
