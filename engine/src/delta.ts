@@ -362,6 +362,9 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       const before = base.t.machines.get(from!)!;
       const after = edited!;
       if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
+      // (the cloud node every cloud-backup machine's flows end at goes by its name: a machine named so
+      // decides the flows of machines a sub-run does not iterate; `internet` is the reserved zone)
+      for (const n of [machine, from!]) if (n === IMPLICIT_CLOUD || n === INTERNET_ZONE) return `the edited machine is named ${n}`;
       if (from !== machine) {
         // Renamed: both names are dirty (the old one's flows and reports in the last text, the new
         // one's in this one), and the machines whose hosts entries name either. References elsewhere

@@ -89,7 +89,7 @@ function applyOp(lines: string[], o: Op): string[] | undefined {
       // a fresh name, one a character off (another machine's, or a name a hosts entry, an installation
       // item or a connection may use), one letter added or taken, or another machine's (a duplicate)
       const own = names[o.machine % names.length];
-      const name = [`new-${o.pick % 7}`, `${other}x`, other.slice(0, -1), `${own}${'abc'[o.pick % 3]}`, own.slice(0, -1), other, 'ams01', 'ams02', 'lic1'][o.pick % 9];
+      const name = [`new-${o.pick % 7}`, `${other}x`, other.slice(0, -1), `${own}${'abc'[o.pick % 3]}`, own.slice(0, -1), other, 'ams01', 'ams02', 'lic1', 'acronis-cloud', 'internet'][o.pick % 11];
       if (!name || name === own) return undefined;
       const out = [...lines];
       out[s] = `  ${name}:${lines[s].slice(lines[s].indexOf(':') + 1)}`;
@@ -499,4 +499,14 @@ test('renaming a machine is a delta check: unreferenced, named by hosts entries,
     const last = s[s.length - 1];
     assert.ok(!last.declined?.startsWith('unexpected'), what);
   }
+});
+
+test('a machine renamed to acronis-cloud (the cloud node every cloud-backup flow ends at, by name) is not a delta check, and the result is check()\'s', () => {
+  // found by the rename property: crm01 → acronis-cloud stayed blocked when fin01 became the cloud node
+  const base = EXAMPLES.find((t) => /^ {2}fin01:/m.test(t) && /cloud-backup: true/.test(t))!;
+  assert.ok(base, 'an example with fin01 and cloud backups');
+  const renamed = base.replace(/^ {2}fin01:/m, '  acronis-cloud:');
+  const s = through([base, renamed, base]);
+  assert.equal(s[1].delta, false);
+  assert.match(s[1].declined ?? '', /named acronis-cloud/);
 });
