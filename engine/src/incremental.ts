@@ -226,11 +226,22 @@ export function chunk(text: string): ChunkSpan[] {
 function shiftNode(node: unknown, delta: number): void {
   const rs: [number, number, number][] = [];
   collectRanges(node, rs);
-  for (const r of rs) {
+  moveRanges(rs, delta);
+}
+
+/** Moves range arrays by delta, in place. */
+function moveRanges(rs: [number, number, number][], delta: number): void {
+  for (let i = 0; i < rs.length; i++) {
+    const r = rs[i];
     r[0] += delta;
     r[1] += delta;
     r[2] += delta;
   }
+}
+
+/** The machine entries (pairs) a chunk holds, in order: its pair and, for a broken machine chunk, the extra ones. */
+function pairsOf(pc: ParsedChunk): Pair[] {
+  return pc.extra ? [pc.pair, ...pc.extra] : [pc.pair];
 }
 
 /**
@@ -339,14 +350,6 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   let upTo = to;
   while (parsedText.charCodeAt(upTo) === 32) upTo++;
   if (problems.some((p) => p.span.start < from || p.span.start > upTo)) throw new Unsafe('a syntax problem outside its chunk');
-  // The chunk after the next one must not change what yaml reports: its recovery from a broken flow
-  // collection may look past the next line (`components: [` run into a section's header: the entry
-  // after it parses as its own parse has it, but with the line after that, yaml reports errors on it).
-  if (next && i + 2 < spans.length) {
-    const after = parseYaml(parsedText + text.slice(spans[i + 2].start, spans[i + 2].end)).problems;
-    const same = after.length === problems.length && after.every((p, k) => p.code === problems[k].code && p.span.start === problems[k].span.start && p.span.end === problems[k].span.end);
-    if (!same) throw new Unsafe('the chunk after the next one changes what the broken one reads');
-  }
   // The mapping holding the chunk's entries (the root, or `machines:`'s value), and the next chunk's
   // pair: in that mapping, or beside `machines:` when the next chunk is a section.
   const top = doc.contents as unknown;
@@ -381,6 +384,14 @@ function parseBrokenChunk(text: string, spans: ChunkSpan[], i: number, parts: (P
   // the chunks before and after as their own parses have them, at their places here
   if (!sameNodeMoved(prev.pair, entries[0], prefix.length - prev.base)) throw new Unsafe('the chunk before a broken one parses differently beside it');
   if (next && !sameNodeMoved(next.pair, nextNode, to - next.base)) throw new Unsafe('the chunk after a broken one parses differently beside it');
+  // (last, being a parse of its own) The chunk after the next one must not change what yaml reports: its recovery from a broken flow
+  // collection may look past the next line (`components: [` run into a section's header: the entry
+  // after it parses as its own parse has it, but with the line after that, yaml reports errors on it).
+  if (next && i + 2 < spans.length) {
+    const after = parseYaml(parsedText + text.slice(spans[i + 2].start, spans[i + 2].end)).problems;
+    const same = after.length === problems.length && after.every((p, k) => p.code === problems[k].code && p.span.start === problems[k].span.start && p.span.end === problems[k].span.end);
+    if (!same) throw new Unsafe('the chunk after the next one changes what the broken one reads');
+  }
   // a chunk whose root assembly reads (the last one, the last machine entry) keeps the mapping, moved whole
   const root = last || lastMachine ? (container as YAMLMap) : undefined;
   if (root) shiftNode(root, s.start - from);
@@ -429,19 +440,14 @@ function shiftChunk(pc: ParsedChunk, delta: number): void {
     rs = [];
     if (pc.root) collectRanges(pc.root, rs);
     else {
-      for (const x of [pc.pair, ...(pc.extra ?? [])]) {
+      for (const x of pairsOf(pc)) {
         collectRanges(x.key, rs);
         collectRanges(x.value, rs);
       }
     }
     pc.ranges = rs;
   }
-  for (let i = 0; i < rs.length; i++) {
-    const r = rs[i];
-    r[0] += delta;
-    r[1] += delta;
-    r[2] += delta;
-  }
+  moveRanges(rs, delta);
   pc.base += delta;
 }
 
@@ -947,12 +953,8 @@ export function createIncrementalChecker(): IncrementalChecker {
         const names = new Set<string>();
         let j = i + 1;
         for (; j < parts.length && spans[j].kind === 'machine'; j++) {
-          const m = parts[j];
-          if (names.has(m.key)) throw new Unsafe('duplicate machine name');
-          names.add(m.key);
-          machines.items.push(m.pair);
-          for (const x of m.extra ?? []) {
-            const name = (x.key as Scalar).value as string; // (a string: parseBrokenChunk)
+          for (const x of pairsOf(parts[j])) {
+            const name = (x.key as Scalar).value as string; // (a string: parseChunk, parseBrokenChunk, fromFullParse)
             if (names.has(name)) throw new Unsafe('duplicate machine name');
             names.add(name);
             machines.items.push(x);

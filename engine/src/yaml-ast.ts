@@ -199,6 +199,25 @@ const SCANS_BEFORE_INDEX = 8;
 const MERGED = Symbol('merge key');
 
 /**
+ * How a mapping's item counts for its pairs (AstReader.readPairs and scanPair): its key as a string,
+ * MERGED for a merge key (`<<`), undefined for an item that is not a pair or has a null, missing or
+ * collection key.
+ */
+function keyOf(item: unknown): string | typeof MERGED | undefined {
+  if (!isPair(item)) return undefined;
+  const keyNode = item.key as AnyNode;
+  const k = isScalar(keyNode) ? keyNode.value : undefined;
+  if (k === '<<' || (isScalar(keyNode) && (keyNode as Scalar).source === '<<')) return MERGED;
+  if (k === null || k === undefined || typeof k === 'object') return undefined;
+  return String(k);
+}
+
+function pairInfo(key: string, item: Pair): PairInfo {
+  const keyNode = item.key as AnyNode;
+  return { key, keyNode, value: (item.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } };
+}
+
+/**
  * The own pair of `map` with this key, as AstReader.readPairs reads it: the last one (`pair()`'s
  * index keeps the last) or the first (`first`). MERGED when the mapping has no own pair with that key
  * but has a merge key (the merged pairs decide then).
@@ -207,22 +226,15 @@ function scanPair(map: YAMLMap, key: string, first: boolean): PairInfo | undefin
   let found: Pair | undefined;
   let merge = false;
   for (const item of map.items) {
-    if (!isPair(item)) continue;
-    const keyNode = item.key as AnyNode;
-    const k = isScalar(keyNode) ? keyNode.value : undefined;
-    if (k === '<<' || (isScalar(keyNode) && (keyNode as Scalar).source === '<<')) {
-      merge = true;
-      continue;
-    }
-    if (k === null || k === undefined || typeof k === 'object') continue;
-    if (String(k) === key) {
+    const k = keyOf(item);
+    if (k === MERGED) merge = true;
+    else if (k === key) {
       found = item as Pair;
       if (first) break;
     }
   }
   if (!found) return merge ? MERGED : undefined;
-  const keyNode = found.key as AnyNode;
-  return { key, keyNode, value: (found.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } };
+  return pairInfo(key, found);
 }
 
 export class AstReader {
@@ -275,27 +287,30 @@ export class AstReader {
    * fix's path) in a `machines:` it never lists, and reading 10,000 pairs for it cost 15–20 ms.
    */
   pair(node: unknown, key: string): PairInfo | undefined {
-    const map = this.deref(node);
-    if (!map || !isMap(map)) return undefined;
-    const found = this.scan(map, key, false);
-    if (found !== MERGED) return found;
-    const entry = this.indexed(map);
-    entry.byKey ??= new Map(entry.list.map((p) => [p.key, p]));
-    return entry.byKey.get(key);
+    return this.find(node, key, false);
   }
 
   /** The first pair of a mapping node with this key (merge keys expanded), as `pairs()` lists them. */
   firstPair(node: unknown, key: string): PairInfo | undefined {
+    return this.find(node, key, true);
+  }
+
+  /** pair() (the last own pair) or firstPair() (`first`): a scan, or the index of that kind. */
+  private find(node: unknown, key: string, first: boolean): PairInfo | undefined {
     const map = this.deref(node);
     if (!map || !isMap(map)) return undefined;
-    const found = this.scan(map, key, true);
+    const found = this.scan(map, key, first);
     if (found !== MERGED) return found;
     const entry = this.indexed(map);
-    if (!entry.firstByKey) {
-      entry.firstByKey = new Map();
-      for (const p of entry.list) if (!entry.firstByKey.has(p.key)) entry.firstByKey.set(p.key, p);
+    if (first) {
+      if (!entry.firstByKey) {
+        entry.firstByKey = new Map();
+        for (const p of entry.list) if (!entry.firstByKey.has(p.key)) entry.firstByKey.set(p.key, p);
+      }
+      return entry.firstByKey.get(key);
     }
-    return entry.firstByKey.get(key);
+    entry.byKey ??= new Map(entry.list.map((p) => [p.key, p]));
+    return entry.byKey.get(key);
   }
 
   /** A scan for a mapping not indexed yet, for its first few lookups; MERGED when the index must answer. */
@@ -312,20 +327,17 @@ export class AstReader {
     const out: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
     const merged: { key: string; keyNode: AnyNode; value: AnyNode | undefined; keySpan: Span }[] = [];
     for (const item of (map as YAMLMap).items) {
-      if (!isPair(item)) continue;
-      const keyNode = item.key as AnyNode;
-      const k = isScalar(keyNode) ? keyNode.value : undefined;
-      if (k === '<<' || (isScalar(keyNode) && (keyNode as Scalar).source === '<<')) {
-        const sources = this.deref(item.value);
-        const list = sources && isSeq(sources) ? (sources as YAMLSeq).items : [item.value];
+      const key = keyOf(item);
+      if (key === MERGED) {
+        const value = (item as Pair).value;
+        const sources = this.deref(value);
+        const list = sources && isSeq(sources) ? (sources as YAMLSeq).items : [value];
         for (const src of list) {
           for (const p of this.pairs(src)) merged.push(p);
         }
         continue;
       }
-      if (k === null || k === undefined || typeof k === 'object') continue;
-      const key = String(k);
-      out.push({ key, keyNode, value: (item.value as AnyNode | null) ?? undefined, keySpan: spanOf(keyNode) ?? { start: 0, end: 0 } });
+      if (key !== undefined) out.push(pairInfo(key, item as Pair));
     }
     if (merged.length > 0) {
       // merged pairs come after the mapping's own, and only for keys it does not have

@@ -58,7 +58,7 @@ function sameSource(k: Kept, uri: string, d: EngineDiagnostic): boolean {
 
 const DATA_HEAD = (rule: string) => `,"data":{"rule":${asciiJson(JSON.stringify(rule))},"version":`;
 
-/** Writes the decimal digits of a non-negative integer at `at`; returns the new end. */
+/** Writes the decimal digits of a non-negative integer at `at`; returns the new end (the index of each diagnostic). */
 function writeInt(out: Uint8Array, at: number, n: number): number {
   if (n < 10) {
     out[at] = 48 + n;
@@ -69,7 +69,6 @@ function writeInt(out: Uint8Array, at: number, n: number): number {
   return at + s.length;
 }
 
-const INDEX = Buffer.from(',"index":', 'latin1');
 const CLOSE = Buffer.from('}}', 'latin1');
 
 function writeBytes(out: Uint8Array, at: number, b: Uint8Array): number {
@@ -86,7 +85,7 @@ interface Prepared {
 /** A vscode-jsonrpc ContentTypeEncoder: `encode` gives the bytes of one message. */
 export class PublishEncoder {
   readonly name = 'application/json';
-  private kept = new WeakMap<object, Kept[]>();
+  private readonly kept = new WeakMap<object, Kept[]>();
   private readonly prepared = new WeakMap<readonly Diagnostic[], Prepared>();
   /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log) */
   readonly last = { encoded: 0, reused: 0 };
@@ -116,11 +115,6 @@ export class PublishEncoder {
     }
   }
 
-  /** Forget every kept encoding. */
-  clear(): void {
-    this.kept = new WeakMap();
-  }
-
   /** The prepared publish as bytes. */
   private publish(msg: Message, p: Prepared): Uint8Array {
     const { params, ...rest } = msg as Message & { params: Record<string, unknown> };
@@ -131,6 +125,8 @@ export class PublishEncoder {
     const prefix = Buffer.from(open.slice(0, cut + 1), 'latin1');
     const suffix = Buffer.from(open.slice(cut + 1), 'latin1');
     const { engine, uri, version } = p;
+    // what follows each head: the version, the same for all, then the index
+    const versionThenIndex = Buffer.from(`${version},"index":`, 'latin1');
     const heads: Uint8Array[] = new Array(engine.length);
     let size = prefix.length + suffix.length;
     let encoded = 0;
@@ -150,8 +146,8 @@ export class PublishEncoder {
         } else this.kept.set(e.range, [entry]);
       }
       heads[i] = head;
-      // head, version, ',"index":', index, '}}', and a comma between diagnostics
-      size += head.length + 16 + INDEX.length + 16 + CLOSE.length + 1;
+      // head, version and ',"index":', index, '}}', and a comma between diagnostics
+      size += head.length + versionThenIndex.length + 16 + CLOSE.length + 1;
     }
     const out = Buffer.allocUnsafe(size);
     let at = writeBytes(out, 0, prefix);
@@ -159,8 +155,7 @@ export class PublishEncoder {
       if (i > 0) out[at++] = 44; // ,
       out.set(heads[i], at);
       at += heads[i].length;
-      at = writeInt(out, at, version);
-      at = writeBytes(out, at, INDEX);
+      at = writeBytes(out, at, versionThenIndex);
       at = writeInt(out, at, i);
       at = writeBytes(out, at, CLOSE);
     }
