@@ -23,7 +23,7 @@ import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf } from './model';
+import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf, movedMachine } from './model';
 import type { DeltaScope, Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
@@ -86,25 +86,23 @@ function indexOf(base: DeltaBase): MachineIndex {
   return (base.index = { hubs, namedBy, byZone });
 }
 
-/**
- * The index after machine `name` (not a hub, before or after) changed from `before` to `after`
- * (`after.name`: another name when it was renamed).
- */
-function afterMachineEdit(index: MachineIndex, name: string, before: Machine, after: Machine): MachineIndex {
+/** The index after the machines `before` (none a hub) were replaced by `after` (none a hub): edited, renamed, added or removed. */
+function afterMachinesEdit(index: MachineIndex, before: readonly Machine[], after: readonly Machine[]): MachineIndex {
   let { namedBy, byZone } = index;
-  const to = after.name;
-  const a = new Set(before.hosts.map((h) => h.name.value));
-  const b = new Set(after.hosts.map((h) => h.name.value));
-  if (to !== name || a.size !== b.size || ![...a].every((x) => b.has(x))) {
+  const hostsOf = (ms: readonly Machine[]) => ms.map((m) => [...new Set(m.hosts.map((h) => h.name.value))].sort().join('\n')).join('\t');
+  const namesOf = (ms: readonly Machine[]) => ms.map((m) => m.name).join('\t');
+  const zonesOf = (ms: readonly Machine[]) => ms.map((m) => m.zone ?? '').join('\t');
+  const renamed = namesOf(before) !== namesOf(after);
+  if (renamed || hostsOf(before) !== hostsOf(after)) {
     const m = new Map(namedBy);
-    for (const x of a) m.set(x, (m.get(x) ?? []).filter((n) => n !== name));
-    for (const x of b) m.set(x, [...(m.get(x) ?? []).filter((n) => n !== to), to]);
+    for (const x of before) for (const h of x.hosts) m.set(h.name.value, (m.get(h.name.value) ?? []).filter((n) => n !== x.name));
+    for (const x of after) for (const h of x.hosts) m.set(h.name.value, [...(m.get(h.name.value) ?? []).filter((n) => n !== x.name), x.name]);
     namedBy = m;
   }
-  if (to !== name || before.zone !== after.zone) {
+  if (renamed || zonesOf(before) !== zonesOf(after)) {
     const z = new Map(byZone);
-    if (before.zone !== undefined) z.set(before.zone, (z.get(before.zone) ?? []).filter((n) => n !== name));
-    if (after.zone !== undefined) z.set(after.zone, [...(z.get(after.zone) ?? []).filter((n) => n !== to), to]);
+    for (const x of before) if (x.zone !== undefined) z.set(x.zone, (z.get(x.zone) ?? []).filter((n) => n !== x.name));
+    for (const x of after) if (x.zone !== undefined) z.set(x.zone, [...(z.get(x.zone) ?? []).filter((n) => n !== x.name), x.name]);
     byZone = z;
   }
   return namedBy === index.namedBy && byZone === index.byZone ? index : { hubs: index.hubs, namedBy, byZone };
@@ -218,6 +216,29 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
   });
 }
 
+/**
+ * The machines of the last text with the `removed` entries from place `at` on replaced by `added`
+ * (read in the new text), in their order: those before as they are, those after moved through the
+ * edit, and numbered again (Machine.index: their place). Undefined when one cannot be moved.
+ */
+function machinesAround(all: Map<string, Machine>, edit: TextEditSpan, at: number, removed: number, added: readonly Machine[]): Map<string, Machine> | undefined {
+  const out = new Map<string, Machine>();
+  const shift = added.length - removed;
+  let i = 0;
+  for (const m of all.values()) {
+    if (i === at) for (const x of added) out.set(x.name, x);
+    if (i < at) out.set(m.name, m);
+    else if (i >= at + removed) {
+      const moved = edit.delta === 0 && shift === 0 ? m : movedMachine(m, edit.delta, m.index + shift);
+      if (!moved) return undefined;
+      out.set(m.name, moved);
+    }
+    i++;
+  }
+  if (at >= i) for (const x of added) out.set(x.name, x);
+  return out;
+}
+
 /** Do two diagnostics with one key (diagnosticKey) say the same: severity, flow and related locations (fixes aside)? */
 function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
   if (a.severity !== b.severity || a.flowId !== b.flowId || a.related.length !== b.related.length) return false;
@@ -232,16 +253,16 @@ function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
 export interface DeltaInput {
   text: string;
   parsed: ParsedYaml;
-  /** the edit from base.text to text: one change, inside one machine entry or one top-level section */
+  /** the edit from base.text to text: one change, inside a few machine entries next to each other or one top-level section */
   edit: TextEditSpan;
   /**
-   * where the edit is: the entry of machine `machine` (named `renamedFrom` in the last text when the
-   * edit renamed it), or the top-level section `section` (not `machines`)
+   * where the edit is: machine entries — those named `before` in the last text, from place `at` among
+   * the machines on (none when the edit added entries), replaced by `after` (their names and the key
+   * and value nodes of the new text; none when it removed them) — or the top-level section `section`
+   * (not `machines`)
    */
-  change: { machine: string; renamedFrom?: string } | { section: string };
-  /** the edited machine entry's pair (key and value nodes of the new text) */
-  pair?: { key: unknown; value: unknown };
-  /** that entry's or section's text in the old and the new text: [start, end) */
+  change: { machines: { at: number; before: readonly string[]; after: readonly { name: string; key: unknown; value: unknown }[] } } | { section: string };
+  /** those entries' or that section's text in the old and the new text: [start, end) */
   region: { old: Span; new: Span };
   options: CheckOptions;
 }
@@ -285,31 +306,41 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const limit = budget.remaining;
   const reader = new AstReader(parsed.doc, budget);
   // The topology: the sections read again, the machines the last text's moved through the edit, with
-  // the edited entry read again.
-  let edited: Machine | undefined;
-  /** the edited machine's name in the last text (another one when the edit renamed it) */
-  let from: string | undefined;
-  if ('machine' in change) {
-    from = change.renamedFrom ?? change.machine;
-    const before = base.t.machines.get(from);
-    if (!before || !input.pair) return 'the machines are not the same';
-    if (from !== change.machine && base.t.machines.has(change.machine)) return 'renamed to a name declared in the last text';
-    const keySpan = spanOf(input.pair.key as AnyNode);
-    if (!keySpan) return 'the machine entry has no key';
-    edited = machineOf(reader, change.machine, input.pair.key as AnyNode, keySpan, (input.pair.value ?? undefined) as AnyNode | undefined, before.index);
-  }
-  let machines: Map<string, Machine> = new MovedMachines(base.t.machines, edit, edited && new Map([[from!, edited]]));
-  if (edited && from !== edited.name) {
-    // renamed: the new name in the old one's place (every machine moved now, in their order)
-    const renamed = new Map<string, Machine>();
-    for (const [name, m] of machines) renamed.set(name === from ? edited.name : name, m);
-    machines = renamed;
-  }
+  // the edited entries read again.
+  /** the edited entries: the last text's machines there, and those of this text (read again) */
+  const olds: Machine[] = [];
+  const edited: Machine[] = [];
+  let machines: Map<string, Machine>;
+  if ('machines' in change) {
+    const { at, before, after } = change.machines;
+    for (const name of before) {
+      const m = base.t.machines.get(name);
+      if (!m || m.index !== at + olds.length) return 'the machines are not the same';
+      olds.push(m);
+    }
+    if (olds.length === 0 && at > base.t.machines.size) return 'the machines are not the same';
+    const seen = new Set<string>();
+    for (const x of after) {
+      if (seen.has(x.name)) return 'two entries with one name';
+      seen.add(x.name);
+      if (base.t.machines.has(x.name) && !before.includes(x.name)) return 'renamed to a name declared in the last text';
+      const keySpan = spanOf(x.key as AnyNode);
+      if (!keySpan) return 'the machine entry has no key';
+      edited.push(machineOf(reader, x.name, x.key as AnyNode, keySpan, (x.value ?? undefined) as AnyNode | undefined, at + edited.length));
+    }
+    if (olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name)) {
+      machines = new MovedMachines(base.t.machines, edit, new Map(olds.map((m, i) => [m.name, edited[i]])));
+    } else {
+      const around = machinesAround(base.t.machines, edit, at, olds.length, edited);
+      if (!around) return 'a machine has a shape that cannot be moved';
+      machines = around;
+    }
+  } else machines = new MovedMachines(base.t.machines, edit);
   const t = buildTopology(reader, machines);
-  if (edited) assignZones(t, [edited]);
-  // the schema problems of the edited entry or section (the others are kept: validateSchemaPart)
+  if (edited.length > 0) assignZones(t, edited);
+  // the schema problems of the edited entries or section (the others are kept: validateSchemaPart)
   const inRegion = (x: Span, r: Span) => x.start >= r.start && x.start < r.end;
-  const part = validateSchemaPart(reader, file, 'machine' in change ? change.machine : undefined);
+  const part = validateSchemaPart(reader, file, edited.map((m) => m.name));
   if (!part) return 'the document is not plain data';
   const schema = part.filter((p) => inRegion(p.span, region.new));
   if (budget.remaining !== limit || budget.exceeded) return 'the text uses aliases';
@@ -357,28 +388,28 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
     /** the rules the sub-runs run */
     let subRules = SUB_RULES;
     const outside = namedOutside(t);
-    if ('machine' in change) {
-      const machine = change.machine;
-      const before = base.t.machines.get(from!)!;
-      const after = edited!;
-      if (isHub(before) || isHub(after)) return 'the edited machine is a hub';
-      // (the cloud node every cloud-backup machine's flows end at goes by its name: a machine named so
-      // decides the flows of machines a sub-run does not iterate; `internet` is the reserved zone)
-      for (const n of [machine, from!]) if (n === IMPLICIT_CLOUD || n === INTERNET_ZONE) return `the edited machine is named ${n}`;
-      if (from !== machine) {
-        // Renamed: both names are dirty (the old one's flows and reports in the last text, the new
-        // one's in this one), and the machines whose hosts entries name either. References elsewhere
-        // (installation, connections, firewalls, management: their unknown names, suggestions and
-        // lists of declared names) are read in full by both sub-runs, which compare them.
+    if ('machines' in change) {
+      for (const m of [...olds, ...edited]) {
+        if (isHub(m)) return 'the edited machine is a hub';
+        // (the cloud node every cloud-backup machine's flows end at goes by its name: a machine named so
+        // decides the flows of machines a sub-run does not iterate; `internet` is the reserved zone)
+        if (m.name === IMPLICIT_CLOUD || m.name === INTERNET_ZONE) return `the edited machine is named ${m.name}`;
+      }
+      const names = new Set([...olds, ...edited].map((m) => m.name));
+      const same = olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name);
+      if (!same) {
+        // Renamed, added or removed: the old names are dirty (their flows and reports in the last text),
+        // the new ones too (in this one), and the machines whose hosts entries name any. References
+        // elsewhere (installation, connections, firewalls, management: their unknown names,
+        // suggestions and lists of declared names) are read in full by both sub-runs, which compare them.
         for (const x of namedOutside(base.t)) outside.add(x);
-        if (outside.has(machine) || outside.has(from!)) return 'the renamed machine is named outside machines:';
-      } else if (outside.has(machine)) return 'the edited machine is named outside machines:';
-      dirty = new Set([machine, from!]);
-      // and the machines whose hosts entries name it (the same in both texts: only its entry changed)
-      // (hubs too: a hub's hosts entry for M is checked against M's address)
-      for (const name of index.namedBy.get(machine) ?? []) dirty.add(name);
-      if (from !== machine) for (const name of index.namedBy.get(from!) ?? []) dirty.add(name);
-      nextIndex = afterMachineEdit(index, from!, before, after);
+      }
+      for (const n of names) if (outside.has(n)) return same ? 'the edited machine is named outside machines:' : 'the renamed machine is named outside machines:';
+      dirty = new Set(names);
+      // and the machines whose hosts entries name them (in the last text; in this one, only the edited
+      // entries changed) (hubs too: a hub's hosts entry for M is checked against M's address)
+      for (const n of names) for (const name of index.namedBy.get(n) ?? []) dirty.add(name);
+      nextIndex = afterMachinesEdit(index, olds, edited);
     } else {
       const changed = changedFields(base.t, t, map);
       // (the one thing of a machine another section decides: its zone, from the subnets)

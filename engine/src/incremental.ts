@@ -26,10 +26,10 @@ import type { Scalar } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
 import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';
-import type { DeltaBase } from './delta';
+import type { DeltaBase, DeltaInput } from './delta';
 import { ownString, SourceFile } from './source';
 import { suppressions } from './suppress';
-import type { CheckOptions, CheckResult } from './types';
+import type { CheckOptions, CheckResult, Span } from './types';
 import { commonEnds, commonLength, editBetween, movedResult, sameChunk, sameNodeMoved, textForbidsReuse } from './reuse';
 import type { InsideEntry, TextEditSpan } from './reuse';
 import { machineOf } from './model';
@@ -626,6 +626,61 @@ interface OneChange {
   forbidden: boolean;
 }
 
+/**
+ * The machine entries an update changed, when every chunk that differs is a machine entry and they are
+ * next to each other: the last update's chunks [k, k + oldCount) became these [k, k + newCount), at most
+ * MAX_WINDOW on either side (an entry added, removed, split into two, two joined, an entry and its
+ * neighbour). `e` is the edit between those stretches of text, `region` the stretches.
+ */
+interface MachineWindow {
+  k: number;
+  oldCount: number;
+  newCount: number;
+  e: TextEditSpan;
+  region: { old: Span; new: Span };
+  forbidden: boolean;
+}
+const MAX_WINDOW = 2;
+
+/** Is a chunk of these the one of the last update at that place (the same object, or the same text parsed alone: no syntax problems)? */
+function unchangedChunk(a: ParsedChunk, b: ParsedChunk): boolean {
+  return a === b || (a.text === b.text && !a.problems && !b.problems && !a.extra && !b.extra);
+}
+
+function changedWindow(old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[]): MachineWindow | undefined {
+  if (!old) return undefined;
+  const n = parts.length;
+  const m = old.parts.length;
+  let a = 0;
+  while (a < n && a < m && unchangedChunk(parts[a], old.parts[a])) a++;
+  let b = 0;
+  while (b < n - a && b < m - a && unchangedChunk(parts[n - 1 - b], old.parts[m - 1 - b])) b++;
+  const newCount = n - a - b;
+  const oldCount = m - a - b;
+  if (newCount + oldCount === 0 || newCount > MAX_WINDOW || oldCount > MAX_WINDOW) return undefined;
+  for (let i = a; i < a + newCount; i++) if (spans[i].kind !== 'machine') return undefined;
+  for (let i = a; i < a + oldCount; i++) if (old.spans[i].kind !== 'machine') return undefined;
+  // the stretch of text: [start, end) in each text, with the same start (the chunks before are the same)
+  const start = a < m ? old.spans[a].start : old.text.length;
+  if ((a < n ? spans[a].start : text.length) !== start) return undefined;
+  const oldEnd = oldCount > 0 ? old.spans[a + oldCount - 1].end : start;
+  const newEnd = newCount > 0 ? spans[a + newCount - 1].end : start;
+  const e = editBetween(old.text.slice(start, oldEnd), text.slice(start, newEnd), start);
+  return { k: a, oldCount, newCount, e, region: { old: { start, end: oldEnd }, new: { start, end: newEnd } }, forbidden: textForbidsReuse(old.text, text, e) };
+}
+
+/** What the delta check is told of the machine entries of chunks [k, k + oldCount) of the last update's replaced by [k, k + newCount) of these. */
+function machinesChange(old: Layout, spans: ChunkSpan[], parts: ParsedChunk[], k: number, oldCount: number, newCount: number): { at: number; before: string[]; after: { name: string; key: unknown; value: unknown }[] } {
+  // the place of the first: the entries of the machine chunks before it
+  let at = 0;
+  for (let i = k - 1; i >= 0 && spans[i].kind === 'machine'; i--) at += 1 + (parts[i].extra?.length ?? 0);
+  const before: string[] = [];
+  for (let i = k; i < k + oldCount; i++) for (const p of pairsOf(old.parts[i])) before.push((p.key as Scalar).value as string);
+  const after: { name: string; key: unknown; value: unknown }[] = [];
+  for (let i = k; i < k + newCount; i++) for (const p of pairsOf(parts[i])) after.push({ name: (p.key as Scalar).value as string, key: p.key, value: p.value });
+  return { at, before, after };
+}
+
 /** The one chunk that differs between the last update's chunks and these; undefined when none or several do. */
 function oneChange(old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[]): OneChange | undefined {
   if (!old || old.spans.length !== spans.length) return undefined;
@@ -699,20 +754,35 @@ export function createIncrementalChecker(): IncrementalChecker {
    * check() then answers), undefined when the edit is not of that kind.
    */
   const delta = (old: Layout | undefined, one: OneChange | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[], p: ParsedYaml, optionsKey: string, options: CheckOptions): CheckResult | string | undefined => {
-    if (!old || !one || spans[one.k].kind === 'machines-header') return undefined;
-    const { k, e } = one;
-    if (parts[k].extra || old.parts[k].extra) return 'a machine chunk holds more than one entry';
-    const renamed = parts[k].key !== old.parts[k].key;
-    if (renamed && spans[k].kind !== 'machine') return 'a top-level key changed';
-    if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
+    if (!old) return undefined;
+    let k: number;
+    let e: TextEditSpan;
+    let forbidden: boolean;
+    let region: { old: Span; new: Span };
+    let change: DeltaInput['change'];
+    if (one && !parts[one.k].extra && !old.parts[one.k].extra) {
+      // one chunk: a machine entry or a top-level section
+      if (spans[one.k].kind === 'machines-header') return undefined;
+      ({ k, e, forbidden } = one);
+      const renamed = parts[k].key !== old.parts[k].key;
+      if (renamed && spans[k].kind !== 'machine') return 'a top-level key changed';
+      if (spans[k].kind === 'top' && parts[k].key === 'machines') return undefined;
+      region = { old: { start: old.spans[k].start, end: old.spans[k].end }, new: { start: spans[k].start, end: spans[k].end } };
+      change = spans[k].kind === 'machine' ? { machines: machinesChange(old, spans, parts, k, 1, 1) } : { section: parts[k].key };
+    } else {
+      // machine entries next to each other: added, removed, split, joined (a broken chunk holds two)
+      const w = changedWindow(old, text, spans, parts);
+      if (!w) return one ? 'a machine chunk holds more than one entry' : undefined;
+      ({ k, e, forbidden, region } = w);
+      change = { machines: machinesChange(old, spans, parts, k, w.oldCount, w.newCount) };
+    }
     const last = recent[recent.length - 1];
     if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
-    if (one.forbidden) return 'the edit touches a disable comment or line ends';
+    if (forbidden) return 'the edit touches a disable comment or line ends';
     const base = baseOf(last);
     if (!base) return 'the last result cannot be a base';
     try {
-      const region = { old: { start: old.spans[k].start, end: old.spans[k].end }, new: { start: spans[k].start, end: spans[k].end } };
-      const d = deltaCheck(base, { text, parsed: p, edit: e, change: spans[k].kind === 'machine' ? { machine: parts[k].key, ...(renamed ? { renamedFrom: old.parts[k].key } : {}) } : { section: parts[k].key }, pair: parts[k].pair, region, options });
+      const d = deltaCheck(base, { text, parsed: p, edit: e, change, region, options });
       if (typeof d === 'string') return d;
       bases.set(d.result, d.base);
       return d.result;

@@ -607,19 +607,21 @@ export function documentData(reader: AstReader): unknown {
 
 /**
  * validateSchema for part of the document: the problems of its data with `machines` holding only
- * `machine` (none when undefined); undefined when the document is not plain data. Every schema problem is local to the machine
+ * the entries named `machines` (none when empty); undefined when the document is not plain data or
+ * one of them is not there. Every schema problem is local to the machine
  * entry or the top-level section it is in — the schema relates nothing across them (no `if` over
  * sections, `uniqueItems` only within a list) — so the delta check (delta.ts) validates the edited
  * entry or section alone and keeps the other problems.
  */
-export function validateSchemaPart(reader: AstReader, file: SourceFile, machine: string | undefined): SchemaProblem[] | undefined {
+export function validateSchemaPart(reader: AstReader, file: SourceFile, machines: readonly string[]): SchemaProblem[] | undefined {
   // The document's data with `machines` holding the one machine (or none): the other entries are not
   // converted (tens of thousands of keys, on every keystroke).
   const root = reader.doc.contents;
   if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
   const partial: Record<string, unknown> = {};
   try {
-    let found = machine === undefined;
+    const wanted = new Set(machines);
+    let found = 0;
     for (const item of (root as YAMLMap).items) {
       const key = plainKey(item);
       const value = (item as Pair).value;
@@ -629,17 +631,17 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machine:
       }
       if (!isMap(value) || value.constructor !== YAMLMap) return undefined;
       const one: Record<string, unknown> = {};
-      if (machine !== undefined) {
+      if (wanted.size > 0) {
         for (const p of (value as YAMLMap).items) {
-          if (plainKey(p) !== machine) continue;
-          one[machine] = plainToJS((p as Pair).value, 2);
-          found = true;
-          break;
+          const name = plainKey(p);
+          if (!wanted.has(name) || Object.prototype.hasOwnProperty.call(one, name)) continue;
+          setPlain(one, name, plainToJS((p as Pair).value, 2));
+          if (++found === wanted.size) break;
         }
       }
       setPlain(partial, key, one);
     }
-    if (!found) return undefined;
+    if (found !== wanted.size) return undefined;
   } catch {
     return undefined; // not plain data (NOT_PLAIN), or nested too deeply
   }
