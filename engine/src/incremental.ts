@@ -33,7 +33,7 @@ import type { CheckOptions, CheckResult, Span } from './types';
 import { commonEnds, commonLength, editBetween, movedResult, sameChunk, sameNodeMoved, textForbidsReuse } from './reuse';
 import type { InsideEntry, TextEditSpan } from './reuse';
 import { machineOf } from './model';
-import { AstReader, parseYaml, parseYamlFast, spanOf } from './yaml-ast';
+import { AstReader, KEYED_MAPS, parseYaml, parseYamlFast, spanOf } from './yaml-ast';
 import type { AnyNode, ParsedYaml, SyntaxProblem } from './yaml-ast';
 
 export interface IncrementalChecker {
@@ -1020,16 +1020,21 @@ export function createIncrementalChecker(): IncrementalChecker {
           throw new Unsafe('unexpected machines header');
         }
         const machines = new YAMLMap((rootOf(p) as unknown as { schema?: never }).schema);
-        const names = new Set<string>();
+        const byName = new Map<string, Pair>();
+        let plainKeys = true;
         let j = i + 1;
         for (; j < parts.length && spans[j].kind === 'machine'; j++) {
           for (const x of pairsOf(parts[j])) {
-            const name = (x.key as Scalar).value as string; // (a string: parseChunk, parseBrokenChunk, fromFullParse)
-            if (names.has(name)) throw new Unsafe('duplicate machine name');
-            names.add(name);
+            const key = x.key as Scalar;
+            const name = key.value as string; // (a string: parseChunk, parseBrokenChunk, fromFullParse)
+            if (byName.has(name)) throw new Unsafe('duplicate machine name');
+            byName.set(name, x);
+            if (typeof name !== 'string' || name === '<<' || key.source === '<<') plainKeys = false;
             machines.items.push(x);
           }
         }
+        // (the names are known: lookups by name need not scan 10,000 entries — yaml-ast.ts, KEYED_MAPS)
+        if (plainKeys) KEYED_MAPS.set(machines, byName);
         if (j === i + 1) throw new Unsafe('machines header without entries');
         const mFirst = rangeOf(rootOf(parts[i + 1]));
         const mLast = rangeOf(rootOf(parts[j - 1]));

