@@ -330,8 +330,9 @@ export class AstReader {
 
   /** A scan for a mapping not indexed yet, for its first few lookups; MERGED when the index must answer. */
   private scan(map: AnyNode, key: string, first: boolean): PairInfo | undefined | typeof MERGED {
-    const entry = this.pairCache.get(map);
-    if (entry && (first ? entry.firstByKey : entry.byKey)) return MERGED;
+    // (a mapping already read — listed by pairs() — is indexed from its list at once: a full check
+    // lists machines: before the rules look up the entries their fixes edit)
+    if (this.pairCache.has(map)) return MERGED;
     const n = this.scans.get(map) ?? 0;
     if (n >= SCANS_BEFORE_INDEX) return MERGED;
     this.scans.set(map, n + 1);
