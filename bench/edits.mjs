@@ -170,3 +170,38 @@ export function planTyping(text, count) {
   }
   return out;
 }
+
+/** The machine entry the second typing scenario types (flow style: one line), given an address in the subnet it goes in. */
+export function typedMachine(address) {
+  return `  ws-typed: { os: windows, address: ${address}, components: [agent-for-windows] }`;
+}
+
+/**
+ * The second typing scenario: a new machine entry. The comment line that heads the machines of a subnet
+ * near the middle of `machines:` (`  # --- site-019 (10.20.19.0/24): 226 machines`) is cleared, and
+ * `typedMachine(address)` typed on it one character at a time, with an address in that subnet
+ * (`planTypingMachine(text, n)`: the clearing edit and n − 1 keystrokes). Until its `:` the name is a line
+ * that is not a key yet, and from the `{` until the `}` the entry has a syntax problem; the first letter
+ * adds a machine entry. Line count never changes.
+ * @returns {Edit[]}
+ */
+export function planTypingMachine(text, count) {
+  const lines = text.split('\n');
+  const machinesStart = lines.indexOf('machines:');
+  if (machinesStart < 0) return [];
+  let end = lines.findIndex((l, i) => i > machinesStart && /^\S/.test(l) && !l.startsWith('#'));
+  if (end < 0) end = lines.length;
+  const heads = findLines(lines, /^ {2}# --- [\w-]+ \((\d+\.\d+\.\d+)\.0\/24\)/, machinesStart + 1, end);
+  const head = near(heads, 0.5);
+  if (!head) return [];
+  const entry = typedMachine(`${head.match[1]}.250`);
+  const line = head.line;
+  const out = [{ label: 'typing a machine: clear a comment line', line, character: 0, endCharacter: lines[line].length, newText: '' }];
+  for (let k = 0; k < entry.length && out.length < count; k++) {
+    out.push({ label: `typing a machine: ${JSON.stringify(entry[k])}`, line, character: k, endCharacter: k, newText: entry[k] });
+  }
+  return out;
+}
+
+/** At least as many edits as planTypingMachine makes for a whole entry (the clearing edit and one per character): its `count` for all of them. */
+export const TYPED_MACHINE_EDITS = 1 + typedMachine('255.255.255.250').length;

@@ -4,14 +4,14 @@
 // measures each edit → publishDiagnostics for that version; finally reads the server's peak RSS
 // (VmHWM) and shuts it down. Every wait is bounded; the server is always killed at the end.
 //
-//   node bench/lsp-driver.mjs --server ours|yaml FILE [--edits N] [--typing]     prints the result as JSON
+//   node bench/lsp-driver.mjs --server ours|yaml FILE [--edits N] [--typing | --typing-machine]     prints the result as JSON
 //   import { runServer, SERVERS } from './lsp-driver.mjs'
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import rpc from 'vscode-jsonrpc/node.js';
-import { applyEdit, planEdits, planTyping } from './edits.mjs';
+import { applyEdit, planEdits, planTyping, planTypingMachine } from './edits.mjs';
 
 const { createMessageConnection, StreamMessageReader, StreamMessageWriter } = rpc;
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -92,7 +92,7 @@ function withTimeout(promise, ms, what) {
 /**
  * @param {{ server: typeof SERVERS.ours, file: string, edits?: number, node?: string,
  *           openTimeoutMs?: number, editTimeoutMs?: number, budgetMs?: number, gapMs?: number,
- *           typing?: boolean }} o  typing: the typing scenario (edits.mjs planTyping) instead of planEdits
+ *           typing?: boolean | 'machine' }} o  typing: the typing scenario (edits.mjs planTyping; 'machine': planTypingMachine) instead of planEdits
  */
 export async function runServer(o) {
   const server = o.server;
@@ -220,7 +220,7 @@ export async function runServer(o) {
 
     // ---- edits ----
     const lines = text.split('\n');
-    const plan = o.typing ? planTyping(text, editCount) : planEdits(text, editCount);
+    const plan = o.typing === 'machine' ? planTypingMachine(text, editCount) : o.typing ? planTyping(text, editCount) : planEdits(text, editCount);
     if (plan.length === 0) throw new Error('nothing to edit in this file');
     const editStart = performance.now();
     for (const e of plan) {
@@ -281,12 +281,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const which = opt('--server', 'ours');
   const edits = Number(opt('--edits', '50'));
   const node = opt('--node', undefined);
-  const typing = argv.includes('--typing');
-  if (typing) argv.splice(argv.indexOf('--typing'), 1);
+  let typing = false;
+  if (argv.includes('--typing-machine')) {
+    argv.splice(argv.indexOf('--typing-machine'), 1);
+    typing = 'machine';
+  }
+  if (argv.includes('--typing')) {
+    argv.splice(argv.indexOf('--typing'), 1);
+    typing = true;
+  }
   const file = argv[0];
   const server = SERVERS[which];
   if (!file || !server) {
-    console.error('usage: node bench/lsp-driver.mjs --server ours|yaml FILE [--edits N] [--typing] [--node PATH]');
+    console.error('usage: node bench/lsp-driver.mjs --server ours|yaml FILE [--edits N] [--typing | --typing-machine] [--node PATH]');
     process.exit(2);
   }
   const r = await runServer({ server, file, edits, node, typing });

@@ -8,7 +8,7 @@
 //
 // Environment: BENCH_SIZES=100,1000,10000  BENCH_EDITS=50  BENCH_SERVERS=ours,yaml  BENCH_OURS_DEBOUNCE_MS=0
 //              BENCH_BUDGET_S=60 (edit time budget per server and size)  BENCH_NO_DOCS=1 (do not write docs)
-//              BENCH_SKIP=engine,cli,typing (skip parts)
+//              BENCH_SKIP=engine,cli,typing,typing-machine (skip parts)
 // Every wait is bounded; every process started here is killed before exit.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { writeDeployment } from './generate.mjs';
 import { ROOT, SERVERS, percentile, runServer } from './lsp-driver.mjs';
-import { TYPED_ENTRY } from './edits.mjs';
+import { planTypingMachine, TYPED_ENTRY, TYPED_MACHINE_EDITS, typedMachine } from './edits.mjs';
 
 const sizes = (process.env.BENCH_SIZES || '100,1000,10000').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n >= 20);
 const editCount = Number(process.env.BENCH_EDITS || 50);
@@ -128,6 +128,8 @@ const lsp = new Map();
 /** the typing scenario (edits.mjs planTyping), same keys */
 const typing = new Map();
 const typingCount = 1 + TYPED_ENTRY.length;
+/** the second typing scenario (edits.mjs planTypingMachine), same keys */
+const typingMachine = new Map();
 for (const f of files) {
   for (const id of serverIds) {
     const server = SERVERS[id];
@@ -143,11 +145,17 @@ for (const f of files) {
     const r = await runServer({ server, file: f.file, edits: editCount, budgetMs, openTimeoutMs: 120_000, editTimeoutMs: 60_000 });
     if (r.error) log(`  ${server.label}: ${r.error}${r.stderrTail ? `\n  stderr: ${r.stderrTail}` : ''}`);
     lsp.set(`${id}:${f.n}`, r);
-    if (skip.has('typing')) continue;
-    log(`${server.label} on ${sizeLabel(f.n)}: typing an allow entry (${typingCount} keystrokes, budget ${budgetMs / 1000} s)…`);
-    const ty = await runServer({ server, file: f.file, edits: typingCount, budgetMs, openTimeoutMs: 120_000, editTimeoutMs: 60_000, typing: true });
-    if (ty.error) log(`  ${server.label} typing: ${ty.error}`);
-    typing.set(`${id}:${f.n}`, ty);
+    if (!skip.has('typing')) {
+      log(`${server.label} on ${sizeLabel(f.n)}: typing an allow entry (${typingCount} keystrokes, budget ${budgetMs / 1000} s)…`);
+      const ty = await runServer({ server, file: f.file, edits: typingCount, budgetMs, openTimeoutMs: 120_000, editTimeoutMs: 60_000, typing: true });
+      if (ty.error) log(`  ${server.label} typing: ${ty.error}`);
+      typing.set(`${id}:${f.n}`, ty);
+    }
+    if (skip.has('typing-machine')) continue;
+    log(`${server.label} on ${sizeLabel(f.n)}: typing a machine entry (about ${TYPED_MACHINE_EDITS} keystrokes, budget ${budgetMs / 1000} s)…`);
+    const tm = await runServer({ server, file: f.file, edits: TYPED_MACHINE_EDITS, budgetMs, openTimeoutMs: 120_000, editTimeoutMs: 60_000, typing: 'machine' });
+    if (tm.error) log(`  ${server.label} typing a machine: ${tm.error}`);
+    typingMachine.set(`${id}:${f.n}`, tm);
   }
 }
 
@@ -204,16 +212,19 @@ const kindRows = perServer(lsp, (r, _yaml, f, id) => {
   return [sizeLabel(f.n), SERVERS[id].label, fmtMs(percentile(fresh, 50)), fmtMs(percentile(fresh, 95)), fmtMs(percentile(back, 50)), fmtMs(percentile(back, 95))];
 }).filter(Boolean);
 // The typing scenario: every keystroke a text not seen before, most of them with a syntax problem.
-const typingHeader = ['size', 'server', 'keystroke → diagnostics median', 'p95', 'keystrokes done', 'peak RSS', 'speed-up vs yaml-ls (p95)'];
-const typingRows = perServer(typing, (r, yaml, f, id) => [
+const typingHeader = ['size', 'server', 'keystroke → diagnostics median', 'p95', 'slowest', 'keystrokes done', 'peak RSS', 'speed-up vs yaml-ls (p95)'];
+const typingRowsOf = (runs, count) => perServer(runs, (r, yaml, f, id) => [
   sizeLabel(f.n),
   SERVERS[id].label,
   fmtMs(r.editMedianMs),
   fmtMs(r.editP95Ms),
-  r.edits ? `${r.edits.length}/${typingCount}` : '—',
+  r.edits?.length ? fmtMs(Math.max(...r.edits.map((e) => e.ms))) : '—',
+  r.edits ? `${r.edits.length}/${count(f)}` : '—',
   fmtMiB(r.peakRssMiB),
   r.error && !r.edits?.length ? `error: ${r.error}` : id === 'ours' && yaml?.edits?.length && r.edits?.length ? fmtX(yaml.editP95Ms / r.editP95Ms) : '',
 ]);
+const typingRows = typingRowsOf(typing, () => typingCount);
+const typingMachineRows = typingRowsOf(typingMachine, (f) => planTypingMachine(readFileSync(f.file, 'utf8'), TYPED_MACHINE_EDITS).length);
 const checkHeader = ['size', 'lines', 'MiB', 'engine check() cold', 'engine check() warm median', 'acrotopo check (CLI, wall)', 'diagnostics'];
 const checkRows = files.map((f) => {
   const e = engine.get(f.n);
@@ -265,6 +276,10 @@ console.log('\nBatch check');
 console.log(table(checkHeader, checkRows));
 console.log('\nTyping an allow entry, keystroke by keystroke');
 console.log(table(typingHeader, typingRows));
+if (typingMachineRows.length) {
+  console.log('\nTyping a machine entry, keystroke by keystroke');
+  console.log(table(typingHeader, typingMachineRows));
+}
 console.log('\nTargets (issue 5)');
 console.log(table(['target', 'limit', 'measured', 'status'], targets));
 console.log('\n' + machine.join('\n'));
@@ -272,6 +287,7 @@ console.log('\n' + machine.join('\n'));
 const notes = [];
 for (const [k, r] of lsp) if (r.error) notes.push(`- ${k.replace(':', ' on ')}: ${r.error}`);
 for (const [k, r] of typing) if (r.error) notes.push(`- ${k.replace(':', ' on ')}, typing: ${r.error}`);
+for (const [k, r] of typingMachine) if (r.error) notes.push(`- ${k.replace(':', ' on ')}, typing a machine: ${r.error}`);
 for (const [n, c] of cli) if (c.error) notes.push(`- CLI on ${sizeLabel(n)}: ${c.error}`);
 for (const [n, e] of engine) if (e.error) notes.push(`- engine on ${sizeLabel(n)}: ${e.error}`);
 
@@ -298,7 +314,8 @@ Generated by \`npm run bench\` (bench/run.mjs); rerun it to refresh this page. S
   itself. At 10k machines that difference is noise. Peak RSS is the server process's VmHWM.
 - **Typing**: the same driver, in a fresh server, clears one allow entry and types a new one over it one character
   at a time (\`bench/edits.mjs\`, \`planTyping\`): every keystroke a text not seen before, most of them with a syntax
-  problem (the flow mapping is open until its \`}\`).
+  problem (the flow mapping is open until its \`}\`). A second scenario types a new machine entry the same way
+  (\`planTypingMachine\`).
 - **Batch**: the engine's \`check()\` in a fresh process (cold = first call, warm = median of the repeats) and
   \`node cli/bin/acrotopo.js check FILE --format json\` wall time (median of up to 3 runs, Node start-up included).
 
@@ -326,7 +343,16 @@ not seen before, and from the \`{\` until the \`}\` the text has a syntax proble
 when a user types it.
 
 ${md(typingHeader, typingRows)}
+${typingMachineRows.length ? `
+### Typing a machine entry, keystroke by keystroke
 
+The comment line that heads a subnet's machines near the middle of \`machines:\` is cleared and
+\`${typedMachine('10.20.N.250')}\` typed on it one character at a time (the address in that subnet). The
+first letter adds a machine entry (a line that is not a key yet, cut with the entry after it), the \`:\`
+splits it off, and from the \`{\` until the \`}\` the entry has a syntax problem.
+
+${md(typingHeader, typingMachineRows)}
+` : ''}
 ### Batch check
 
 ${md(checkHeader, checkRows)}
@@ -345,7 +371,7 @@ node bench/lsp-driver.mjs --server yaml bench/out/bench-1000.acrotopo.yaml --edi
 \`\`\`
 
 Knobs: \`BENCH_SIZES\`, \`BENCH_EDITS\`, \`BENCH_SERVERS\` (ours,yaml), \`BENCH_BUDGET_S\` (edit time budget per server
-and size, default 60), \`BENCH_SKIP\` (engine,cli,typing), \`BENCH_NO_DOCS=1\` (do not rewrite this page),
+and size, default 60), \`BENCH_SKIP\` (engine,cli,typing,typing-machine), \`BENCH_NO_DOCS=1\` (do not rewrite this page),
 \`BENCH_NO_BUILD=1\`, \`BENCH_OURS_DEBOUNCE_MS\` (our server's debounce, default 0). Timings on a shared 2-core machine vary from run to run: compare figures from one run.
 `;
   mkdirSync(join(ROOT, 'docs'), { recursive: true });

@@ -79,3 +79,32 @@ test('the typing plan clears one allow entry and types a new one over it, a char
   // from the `{` to the last character before `}` the text has a syntax problem
   assert.equal(broken, TYPED_ENTRY.length - 1);
 });
+
+test('the machine typing plan clears a subnet\'s comment line and types a new machine entry on it, a character at a time', async () => {
+  const { planTypingMachine, typedMachine, TYPED_MACHINE_EDITS } = await import('../bench/edits.mjs');
+  const text = generate(300).text;
+  const edits = planTypingMachine(text, TYPED_MACHINE_EDITS);
+  const lines = text.split('\n');
+  const line = edits[0].line;
+  const m = /^ {2}# --- [\w-]+ \((\d+\.\d+\.\d+)\.0\/24\)/.exec(lines[line]);
+  assert.ok(m, lines[line]);
+  assert.equal(edits.length, 1 + typedMachine(`${m![1]}.250`).length);
+  assert.ok(edits.length <= TYPED_MACHINE_EDITS);
+  assert.ok(line > lines.indexOf('machines:') && line < lines.indexOf('installation:'), 'inside machines:');
+  const names = (t: string) => check(t).topology.machines.size;
+  const before = names(text);
+  let broken = 0;
+  let added = -1;
+  for (const [i, e] of edits.entries()) {
+    assert.equal(e.line, line);
+    applyEdit(lines, e);
+    const r = check(lines.join('\n'));
+    if (r.diagnostics.some((d) => d.rule === 'yaml-syntax')) broken++;
+    if (added < 0 && r.topology.machines.size > before) added = i;
+  }
+  assert.equal(lines[line], typedMachine(`${m![1]}.250`));
+  assert.equal(lines.length, text.split('\n').length);
+  assert.ok(check(lines.join('\n')).topology.machines.has('ws-typed'));
+  assert.ok(added > 0 && added <= 4, `the first letter adds an entry (at keystroke ${added})`);
+  assert.ok(broken >= 20, `${broken} keystrokes with a syntax problem`);
+});
