@@ -23,7 +23,7 @@ import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf, movedMachine } from './model';
+import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf } from './model';
 import type { DeltaScope, Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
@@ -216,29 +216,6 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
   });
 }
 
-/**
- * The machines of the last text with the `removed` entries from place `at` on replaced by `added`
- * (read in the new text), in their order: those before as they are, those after moved through the
- * edit, and numbered again (Machine.index: their place). Undefined when one cannot be moved.
- */
-function machinesAround(all: Map<string, Machine>, edit: TextEditSpan, at: number, removed: number, added: readonly Machine[]): Map<string, Machine> | undefined {
-  const out = new Map<string, Machine>();
-  const shift = added.length - removed;
-  let i = 0;
-  for (const m of all.values()) {
-    if (i === at) for (const x of added) out.set(x.name, x);
-    if (i < at) out.set(m.name, m);
-    else if (i >= at + removed) {
-      const moved = edit.delta === 0 && shift === 0 ? m : movedMachine(m, edit.delta, m.index + shift);
-      if (!moved) return undefined;
-      out.set(m.name, moved);
-    }
-    i++;
-  }
-  if (at >= i) for (const x of added) out.set(x.name, x);
-  return out;
-}
-
 /** Do two diagnostics with one key (diagnosticKey) say the same: severity, flow and related locations (fixes aside)? */
 function sameFinding(a: Diagnostic, b: Diagnostic): boolean {
   if (a.severity !== b.severity || a.flowId !== b.flowId || a.related.length !== b.related.length) return false;
@@ -328,13 +305,9 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       if (!keySpan) return 'the machine entry has no key';
       edited.push(machineOf(reader, x.name, x.key as AnyNode, keySpan, (x.value ?? undefined) as AnyNode | undefined, at + edited.length));
     }
-    if (olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name)) {
-      machines = new MovedMachines(base.t.machines, edit, new Map(olds.map((m, i) => [m.name, edited[i]])));
-    } else {
-      const around = machinesAround(base.t.machines, edit, at, olds.length, edited);
-      if (!around) return 'a machine has a shape that cannot be moved';
-      machines = around;
-    }
+    machines = olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name)
+      ? new MovedMachines(base.t.machines, edit, new Map(olds.map((m, i) => [m.name, edited[i]])))
+      : new MovedMachines(base.t.machines, edit, undefined, { at, removed: before, added: edited }); // (names and places change)
   } else machines = new MovedMachines(base.t.machines, edit);
   const t = buildTopology(reader, machines);
   if (edited.length > 0) assignZones(t, edited);

@@ -329,76 +329,134 @@ export function diagnosticMover(oldText: string, newText: string, e: TextEditSpa
 const MAX_STEPS = 64;
 
 /**
+ * Machine entries of the last text replaced in this one (the delta check, when entries were added,
+ * removed or renamed): from place `at` among the machines, the entries named `removed` gave way to
+ * `added` (read in the new text, numbered from `at`). The entries after them move up or down by `shift`.
+ */
+export interface MachineSplice {
+  at: number;
+  removed: readonly string[];
+  added: readonly Machine[];
+}
+
+interface Step {
+  edit: TextEditSpan;
+  /** the machines read again in this step's text, by name (a splice's `added` too) */
+  inside?: ReadonlyMap<string, Machine>;
+  splice?: MachineSplice & { shift: number };
+}
+
+/**
  * The machines of a text moved through an edit: each is moved when first looked up, and all of them
  * only when iterated. Those the edit is inside (the edited entry) are given (`inside`): read again by
- * the delta check, or moved span by span by a reused result. Read-only.
+ * the delta check, or moved span by span by a reused result. An edit that added, removed or renamed
+ * entries gives a `splice`: their names and places change, and the machines after them are numbered
+ * again (Machine.index is a machine's place) when looked up. Read-only.
  *
  * Made from the last text's machines, which may be moved machines themselves: then the edits are
  * composed, not the maps — a machine is copied once, from the machines last made whole (`root`) or
  * from the latest edit that read it again, moved by the sum of the edits after it that lie before it.
  * (Chained maps copied a machine at every level, and making the base whole copied every machine
- * once per level: 80,000 copies on some keystrokes at 10,000 machines.)
+ * once per level: 80,000 copies on some keystrokes at 10,000 machines; a rename or an added entry
+ * made a new map of every machine, 15–30 ms at 10,000 machines.)
  */
 export class MovedMachines extends Map<string, Machine> {
   /** the machines the edits are applied to; undefined once made whole (the map itself then holds them) */
   private root: Map<string, Machine> | undefined;
   /** the edits since `root`, oldest first, each with the machines read again inside it */
-  private readonly steps: { edit: TextEditSpan; inside?: ReadonlyMap<string, Machine> }[];
+  private readonly steps: Step[];
   private readonly moved = new Map<string, Machine>();
-  constructor(base: Map<string, Machine>, edit: TextEditSpan, inside?: ReadonlyMap<string, Machine>) {
+  /** whether a step added, removed or renamed entries (names and places then differ from the root's) */
+  private readonly spliced: boolean;
+  /** the names in their order (spliced only), made when first needed */
+  private order: string[] | undefined;
+  constructor(base: Map<string, Machine>, edit: TextEditSpan, inside?: ReadonlyMap<string, Machine>, splice?: MachineSplice) {
     super();
+    let step: Step = { edit, inside };
+    if (splice) {
+      const all = new Map(inside);
+      for (const m of splice.added) all.set(m.name, m);
+      step = { edit, inside: all, splice: { ...splice, shift: splice.added.length - splice.removed.length } };
+    }
     if (base instanceof MovedMachines && base.root && base.steps.length < MAX_STEPS) {
       this.root = base.root;
-      this.steps = [...base.steps, { edit, inside }];
+      this.steps = [...base.steps, step];
     } else {
       if (base instanceof MovedMachines) base.fill();
       this.root = base;
-      this.steps = [{ edit, inside }];
+      this.steps = [step];
     }
+    this.spliced = this.steps.some((x) => x.splice);
+  }
+  /** The step that last read the machine (its index in steps; -1: the root), or undefined when it is not one of these machines. */
+  private latest(name: string): number | undefined {
+    let k = this.steps.length - 1;
+    while (k >= 0 && !this.steps[k].inside?.has(name)) k--;
+    if (k < 0 && !this.root!.has(name)) return undefined;
+    // (removed by a later step; one that removed and added it again read it: it is that step)
+    if (this.spliced) for (let i = k + 1; i < this.steps.length; i++) if (this.steps[i].splice?.removed.includes(name)) return undefined;
+    return k;
   }
   private lookup(name: string): Machine | undefined {
     const known = this.moved.get(name);
     if (known) return known;
     // the latest edit that read it again, else the root
-    let k = this.steps.length - 1;
-    while (k >= 0 && !this.steps[k].inside?.has(name)) k--;
-    const m = k >= 0 ? this.steps[k].inside!.get(name)! : this.root!.get(name);
-    if (!m) return undefined;
+    const k = this.latest(name);
+    if (k === undefined) return undefined;
+    const m = k >= 0 ? this.steps[k].inside!.get(name)! : this.root!.get(name)!;
     let at = m.keySpan.start;
     let delta = 0;
+    let index = m.index;
     for (let i = k + 1; i < this.steps.length; i++) {
       const e = this.steps[i].edit;
       if (at >= e.oldEnd && e.delta !== 0) {
         at += e.delta;
         delta += e.delta;
       }
+      const sp = this.steps[i].splice;
+      if (sp && index >= sp.at + sp.removed.length) index += sp.shift;
     }
     let out = m;
-    if (delta !== 0) {
-      const shifted = movedMachine(m, delta);
+    if (delta !== 0 || index !== m.index) {
+      const shifted = movedMachine(m, delta, index);
       if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
       out = shifted;
     }
     this.moved.set(name, out);
     return out;
   }
+  /** The names in their order: the root's, with each step's splice applied. */
+  private names(): string[] {
+    if (!this.order) {
+      const names = [...this.root!.keys()];
+      for (const st of this.steps) if (st.splice) names.splice(st.splice.at, st.splice.removed.length, ...st.splice.added.map((m) => m.name));
+      this.order = names;
+    }
+    return this.order;
+  }
   private fill(): void {
     if (!this.root) return;
-    for (const name of this.root.keys()) super.set(name, this.lookup(name)!);
+    for (const name of this.spliced ? this.names() : this.root.keys()) super.set(name, this.lookup(name)!);
     this.root = undefined;
+    this.order = undefined;
     this.moved.clear();
   }
   override get(name: string): Machine | undefined {
     return this.root ? this.lookup(name) : super.get(name);
   }
   override has(name: string): boolean {
-    return this.root ? this.root.has(name) : super.has(name);
+    if (!this.root) return super.has(name);
+    return this.spliced ? this.latest(name) !== undefined : this.root.has(name);
   }
   override get size(): number {
-    return this.root ? this.root.size : super.size;
+    if (!this.root) return super.size;
+    let n = this.root.size;
+    for (const st of this.steps) if (st.splice) n += st.splice.shift;
+    return n;
   }
   override keys(): MapIterator<string> {
-    return this.root ? this.root.keys() : super.keys();
+    if (!this.root) return super.keys();
+    return this.spliced ? (this.names().values() as unknown as MapIterator<string>) : this.root.keys();
   }
   override values(): MapIterator<Machine> {
     this.fill();
