@@ -192,7 +192,7 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyFlow: (f: Flow) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[]; scope: DeltaScope }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyPair: (initiator: string, destination: string) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[]; scope: DeltaScope }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
@@ -200,7 +200,7 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
   const sub = o.stageReads ? recordingView(plain, TOPOLOGY_FIELDS, o.stageReads) : plain;
   // Flows between two clean machines (hubs, mostly) are the same in both runs: only those of a dirty
   // machine go on, and the rules iterate the dirty machines only (lookups still see every machine).
-  const derived = deriveFlows(sub).filter(dirtyFlow);
+  const derived = deriveFlows(sub, dirtyPair);
   const stated = classifyStated(sub, derived);
   const flows = checkedFlows(derived, stated);
   const firewall = evaluateFirewalls(sub, flows);
@@ -211,7 +211,7 @@ function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<stri
       throw e instanceof Fallback ? e : new Fallback(`rule ${rule} threw in a sub-run: ${e instanceof Error ? e.message : String(e)}`);
     },
     after: (rule, ctx) => {
-      if (rule.touches?.(ctx, dirtyFlow, o.scope)) throw new Fallback(`${rule.id} aggregates over an edited flow`);
+      if (rule.touches?.(ctx, (f) => dirtyPair(f.initiator, f.destination), o.scope)) throw new Fallback(`${rule.id} aggregates over an edited flow`);
     },
   });
 }
@@ -451,17 +451,18 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // flow to the cloud no machine declares goes to the implicit one, in the internet zone — not
       // cloudNode(t), which would go through every machine)
       const zoneOf = (name: string) => t.machines.get(name)?.zone ?? (name === IMPLICIT_CLOUD ? INTERNET_ZONE : undefined);
-      const crossesChanged = (f: Flow) => {
+      const crossesChanged = (initiator: string, destination: string) => {
         if (!zones || zones.size === 0) return false;
-        const zi = zoneOf(f.initiator);
-        const zd = zoneOf(f.destination);
+        const zi = zoneOf(initiator);
+        const zd = zoneOf(destination);
         return zi !== undefined && zd !== undefined && zi !== zd && zones.has(zi) && zones.has(zd);
       };
-      const dirtyFlow = (f: Flow) => d.has(f.initiator) || d.has(f.destination) || (pairs.size > 0 && pairs.has(`${f.initiator}>${f.destination}`)) || crossesChanged(f);
+      /** the flows between these two are dirty (deriveFlows makes no others in the sub-runs) */
+      const dirtyPair = (initiator: string, destination: string) => d.has(initiator) || d.has(destination) || (pairs.size > 0 && pairs.has(`${initiator}>${destination}`)) || crossesChanged(initiator, destination);
       // (a firewall whose zones are all among the edited firewalls': every flow through it is dirty)
       const scope: DeltaScope = { wholeFirewall: (fw) => !!zones && fw.between.length > 0 && fw.between.every((z) => zones!.has(z.value)) };
-      oldSub = subRun(base.t, names, iterated, dirtyFlow, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules, scope });
-      newSub = subRun(t, names, iterated, dirtyFlow, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules, scope });
+      oldSub = subRun(base.t, names, iterated, dirtyPair, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules, scope });
+      newSub = subRun(t, names, iterated, dirtyPair, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules, scope });
       addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));

@@ -233,9 +233,10 @@ class RowPorts {
  * All derived flows of a topology, deduplicated by (view, initiator, destination, port): the first
  * row that produces a connection names it (a registration RI-5 and the managing CC-1 arrow between
  * the same machines are both kept, one per view). Order is stable: installation rows, then component rows in
- * machine order.
+ * machine order. With `keep`, only the flows between the pairs it keeps (initiator and destination
+ * names): `deriveFlows(t).filter(f => keep(f.initiator, f.destination))`, without making the others.
  */
-export function deriveFlows(t: Topology): Flow[] {
+export function deriveFlows(t: Topology, keep?: (initiator: string, destination: string) => boolean): Flow[] {
   const flows: Flow[] = [];
   // Dedup by (view, port label, initiator, destination) without a string per flow: endpoints are
   // numbered by name (two machine objects with one name — a declared `acronis-cloud` and the implicit
@@ -312,6 +313,10 @@ export function deriveFlows(t: Topology): Flow[] {
     const ii = iAt >= 0 ? idAt[iAt] : lookUpId(i);
     const di = dAt >= 0 ? idAt[dAt] : lookUpId(d);
     if (ii === di) return; // spec §3: no flows between a machine and itself (same number = same name)
+    // (the delta check's sub-runs keep the flows of edited machines only: the others are not made.
+    // A pair's flows depend on nothing but the pair, so the kept ones are those a filter afterwards
+    // would keep, in the same order)
+    if (keep && !keep(i.name, d.name)) return;
     const r = rp.row;
     const view = r.view === 'installation' ? 0 : 1;
     const ports = rp.for(dAt >= 0 ? agentPortAt[dAt] : agentPort(t, d, DEFAULT_AGENT_PORT));
