@@ -630,7 +630,9 @@ interface OneChange {
  * The machine entries an update changed, when every chunk that differs is a machine entry and they are
  * next to each other: the last update's chunks [k, k + oldCount) became these [k, k + newCount), at most
  * MAX_WINDOW on either side (an entry added, removed, split into two, two joined, an entry and its
- * neighbour). `e` is the edit between those stretches of text, `region` the stretches.
+ * neighbour, a block of entries pasted or deleted). `e` is the edit between those stretches of text,
+ * `region` the stretches. (Beyond MAX_WINDOW entries check() runs: a delta check's sub-runs grow with
+ * them.)
  */
 interface MachineWindow {
   k: number;
@@ -640,7 +642,7 @@ interface MachineWindow {
   region: { old: Span; new: Span };
   forbidden: boolean;
 }
-const MAX_WINDOW = 2;
+const MAX_WINDOW = 32;
 
 /** Is a chunk of these the one of the last update at that place (the same object, or the same text parsed alone: no syntax problems)? */
 function unchangedChunk(a: ParsedChunk, b: ParsedChunk): boolean {

@@ -95,6 +95,21 @@ function applyOp(lines: string[], o: Op): string[] | undefined {
       out[s] = `  ${name}:${lines[s].slice(lines[s].indexOf(':') + 1)}`;
       return out;
     }
+    case 'remove-many': {
+      // several entries in a row deleted at once (a block cut)
+      const last = blocks[Math.min(blocks.length - 1, (o.machine % blocks.length) + 1 + (o.line % 5))];
+      const out = [...lines];
+      out.splice(s, last[1] - s);
+      return out;
+    }
+    case 'add-many': {
+      // several entries pasted at once: copies of the entries from `other` on, under fresh names
+      const from = o.other % blocks.length;
+      const copied = blocks.slice(from, from + 2 + (o.line % 4)).flatMap(([cs, ce], j) => [`  pasted-${o.pick % 5}-${j}:${lines[cs].slice(lines[cs].indexOf(':') + 1)}`, ...lines.slice(cs + 1, ce)]);
+      const out = [...lines];
+      out.splice(s, 0, ...copied);
+      return out;
+    }
     case 'add':
     case 'remove':
     case 'partial': {
@@ -132,7 +147,7 @@ function applyOp(lines: string[], o: Op): string[] | undefined {
 }
 
 const opArb: fc.Arbitrary<Op> = fc.record({
-  kind: fc.constantFrom('address', 'components', 'os', 'port', 'hosts', 'subnet', 'encryption', 'flags', 'windows-version', 'type', 'rename', 'add', 'remove', 'partial'),
+  kind: fc.constantFrom('address', 'components', 'os', 'port', 'hosts', 'subnet', 'encryption', 'flags', 'windows-version', 'type', 'rename', 'add', 'remove', 'partial', 'add-many', 'remove-many'),
   machine: fc.nat(200),
   line: fc.nat(20),
   pick: fc.nat(1000),
@@ -573,6 +588,8 @@ test('adding and removing machine entries are delta checks: pasted, deleted, typ
     ['an entry pasted after the last one', [withLines(lastEnd, 0, entryOf(mid, 'ws-last')), t0]],
     ['an existing entry deleted, the one after it edited, and the entry put back', [withLines(ms, me - ms, []), withLines(ms, me - ms, lines.slice(me, blocks[mid + 1][1]).map((l) => l.replace(/^( {4}address: \d+\.\d+\.\d+\.)\d+$/, '$1201'))).replace(lines.slice(me, blocks[mid + 1][1]).join('\n') + '\n', ''), t0]],
     ['two entries pasted at once', [withLines(ms, 0, [...entryOf(mid, 'ws-one'), ...entryOf(mid, 'ws-two')])]],
+    // a block of entries pasted, and one deleted (other machines' entries: hubs among them decline)
+    ['ten entries pasted at once, then deleted', [withLines(ms, 0, Array.from({ length: 10 }, (_, i) => entryOf(mid, `ws-block${i}`)).flat()), t0]],
   ];
   for (const [what, texts] of cases) {
     const all = [t0, ...texts];
@@ -594,6 +611,14 @@ test('adding and removing machine entries are delta checks: pasted, deleted, typ
     if (!inc.stats.delta && !inc.stats.reused && !inc.stats.recalled) full.push(`${JSON.stringify(typed.slice(0, i).slice(-12))}: ${inc.stats.deltaDeclined ?? inc.stats.fallback ?? 'no delta'}`);
   }
   assert.deepEqual(full, []);
+  // eight plain agents' entries in a row deleted at once (cut), and pasted back (from another text)
+  const run = plainAt.map(([, i]) => i).find((i) => [...Array(8).keys()].every((j) => plainSet.has(names[i + j])));
+  assert.ok(run !== undefined, 'eight plain agents in a row');
+  const cut = [...lines.slice(0, blocks[run][0]), ...lines.slice(blocks[run + 7][1])].join('\n');
+  const s2 = through([t0, cut]);
+  assert.ok(s2[1].delta, JSON.stringify(s2));
+  const s3 = through([cut, t0]);
+  assert.ok(s3[1].delta, JSON.stringify(s3));
 });
 
 test('adding or removing a machine entry others depend on is not a delta check: a hub, a name used outside machines:, a duplicate', () => {
