@@ -778,8 +778,10 @@ export function createIncrementalChecker(): IncrementalChecker {
       ({ k, e, forbidden, region } = w);
       change = { machines: machinesChange(old, spans, parts, k, w.oldCount, w.newCount) };
     }
-    const last = recent[recent.length - 1];
-    if (!last || last.options !== optionsKey || last.text !== old.text) return 'no result for the last text';
+    // (the result of the text the chunks are of: the last one, or the one before when the last could
+    // not be cut into chunks — full(…, keepLayout))
+    const last = recent.find((r) => r.options === optionsKey && r.text.length === old.text.length && r.text === old.text);
+    if (!last) return 'no result for the last text';
     if (forbidden) return 'the edit touches a disable comment or line ends';
     const base = baseOf(last);
     if (!base) return 'the last result cannot be a base';
@@ -825,9 +827,16 @@ export function createIncrementalChecker(): IncrementalChecker {
     return result;
   };
 
-  const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml): CheckResult => {
+  /**
+   * check(), and no chunks for the next update to start from — or, with `keepLayout` (the text could
+   * not be assembled from its chunks: Unsafe), the chunks of the last update that had them: the next
+   * text is cut around its edit from that one, and a delta check starts from that text's result while
+   * it is one of the last two (a broken state typed through — `  ws-new:  ws-0643:`, a name typed twice
+   * — is one full check, not two).
+   */
+  const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml, keepLayout = false): CheckResult => {
     chain = undefined;
-    layout = undefined;
+    if (!keepLayout) layout = undefined;
     stats.reused = false;
     stats.recalled = false;
     stats.delta = false;
@@ -1069,7 +1078,7 @@ export function createIncrementalChecker(): IncrementalChecker {
         for (const [k, v] of next) if (!cache.has(k)) cache.set(k, v);
         if (cache.size > 2 * Math.max(lastChunks, chunkCount) + 1000) cache = new Map();
       } else cache = new Map();
-      return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`);
+      return full(text, options, e instanceof Unsafe ? e.message : `unexpected: ${e instanceof Error ? e.message : String(e)}`, undefined, e instanceof Unsafe && !!layout);
     }
     // the syntax problems of broken chunks, where they are in this text
     const problems: SyntaxProblem[] = [];

@@ -675,3 +675,29 @@ test('a machine entry added, then a firewall between its subnet and another edit
   assert.deepEqual(s2.slice(1).map((x) => x.delta), [true, true], JSON.stringify(s2));
   assert.ok(check(closed).diagnostics.some((d) => d.message.includes('ws-added') || d.related.some((r) => r.message.includes('ws-added'))), 'the new machine is reported');
 });
+
+test('a text that cannot be assembled from its chunks is checked in full, and the next one is a delta check from the text before it', () => {
+  const t0 = generate(60, { seed: 5 }).text;
+  const lines = t0.split('\n');
+  const blocks = machineBlocks(lines);
+  const names = namesOf(lines);
+  const i = names.findIndex((n, k) => k > blocks.length / 3 && /^(ws|lnx)-/.test(n) && /^(ws|lnx)-/.test(names[k + 1] ?? '') && !t0.includes(`${n} `) && !t0.includes(`- ${n}\n`));
+  assert.ok(i >= 0);
+  const [s] = blocks[i];
+  const at = lines.slice(0, s).join('\n').length + 1; // the start of the entry's key line
+  const cases: [string, string[]][] = [
+    // typed at the start of a key line: `  ws-new:  ws-…:` is a nested mapping that takes in the entries after it
+    ['a key typed before another on its line, then a line break', [`${t0.slice(0, at)}  ws-new:${t0.slice(at)}`, `${t0.slice(0, at)}  ws-new:\n${t0.slice(at)}`]],
+    // a name typed twice (a duplicate), then changed
+    ['a duplicate name, then another name', [t0.replace(`\n  ${names[i]}:`, `\n  ${names[i + 1]}:`), t0.replace(`\n  ${names[i]}:`, `\n  ${names[i + 1]}x:`)]],
+  ];
+  for (const [what, texts] of cases) {
+    const inc = createIncrementalChecker();
+    inc.update(t0);
+    const [broken, repaired] = texts;
+    assertSame(inc.update(broken), check(broken), broken);
+    assert.ok(inc.stats.fallback, `${what}: the broken text is checked in full (${JSON.stringify(inc.stats)})`);
+    assertSame(inc.update(repaired), check(repaired), repaired);
+    assert.ok(inc.stats.delta, `${what}: ${JSON.stringify(inc.stats)}`);
+  }
+});
