@@ -968,7 +968,13 @@ export function createIncrementalChecker(): IncrementalChecker {
         // only the new ones are looked up (by text) or parsed. The cache carries over (bounded below).
         const last = layout.parts;
         parts = new Array<ParsedChunk>(spans.length);
-        for (let i = 0; i < lay.from; i++) (parts[i] = last[i]).placed = gen;
+        // (the chunks before it are where the last update left them — unless an update since could not
+        // be assembled and moved them (full(…, keepLayout)): then they are moved back)
+        for (let i = 0; i < lay.from; i++) {
+          const pc = (parts[i] = last[i]);
+          if (pc.base !== spans[i].start) shiftChunk(pc, spans[i].start - pc.base);
+          pc.placed = gen;
+        }
         for (let i = lay.toNew, j = lay.toOld; i < spans.length; i++, j++) {
           const pc = last[j];
           if (pc.base !== spans[i].start) shiftChunk(pc, spans[i].start - pc.base);
