@@ -287,6 +287,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   /** the edited entries: the last text's machines there, and those of this text (read again) */
   const olds: Machine[] = [];
   const edited: Machine[] = [];
+  /** the edited entries have the names they had, in the same order (else renamed, added, removed or moved) */
+  let sameNames = true;
   let machines: Map<string, Machine>;
   if ('machines' in change) {
     const { at, before, after } = change.machines;
@@ -305,7 +307,8 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       if (!keySpan) return 'the machine entry has no key';
       edited.push(machineOf(reader, x.name, x.key as AnyNode, keySpan, (x.value ?? undefined) as AnyNode | undefined, at + edited.length));
     }
-    machines = olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name)
+    sameNames = olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name);
+    machines = sameNames
       ? new MovedMachines(base.t.machines, edit, new Map(olds.map((m, i) => [m.name, edited[i]])))
       : new MovedMachines(base.t.machines, edit, undefined, { at, removed: before, added: edited }); // (names and places change)
   } else machines = new MovedMachines(base.t.machines, edit);
@@ -369,15 +372,14 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
         if (m.name === IMPLICIT_CLOUD || m.name === INTERNET_ZONE) return `the edited machine is named ${m.name}`;
       }
       const names = new Set([...olds, ...edited].map((m) => m.name));
-      const same = olds.length === edited.length && olds.every((m, i) => m.name === edited[i].name);
-      if (!same) {
+      if (!sameNames) {
         // Renamed, added or removed: the old names are dirty (their flows and reports in the last text),
         // the new ones too (in this one), and the machines whose hosts entries name any. References
         // elsewhere (installation, connections, firewalls, management: their unknown names,
         // suggestions and lists of declared names) are read in full by both sub-runs, which compare them.
         for (const x of namedOutside(base.t)) outside.add(x);
       }
-      for (const n of names) if (outside.has(n)) return same ? 'the edited machine is named outside machines:' : 'the renamed machine is named outside machines:';
+      for (const n of names) if (outside.has(n)) return sameNames ? 'the edited machine is named outside machines:' : 'the renamed machine is named outside machines:';
       dirty = new Set(names);
       // and the machines whose hosts entries name them (in the last text; in this one, only the edited
       // entries changed) (hubs too: a hub's hosts entry for M is checked against M's address)

@@ -649,8 +649,7 @@ function unchangedChunk(a: ParsedChunk, b: ParsedChunk): boolean {
   return a === b || (a.text === b.text && !a.problems && !b.problems && !a.extra && !b.extra);
 }
 
-function changedWindow(old: Layout | undefined, text: string, spans: ChunkSpan[], parts: ParsedChunk[]): MachineWindow | undefined {
-  if (!old) return undefined;
+function changedWindow(old: Layout, text: string, spans: ChunkSpan[], parts: ParsedChunk[]): MachineWindow | undefined {
   const n = parts.length;
   const m = old.parts.length;
   let a = 0;
@@ -936,6 +935,12 @@ export function createIncrementalChecker(): IncrementalChecker {
         return done(text, options, next, chunkCount, whole, spans, parts);
       }
       const gen = ++generation;
+      /** A chunk at its place in this text: moved there if it is elsewhere (by an edit before it, or by an update that could not be assembled: full(…, keepLayout)). */
+      const place = (pc: ParsedChunk, start: number): ParsedChunk => {
+        if (pc.base !== start) shiftChunk(pc, start - pc.base);
+        pc.placed = gen;
+        return pc;
+      };
       const boundary = boundaryOf(spans);
       /** chunks whose text alone has syntax problems: placed by parseBrokenChunk once all parts are known */
       const broken: number[] = [];
@@ -955,10 +960,8 @@ export function createIncrementalChecker(): IncrementalChecker {
           }
           parsedCount++;
           if (!next.get(ct)?.root) next.set(pc.text, pc); // replaces an entry without its root, not the first of a text seen twice
-        } else if (pc.base !== s.start) {
-          shiftChunk(pc, s.start - pc.base);
         }
-        pc.placed = gen;
+        place(pc, s.start);
         if (!next.has(ct)) next.set(pc.text, pc);
         return pc;
       };
@@ -969,18 +972,9 @@ export function createIncrementalChecker(): IncrementalChecker {
         const last = layout.parts;
         parts = new Array<ParsedChunk>(spans.length);
         // (the chunks before it are where the last update left them — unless an update since could not
-        // be assembled and moved them (full(…, keepLayout)): then they are moved back)
-        for (let i = 0; i < lay.from; i++) {
-          const pc = (parts[i] = last[i]);
-          if (pc.base !== spans[i].start) shiftChunk(pc, spans[i].start - pc.base);
-          pc.placed = gen;
-        }
-        for (let i = lay.toNew, j = lay.toOld; i < spans.length; i++, j++) {
-          const pc = last[j];
-          if (pc.base !== spans[i].start) shiftChunk(pc, spans[i].start - pc.base);
-          pc.placed = gen;
-          parts[i] = pc;
-        }
+        // be assembled and moved them: place() moves them back)
+        for (let i = 0; i < lay.from; i++) parts[i] = place(last[i], spans[i].start);
+        for (let i = lay.toNew, j = lay.toOld; i < spans.length; i++, j++) parts[i] = place(last[j], spans[i].start);
         for (let i = lay.from; i < lay.toNew; i++) parts[i] = get(spans[i], i);
         // the chunks whose root assembly reads may have changed: parse alone those without one
         for (const i of boundary) {

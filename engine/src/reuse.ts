@@ -488,18 +488,18 @@ export class MovedMachines extends Map<string, Machine> {
   }
 }
 
-/**
- * The last result moved through the edits since it was computed (`edits`, oldest first), for `text`;
- * undefined when a diagnostic's position does not map. Topology and flows are copied when first read
- * (an editor mostly publishes diagnostics and never reads them); if one of their positions does not
- * map then, `recompute()` gives them (a full check of the same text: the same answer, slower).
- */
 /** The machine an edit of a reuse chain is inside, and its entry read again after the edit. */
 export interface InsideEntry {
   name: string;
   read?: Machine;
 }
 
+/**
+ * The last result moved through the edits since it was computed (`edits`, oldest first), for `text`;
+ * undefined when a diagnostic's position does not map. Topology and flows are copied when first read
+ * (an editor mostly publishes diagnostics and never reads them); if one of their positions does not
+ * map then, `recompute()` gives them (a full check of the same text: the same answer, slower).
+ */
 export function movedResult(
   base: CheckResult,
   last: CheckResult,
