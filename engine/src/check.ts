@@ -146,6 +146,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   }
   diagnostics.sort(compareDiagnostics);
   const result = { diagnostics, topology: t, flows };
+  FILES.set(result, file);
   if (!budget.exceeded) DUPLICATES.set(result, duplicates);
   if (!budget.exceeded && record) READS.set(result, reads);
   return result;
@@ -202,6 +203,23 @@ export function recordingView<T extends object>(target: T, fields: readonly stri
     });
   }
   return view;
+}
+
+const FILES = new WeakMap<CheckResult, SourceFile>();
+
+/**
+ * The line index of the text a result is for, when the one who made the result kept it (checkParsed,
+ * the delta check, a reused result): the next result moved or checked from it takes that index
+ * through the edit (SourceFile.afterEdit) instead of reading the whole text again (6–10 ms at 10,000
+ * machines).
+ */
+export function fileOf(result: CheckResult, text: string): SourceFile | undefined {
+  const f = FILES.get(result);
+  return f && f.text.length === text.length && f.text === text ? f : undefined;
+}
+
+export function setFile(result: CheckResult, file: SourceFile): void {
+  FILES.set(result, file);
 }
 
 const DUPLICATES = new WeakMap<CheckResult, ReadonlyMap<string, number>>();

@@ -18,7 +18,7 @@
 // A rule that aggregates over other machines' flows (Rule.touches) makes it decline when a dirty flow
 // is in one of its aggregates. For a section edit that only rules read (network.dns), the rules that
 // read what changed (check() records it: readsOf) run again on the whole topology instead.
-import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setReads, TOPOLOGY_FIELDS } from './check';
+import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setFile, setReads, TOPOLOGY_FIELDS } from './check';
 import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
@@ -599,5 +599,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   });
   setDuplicates(result, duplicates);
   setReads(result, reads);
+  setFile(result, file);
   return { result, base: { text, file, sup, t, diagnostics: out, duplicates, reads, options: base.options, index: nextIndex } };
 }

@@ -24,7 +24,7 @@
 import { Document, Pair, YAMLMap } from 'yaml';
 import type { Scalar } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
-import { check, checkParsed, duplicatesOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
+import { check, checkParsed, duplicatesOf, fileOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
 import { deltaCheck } from './delta';
 import type { DeltaBase, DeltaInput } from './delta';
 import { ownString, SourceFile } from './source';
@@ -736,7 +736,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       stats.recomputed++;
       return check(text, options);
     };
-    const result = movedResult(chain.base, chain.last, [...chain.edits, e], old.text, text, title, recompute, inside);
+    const result = movedResult(chain.base, chain.last, [...chain.edits, e], old.text, text, title, recompute, inside, fileOf(chain.last, old.text));
     if (!result) return undefined;
     const reads = readsOf(chain.base);
     if (duplicatesOf(chain.base)?.size === 0 && reads) {
@@ -802,7 +802,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     const duplicates = duplicatesOf(r.result);
     const reads = readsOf(r.result);
     if (!duplicates || !reads) return undefined;
-    const file = new SourceFile(r.text);
+    const file = fileOf(r.result, r.text) ?? new SourceFile(r.text);
     // (a reused result has the machines of the result it was moved from, at other places: the same
     // index, which names them only; building it again would move every machine)
     const from = movedFrom.get(r.result);

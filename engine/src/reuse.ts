@@ -18,6 +18,7 @@
 import { isMap, isPair, isScalar, isSeq } from './yaml-lib';
 import type { Pair } from 'yaml';
 import { movedMachine } from './model';
+import { setFile } from './check';
 import { SourceFile } from './source';
 import { DISABLE_MARKER } from './suppress';
 import type { CheckResult, Diagnostic, Machine, Span } from './types';
@@ -515,8 +516,11 @@ export function movedResult(
    * text (a line break typed after a value), which no offset map can move
    */
   inside: (InsideEntry | undefined)[] = [],
+  /** the line index of `lastText`, if known: this text's is made from it (SourceFile.afterEdit) */
+  lastFile?: SourceFile,
 ): CheckResult | undefined {
-  const file = new SourceFile(text);
+  const lastEdit = edits[edits.length - 1];
+  const file = lastFile && lastFile.text === lastText ? SourceFile.afterEdit(lastFile, text, lastEdit.at, lastEdit.oldEnd, lastEdit.delta) : new SourceFile(text);
   const maps = edits.map(mapper);
   const all: OffsetMap = {
     start: (p) => {
@@ -534,7 +538,7 @@ export function movedResult(
   };
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = last.diagnostics.map(diagnosticMover(lastText, text, edits[edits.length - 1], file));
+    diagnostics = last.diagnostics.map(diagnosticMover(lastText, text, lastEdit, file));
   } catch (e) {
     if (e instanceof NoMap) return undefined;
     throw e;
@@ -584,6 +588,7 @@ export function movedResult(
     return flows;
   };
   const result = { diagnostics } as CheckResult;
+  setFile(result, file);
   Object.defineProperty(result, 'topology', { enumerable: true, configurable: true, get: topologyOf });
   Object.defineProperty(result, 'flows', { enumerable: true, configurable: true, get: flowsOf });
   return result;
