@@ -37,6 +37,11 @@ const SEVERITY: Record<Severity, DiagnosticSeverity> = {
   info: DiagnosticSeverity.Information,
 };
 
+/** The LSP severity of an engine severity (toLspDiagnostic's). */
+export function lspSeverity(s: Severity): DiagnosticSeverity {
+  return SEVERITY[s] ?? DiagnosticSeverity.Error;
+}
+
 export function ruleDocsUrl(rule: string): string {
   return `${RULE_DOCS}#${rule}`;
 }
@@ -44,13 +49,14 @@ export function ruleDocsUrl(rule: string): string {
 /**
  * @param index the diagnostic's position in the list published for `version`
  * (reads the rule, severity, message, range and related messages and ranges only: publish-encoder.ts
- * reuses an encoding for a diagnostic with the same ones)
+ * reuses an encoding for a diagnostic with the same ones, and writes this object's JSON itself —
+ * `encodeHead` there: a field added here must be added there, which its tests check)
  */
 export function toLspDiagnostic(d: EngineDiagnostic, uri: string, version: number, index: number): Diagnostic {
   const data: DiagnosticData = { rule: d.rule, version, index };
   const out: Diagnostic = {
     range: d.range,
-    severity: SEVERITY[d.severity] ?? DiagnosticSeverity.Error,
+    severity: lspSeverity(d.severity),
     code: d.rule,
     codeDescription: { href: ruleDocsUrl(d.rule) },
     source: 'acrotopo',
