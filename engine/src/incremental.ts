@@ -701,6 +701,8 @@ export function createIncrementalChecker(): IncrementalChecker {
   let lastChunks = 0; // chunks of the last incremental update
   /** the chunks of the last successful update (undefined after a full check): the next text is cut around its edit */
   let layout: Layout | undefined;
+  /** the `machines:` mapping the last assembly made, and the machine chunks it holds the pairs of, in order */
+  let assembled: { map: YAMLMap; parts: ParsedChunk[] } | undefined;
   let generation = 0;
   const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined, recomputed: 0 };
 
@@ -1030,23 +1032,33 @@ export function createIncrementalChecker(): IncrementalChecker {
         if (p.key !== 'machines' || !isScalar(p.pair.value) || (p.pair.value as { value: unknown }).value !== null) {
           throw new Unsafe('unexpected machines header');
         }
-        const machines = new YAMLMap((rootOf(p) as unknown as { schema?: never }).schema);
-        const byName = new Map<string, Pair>();
-        let plainKeys = true;
         let j = i + 1;
-        for (; j < parts.length && spans[j].kind === 'machine'; j++) {
-          for (const x of pairsOf(parts[j])) {
-            const key = x.key as Scalar;
-            const name = key.value as string; // (a string: parseChunk, parseBrokenChunk, fromFullParse)
-            if (byName.has(name)) throw new Unsafe('duplicate machine name');
-            byName.set(name, x);
-            if (typeof name !== 'string' || name === '<<' || key.source === '<<') plainKeys = false;
-            machines.items.push(x);
-          }
-        }
-        // (the names are known: lookups by name need not scan 10,000 entries — yaml-ast.ts, KEYED_MAPS)
-        if (plainKeys) KEYED_MAPS.set(machines, byName);
+        while (j < parts.length && spans[j].kind === 'machine') j++;
         if (j === i + 1) throw new Unsafe('machines header without entries');
+        // The same machine chunks as the mapping last assembled (an edit outside machines:): that
+        // mapping again — its entries are those chunks' pairs, moved with them (10,000 entries and
+        // their index by name were 2–3 ms of every such keystroke).
+        const count = j - i - 1;
+        let machines: YAMLMap;
+        if (assembled && assembled.parts.length === count && assembled.parts.every((pc, x) => pc === parts[i + 1 + x])) machines = assembled.map;
+        else {
+          machines = new YAMLMap((rootOf(p) as unknown as { schema?: never }).schema);
+          const byName = new Map<string, Pair>();
+          let plainKeys = true;
+          for (let x = i + 1; x < j; x++) {
+            for (const pair of pairsOf(parts[x])) {
+              const key = pair.key as Scalar;
+              const name = key.value as string; // (a string: parseChunk, parseBrokenChunk, fromFullParse)
+              if (byName.has(name)) throw new Unsafe('duplicate machine name');
+              byName.set(name, pair);
+              if (typeof name !== 'string' || name === '<<' || key.source === '<<') plainKeys = false;
+              machines.items.push(pair);
+            }
+          }
+          // (the names are known: lookups by name need not scan 10,000 entries — yaml-ast.ts, KEYED_MAPS)
+          if (plainKeys) KEYED_MAPS.set(machines, byName);
+          assembled = { map: machines, parts: parts.slice(i + 1, j) };
+        }
         const mFirst = rangeOf(rootOf(parts[i + 1]));
         const mLast = rangeOf(rootOf(parts[j - 1]));
         machines.range = [mFirst[0], mLast[1], mLast[2]];

@@ -171,3 +171,18 @@ test('line starts and disable comments (skipping to the next marker) are found a
     assert.deepEqual([...suppressions(file)].map(([l, s]) => [l, [...s]]), referenceSuppressions(file), JSON.stringify(text));
   }), { numRuns: 3000 });
 });
+
+test('SourceFile.afterEdit (the old index moved; shared when nothing moved) gives the index new SourceFile(text) reads', () => {
+  const piece = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', 'x: 1\n', '');
+  const text = fc.array(piece, { maxLength: 20 }).map((a) => a.join(''));
+  fc.assert(fc.property(text, fc.nat(), fc.nat(), fc.array(piece, { maxLength: 4 }), (old, a, b, ins) => {
+    const at = a % (old.length + 1);
+    const oldEnd = at + (b % (old.length - at + 1));
+    const added = ins.join('');
+    const next = old.slice(0, at) + added + old.slice(oldEnd);
+    const f = SourceFile.afterEdit(new SourceFile(old), next, at, oldEnd, added.length - (oldEnd - at));
+    assert.equal(f.text, next);
+    assert.deepEqual(f.lineStarts, new SourceFile(next).lineStarts, JSON.stringify({ old, at, oldEnd, added }));
+    for (let o = 0; o <= next.length; o++) assert.deepEqual(f.position(o), new SourceFile(next).position(o));
+  }), { numRuns: 3000 });
+});

@@ -3,7 +3,7 @@ import type { Position, Range, Span, TextEdit } from './types';
 
 export class SourceFile {
   readonly text: string;
-  readonly lineStarts: number[];
+  readonly lineStarts: readonly number[];
 
   /**
    * The file of `text` (LF line ends only, as the old file's), the old file's text with [at, oldEnd) replaced (length change `delta`): the line
@@ -14,6 +14,14 @@ export class SourceFile {
     if (old.hasCR || text.slice(at, end).includes('\r')) return new SourceFile(text);
     const s = old.lineStarts;
     const keep = old.lineOf(at) + 1; // starts ≤ at: their line break is before the edit
+    if (!old.text.slice(at, oldEnd).includes('\n') && !text.slice(at, end).includes('\n')) {
+      // no line break removed or typed (most keystrokes): the same lines, those after the edit moved
+      // (the same index when nothing moved: it is never changed)
+      if (delta === 0) return new SourceFile(text, s);
+      const moved = s.slice();
+      for (let i = keep; i < moved.length; i++) moved[i] += delta;
+      return new SourceFile(text, moved);
+    }
     const out = s.slice(0, keep);
     for (let p = text.indexOf('\n', at); p >= 0 && p < end; p = text.indexOf('\n', p + 1)) out.push(p + 1);
     let j = keep;
@@ -26,7 +34,7 @@ export class SourceFile {
   private readonly hasCR: boolean;
 
   /** @param lineStarts the line index, when known (afterEdit: a text without CR) */
-  constructor(text: string, lineStarts?: number[]) {
+  constructor(text: string, lineStarts?: readonly number[]) {
     this.text = text;
     if (lineStarts) {
       this.hasCR = false;

@@ -6,7 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
-import { check } from '../src/check';
+import { check, TOPOLOGY_FIELDS } from '../src/check';
+import { SECTION_FIELDS } from '../src/delta';
+import { buildTopology } from '../src/model';
+import { isSpan } from '../src/reuse';
+import { AliasBudget, AstReader, parseYaml } from '../src/yaml-ast';
 import { assertSame, EXAMPLES_DIR, exampleTexts } from './helpers';
 import { createIncrementalChecker } from '../src/incremental';
 
@@ -734,4 +738,35 @@ test('texts that could not be assembled from their chunks, then an edit before w
     const text = lines.join('\n');
     assertSame(inc.update(text), check(text), text);
   }
+});
+
+test('SECTION_FIELDS: an edit inside one top-level section changes no topology field of the others (buildTopology on every section of the examples and generated files, each emptied and removed)', () => {
+  // position-free JSON of a topology field: spans dropped, Maps as entry lists
+  const json = (v: unknown) => JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? [...x] : isSpan(x) ? null : x));
+  const topologyOf = (text: string) => buildTopology(new AstReader(parseYaml(text).doc, new AliasBudget()));
+  let compared = 0;
+  const covered = new Set<string>();
+  for (const text of BASES) {
+    const lines = text.split('\n');
+    const tops = lines.map((l, i) => (/^([A-Za-z][\w-]*):/.exec(l) ? i : -1)).filter((i) => i >= 0);
+    const before = topologyOf(text);
+    tops.forEach((start, k) => {
+      const section = /^([A-Za-z][\w-]*):/.exec(lines[start])![1];
+      if (section === 'machines' || !Object.hasOwn(SECTION_FIELDS, section)) return;
+      const end = k + 1 < tops.length ? tops[k + 1] : lines.length;
+      // the section emptied (its key kept) and the section removed: two edits inside it
+      for (const variant of [[...lines.slice(0, start), `${section}:`, ...lines.slice(end)], [...lines.slice(0, start), ...lines.slice(end)]]) {
+        const after = topologyOf(variant.join('\n'));
+        for (const f of TOPOLOGY_FIELDS) {
+          if (SECTION_FIELDS[section].includes(f)) continue;
+          assert.equal(json(after[f]), json(before[f]), `editing ${section}: changed ${f}`);
+          compared++;
+        }
+        covered.add(section);
+      }
+    });
+  }
+  assert.ok(compared > 100, `compared ${compared}`);
+  // every section the list names is exercised
+  assert.deepEqual([...covered].sort(), Object.keys(SECTION_FIELDS).sort());
 });
