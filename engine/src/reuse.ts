@@ -404,7 +404,12 @@ export class MovedMachines extends Map<string, Machine> {
     // the latest edit that read it again, else the root
     const k = this.latest(name);
     if (k === undefined) return undefined;
-    const m = k >= 0 ? this.steps[k].inside!.get(name)! : this.root!.get(name)!;
+    const out = this.moveFrom(k >= 0 ? this.steps[k].inside!.get(name)! : this.root!.get(name)!, k);
+    this.moved.set(name, out);
+    return out;
+  }
+  /** A machine as step k read it (-1: the root's), moved by the edits after that step and numbered again after their splices. */
+  private moveFrom(m: Machine, k: number): Machine {
     let at = m.keySpan.start;
     let delta = 0;
     let index = m.index;
@@ -417,14 +422,10 @@ export class MovedMachines extends Map<string, Machine> {
       const sp = this.steps[i].splice;
       if (sp && index >= sp.at + sp.removed.length) index += sp.shift;
     }
-    let out = m;
-    if (delta !== 0 || index !== m.index) {
-      const shifted = movedMachine(m, delta, index);
-      if (!shifted) throw new Error(`machine ${name} has a shape that cannot be moved`);
-      out = shifted;
-    }
-    this.moved.set(name, out);
-    return out;
+    if (delta === 0 && index === m.index) return m;
+    const shifted = movedMachine(m, delta, index);
+    if (!shifted) throw new Error(`machine ${m.name} has a shape that cannot be moved`);
+    return shifted;
   }
   /** The names in their order: the root's, with each step's splice applied. */
   private names(): string[] {
@@ -437,7 +438,18 @@ export class MovedMachines extends Map<string, Machine> {
   }
   private fill(): void {
     if (!this.root) return;
-    for (const name of this.spliced ? this.names() : this.root.keys()) super.set(name, this.lookup(name)!);
+    if (this.spliced) for (const name of this.names()) super.set(name, this.lookup(name)!);
+    else {
+      // The names are the root's: each machine from the root, or from the last step that read it
+      // again, without looking it up step by step (a section edit that makes a rule iterate every
+      // machine fills 10,000 at once).
+      const readAt = new Map<string, number>();
+      for (let k = 0; k < this.steps.length; k++) for (const name of this.steps[k].inside?.keys() ?? []) readAt.set(name, k);
+      for (const [name, m] of this.root) {
+        const k = readAt.get(name) ?? -1;
+        super.set(name, this.moved.get(name) ?? this.moveFrom(k >= 0 ? this.steps[k].inside!.get(name)! : m, k));
+      }
+    }
     this.root = undefined;
     this.order = undefined;
     this.moved.clear();
