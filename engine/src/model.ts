@@ -26,16 +26,47 @@ export const IMPLICIT_CLOUD = 'acronis-cloud';
 /** A node that no machine entry declares, in the `internet` zone: the implicit `acronis-cloud`, or `internet` itself. */
 export function implicitMachine(name: string, components: string[]): Machine {
   const none: Span = { start: 0, end: 0 };
+  const m = newMachine(name, none, none, -1);
+  m.implicit = true;
+  for (const value of components) m.components.push({ value, span: none });
+  m.zone = INTERNET_ZONE;
+  return m;
+}
+
+/**
+ * Every field of a Machine, in the one order every machine has them (MACHINE_KEYS): absent ones are
+ * undefined (JSON, which the tests compare topologies by, leaves them out). One shape for all
+ * machines keeps their property reads monomorphic in the stages and rules; with a shape per set of
+ * keys an entry happened to have (eight common ones in the benchmark files), code optimized for some
+ * was thrown away when an edit brought another (a second network.dns toggle at 1,000 machines took
+ * twice the first).
+ */
+export const MACHINE_KEYS = [
+  'name', 'keySpan', 'valueSpan', 'index', 'implicit', 'os', 'windowsVersion', 'address', 'subnet', 'components', 'networkDiscovery',
+  'fileAndPrinterSharing', 'fileSharingEncryption', 'cloudBackup', 'hosts', 'hostsSpan', 'port', 'encryption', 'zone',
+] as const;
+
+function newMachine(name: string, keySpan: Span, valueSpan: Span, index: number): Machine {
   return {
     name,
-    keySpan: none,
-    valueSpan: none,
-    index: -1,
-    implicit: true,
-    components: components.map((value) => ({ value, span: none })),
+    keySpan,
+    valueSpan,
+    index,
+    implicit: undefined,
+    os: undefined,
+    windowsVersion: undefined,
+    address: undefined,
+    subnet: undefined,
+    components: [],
+    networkDiscovery: undefined,
+    fileAndPrinterSharing: undefined,
+    fileSharingEncryption: undefined,
+    cloudBackup: undefined,
     hosts: [],
-    encryption: {},
-    zone: INTERNET_ZONE,
+    hostsSpan: undefined,
+    port: undefined,
+    encryption: { client: undefined, server: undefined },
+    zone: undefined,
   };
 }
 
@@ -52,7 +83,7 @@ function loc<T>(x: { value: T; span: Span } | undefined): Located<T> | undefined
 }
 
 function readEncryption(r: AstReader, node: AnyNode | undefined) {
-  const out: { client?: Located<EncryptionOption>; server?: Located<EncryptionOption> } = {};
+  const out: { client?: Located<EncryptionOption>; server?: Located<EncryptionOption> } = { client: undefined, server: undefined };
   if (!node) return out;
   out.client = loc(r.oneOf(r.get(node, 'client')?.value, ENC));
   out.server = loc(r.oneOf(r.get(node, 'server')?.value, ENC));
@@ -60,15 +91,7 @@ function readEncryption(r: AstReader, node: AnyNode | undefined) {
 }
 
 function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
-  const m: Machine = {
-    name,
-    keySpan,
-    valueSpan: spanOf(r.deref(value)) ?? keySpan,
-    index,
-    components: [],
-    hosts: [],
-    encryption: {},
-  };
+  const m = newMachine(name, keySpan, spanOf(r.deref(value)) ?? keySpan, index);
   if (!value || !r.isMap(value)) return m;
   for (const p of r.pairs(value)) {
     const v = p.value;
@@ -110,8 +133,7 @@ function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode |
 // node objects for a machine entry whose text did not change; when the entry moved, all its nodes'
 // ranges moved by the same distance. So the Machine read last time is the answer again, with every
 // span moved by the distance its key moved. Entries that dereferenced an alias are not kept (the
-// alias budget must be spent on every check), and neither is a Machine with a field this copy does
-// not know (a new field then costs speed, never a wrong span).
+// alias budget must be spent on every check).
 
 interface MachineMemo {
   value: unknown;
@@ -120,69 +142,45 @@ interface MachineMemo {
 }
 const machineMemo = new WeakMap<object, MachineMemo>();
 
-const MACHINE_FIELDS = new Set([
-  'name', 'keySpan', 'valueSpan', 'index', 'os', 'windowsVersion', 'address', 'subnet', 'components', 'networkDiscovery',
-  'fileAndPrinterSharing', 'fileSharingEncryption', 'cloudBackup', 'hosts', 'hostsSpan', 'port', 'encryption', 'zone',
-]);
-
 const movedSpan = (s: Span, d: number): Span => ({ start: s.start + d, end: s.end + d });
 const movedLocated = <T>(x: Located<T> | undefined, d: number): Located<T> | undefined => (x === undefined ? undefined : { value: x.value, span: movedSpan(x.span, d) });
 
 /**
- * A copy of m, its keys in the same order, with `index` and every span moved by delta (delta 0: the
- * same field objects) and its zone, if it has one; undefined for a field this copy does not know (a
- * new field then costs speed, never a wrong span). Used by the memo below, and for a topology moved
- * through an edit (reuse.ts, MovedMachines): tens of thousands at a time, so written out.
+ * A copy of m with `index` and every span moved by delta (delta 0: the same field objects). Used by
+ * the memo below, and for a topology moved through an edit (reuse.ts, MovedMachines): tens of
+ * thousands at a time, so written out, field by field in MACHINE_KEYS order (a test moves the
+ * examples' machines with it and with a generic deep copy that moves every span: a field added to
+ * Machine and not here fails it).
  */
-export function movedMachine(m: Machine, delta: number, index = m.index): Machine | undefined {
-  const out: Record<string, unknown> = {};
-  for (const k in m) {
-    if (!MACHINE_FIELDS.has(k)) return undefined;
-    const v = (m as unknown as Record<string, unknown>)[k];
-    if (k === 'index') {
-      out[k] = index;
-      continue;
-    }
-    if (delta === 0) {
-      out[k] = v;
-      continue;
-    }
-    switch (k) {
-      case 'name':
-      case 'zone':
-        out[k] = v;
-        break;
-      case 'keySpan':
-      case 'valueSpan':
-      case 'hostsSpan':
-        out[k] = v === undefined ? v : movedSpan(v as Span, delta);
-        break;
-      case 'components': {
-        const cs = v as Located<string>[];
-        const a = new Array<Located<string>>(cs.length);
-        for (let i = 0; i < cs.length; i++) a[i] = movedLocated(cs[i], delta)!;
-        out[k] = a;
-        break;
-      }
-      case 'hosts': {
-        const hs = v as HostsEntry[];
-        const a = new Array<HostsEntry>(hs.length);
-        for (let i = 0; i < hs.length; i++) a[i] = { name: movedLocated(hs[i].name, delta)!, address: movedLocated(hs[i].address, delta)! };
-        out[k] = a;
-        break;
-      }
-      case 'encryption': {
-        const e = v as Machine['encryption'];
-        const moved: Machine['encryption'] = {};
-        for (const side in e) moved[side as 'client' | 'server'] = movedLocated(e[side as 'client' | 'server'], delta);
-        out[k] = moved;
-        break;
-      }
-      default: // os, windowsVersion, address, subnet, the flags, port
-        out[k] = movedLocated(v as Located<unknown> | undefined, delta);
-    }
-  }
-  return out as unknown as Machine;
+export function movedMachine(m: Machine, delta: number, index = m.index): Machine {
+  if (delta === 0) return { ...m, index };
+  const cs = m.components;
+  const components = new Array<Located<string>>(cs.length);
+  for (let i = 0; i < cs.length; i++) components[i] = movedLocated(cs[i], delta)!;
+  const hs = m.hosts;
+  const hosts = new Array<HostsEntry>(hs.length);
+  for (let i = 0; i < hs.length; i++) hosts[i] = { name: movedLocated(hs[i].name, delta)!, address: movedLocated(hs[i].address, delta)! };
+  return {
+    name: m.name,
+    keySpan: movedSpan(m.keySpan, delta),
+    valueSpan: movedSpan(m.valueSpan, delta),
+    index,
+    implicit: m.implicit,
+    os: movedLocated(m.os, delta),
+    windowsVersion: movedLocated(m.windowsVersion, delta),
+    address: movedLocated(m.address, delta),
+    subnet: movedLocated(m.subnet, delta),
+    components,
+    networkDiscovery: movedLocated(m.networkDiscovery, delta),
+    fileAndPrinterSharing: movedLocated(m.fileAndPrinterSharing, delta),
+    fileSharingEncryption: movedLocated(m.fileSharingEncryption, delta),
+    cloudBackup: movedLocated(m.cloudBackup, delta),
+    hosts,
+    hostsSpan: m.hostsSpan === undefined ? undefined : movedSpan(m.hostsSpan, delta),
+    port: movedLocated(m.port, delta),
+    encryption: { client: movedLocated(m.encryption.client, delta), server: movedLocated(m.encryption.server, delta) },
+    zone: m.zone,
+  };
 }
 
 /**
