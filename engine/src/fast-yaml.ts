@@ -34,6 +34,50 @@ const QUOTE_SINGLE = yaml.Scalar.QUOTE_SINGLE;
 const QUOTE_DOUBLE = yaml.Scalar.QUOTE_DOUBLE;
 type Pair = PairT;
 type Scalar = ScalarT;
+
+// yaml's node constructors give each node its type (`Symbol.for('yaml.node.type')`, which isScalar,
+// isPair and the rest read) with Object.defineProperty: ~0.5 µs a node, and a 10,000-machine file has
+// ~200,000 scalars and pairs. The fast path makes them with Object.create(Scalar.prototype /
+// Pair.prototype) and their fields instead, and the type is found on the prototype, set there once
+// below: the value every instance of the class has as its own. yaml reads it only as `node[NODE_TYPE]`;
+// the nodes' string keys, prototype and values are those the constructors give (fast-yaml.test.ts
+// compares them). Should a yaml version read it otherwise, FAST_NODES is false and the constructors
+// are used.
+const NODE_TYPE = Symbol.for('yaml.node.type');
+const SCALAR_PROTO = yaml.Scalar.prototype;
+const PAIR_PROTO = yaml.Pair.prototype;
+const FAST_NODES = ((): boolean => {
+  try {
+    for (const [proto, type] of [[SCALAR_PROTO, 'yaml.scalar'], [PAIR_PROTO, 'yaml.pair']] as const) {
+      if (!(NODE_TYPE in proto)) Object.defineProperty(proto, NODE_TYPE, { value: Symbol.for(type), configurable: true });
+    }
+    const s = Object.create(SCALAR_PROTO) as Scalar;
+    s.value = 1;
+    const p = Object.create(PAIR_PROTO) as Pair;
+    p.key = s;
+    p.value = null;
+    return yaml.isScalar(s) && yaml.isNode(s) && !yaml.isCollection(s) && yaml.isPair(p) && !yaml.isNode(p) && !yaml.isScalar(p) && !yaml.isScalar(new yaml.Pair(s)) && yaml.isScalar(new Scalar(1));
+  } catch {
+    return false;
+  }
+})();
+
+/** new Scalar(value), without the per-node defineProperty (FAST_NODES). */
+function newScalar(value: unknown): Scalar {
+  if (!FAST_NODES) return new Scalar(value);
+  const n = Object.create(SCALAR_PROTO) as Scalar;
+  n.value = value;
+  return n;
+}
+
+/** new Pair(key, value), without the per-node defineProperty (FAST_NODES). */
+function newPair(key: unknown, value: unknown): Pair {
+  if (!FAST_NODES) return new Pair(key, value);
+  const n = Object.create(PAIR_PROTO) as Pair;
+  n.key = key;
+  n.value = value;
+  return n;
+}
 type YAMLMap = YAMLMapT;
 type YAMLSeq = YAMLSeqT;
 
@@ -452,7 +496,7 @@ class FastParser {
     while (v < end && text.charCodeAt(v) === SP) v++;
     if (v === end || text.charCodeAt(v) === HASH) {
       // no value on this line: a block value on the next lines, or an empty value
-      const pair = new Pair(key, null);
+      const pair = newPair(key, null);
       map.items.push(pair);
       this.pendingPair = pair;
       this.pendingPos = v;
@@ -464,7 +508,7 @@ class FastParser {
     let value: Scalar | YAMLMap | YAMLSeq;
     if (vc === 91 /* [ */ || vc === 123 /* { */) value = this.flow(v, end, next);
     else value = this.blockScalarValue(v, end, next);
-    map.items.push(new Pair(key, value));
+    map.items.push(newPair(key, value));
     this.lastValue = value;
   }
 
@@ -524,7 +568,7 @@ class FastParser {
     const single = text.charCodeAt(s) === SQ;
     let value = text.slice(s + 1, e - 1);
     if (single && value.includes("''")) value = value.replace(/''/g, "'");
-    const node = new Scalar(STR_TAG.resolve(value, onResolveError, this.options));
+    const node = newScalar(STR_TAG.resolve(value, onResolveError, this.options));
     node.range = [s, e, end2];
     (node as { source?: string }).source = value;
     node.type = single ? QUOTE_SINGLE : QUOTE_DOUBLE;
@@ -547,10 +591,10 @@ class FastParser {
       if (tag.tag === MERGE_TAG) bail();
     }
     let node: Scalar;
-    if (tag === STR_TAG && STR_IS_IDENTITY) node = new Scalar(str);
+    if (tag === STR_TAG && STR_IS_IDENTITY) node = newScalar(str);
     else {
       const res = tag.resolve(str, onResolveError, this.options);
-      node = isScalar(res) ? (res as Scalar) : new Scalar(res);
+      node = isScalar(res) ? (res as Scalar) : newScalar(res);
     }
     node.range = [s, e, end2];
     (node as { source?: string }).source = str;
@@ -593,7 +637,7 @@ class FastParser {
           j = i;
           while (j < end && text.charCodeAt(j) === SP) j++;
           val.range = [k, i, j];
-          (coll as YAMLMap).items.push(new Pair(key, val));
+          (coll as YAMLMap).items.push(newPair(key, val));
         } else {
           item.range = [itemStart, i, j];
           (coll as YAMLSeq).items.push(item);
