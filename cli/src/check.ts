@@ -87,7 +87,8 @@ export function checkFiles(cmd: CheckCommand, cwd: string): CheckRun {
     }
     let diagnostics: Diagnostic[];
     try {
-      diagnostics = check(r.text, { rules: cmd.rules, fileName: f.path }).diagnostics;
+      // (only SARIF output carries quick fixes: the rules need not make them for the others)
+      diagnostics = check(r.text, { rules: cmd.rules, fileName: f.path, fixes: cmd.format === 'sarif' }).diagnostics;
     } catch (e) {
       // The engine promises not to throw; if it ever does, say so and go on with the other files.
       problems.push({ path: f.path, message: `internal error while checking '${f.path}': ${e instanceof Error ? e.message : String(e)} (please report it)` });

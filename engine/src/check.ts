@@ -128,7 +128,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
 
   const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };
   const sup = suppressions(file);
-  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: record ? reads.rules : undefined });
+  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: record ? reads.rules : undefined, noFixes: options.fixes === false });
   const seen = new Set<string>();
   const duplicates = new Map<string, number>();
   for (const d of reported) {
@@ -313,6 +313,8 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
     }
     try {
       rule.run(ctx);
+      // fixes made on demand: now, while the rule's context is what it ran in (a throw is the rule's)
+      if (!o.noFixes) for (const r of reports) if (typeof r.fixes === 'function') r.fixes = r.fixes();
       o.after?.(rule, ctx);
     } catch (e) {
       o.onError(rule.id, e);
@@ -333,7 +335,7 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
         range,
         // (a related location at the diagnostic's own span — the initiator of a flow reported on its key — says nothing)
         related: (r.related ?? []).filter((x) => x.span.start !== r.span.start || x.span.end !== r.span.end).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
-        fixes: o.noFixes ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
+        fixes: o.noFixes || typeof r.fixes === 'function' ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
         flowId: r.flowId,
       });
     }

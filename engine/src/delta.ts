@@ -363,6 +363,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
         throw new Fallback(`rule ${rule} threw: ${e instanceof Error ? e.message : String(e)}`);
       },
       record,
+      noFixes: options.fixes === false,
     });
     for (const [rule, r] of record) if ([...r].some((f) => STAGE_INPUTS.has(f))) throw new Fallback(`${rule} reads what the stages give`);
     addReads(record);
@@ -485,7 +486,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // (a firewall whose zones are all among the edited firewalls': every flow through it is dirty)
       const scope: DeltaScope = { wholeFirewall: (fw) => !!zones && fw.between.length > 0 && fw.between.every((z) => zones!.has(z.value)) };
       oldSub = subRun(base.t, names, iterated, dirtyPair, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules, scope });
-      newSub = subRun(t, names, iterated, dirtyPair, { file, reader }, { options, sup, textLength: text.length, file, noFixes: false, record, stageReads: reads.stages, rules: subRules, scope });
+      newSub = subRun(t, names, iterated, dirtyPair, { file, reader }, { options, sup, textLength: text.length, file, noFixes: options.fixes === false, record, stageReads: reads.stages, rules: subRules, scope });
       addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));

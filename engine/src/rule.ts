@@ -19,8 +19,19 @@ export interface Report {
   /** overrides the rule's default severity for this diagnostic (still under the user's settings) */
   severity?: Severity;
   related?: { message: string; span: Span }[];
-  fixes?: { title: string; edits: { span: Span; newText: string }[]; isPreferred?: boolean }[];
+  /**
+   * The quick fixes, or a function that makes them: called right after the rule ran, and only when the
+   * caller wants fixes (CheckOptions.fixes; not the CLI's text and JSON output, nor the delta check's
+   * run on the last text). Fixes that read the AST (an entry to add, a key to set) are given so.
+   */
+  fixes?: RuleFix[] | (() => RuleFix[]);
   flowId?: string;
+}
+
+export interface RuleFix {
+  title: string;
+  edits: { span: Span; newText: string }[];
+  isPreferred?: boolean;
 }
 
 export interface RuleContext {

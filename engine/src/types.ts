@@ -234,6 +234,12 @@ export interface CheckOptions {
   fileName?: string;
   /** documents larger than this get one diagnostic and are not checked (default 5 MiB, DEFAULT_MAX_BYTES) */
   maxBytes?: number;
+  /**
+   * false: the diagnostics come without quick fixes (`fixes` empty), and the rules do not compute the
+   * ones they make on demand (Report.fixes): the CLI's text and JSON output show none. The alias budget
+   * is then not spent on them either. Default true.
+   */
+  fixes?: boolean;
 }
 
 export interface CheckResult {

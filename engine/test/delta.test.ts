@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
-import { check, TOPOLOGY_FIELDS } from '../src/check';
+import { check, RULES, TOPOLOGY_FIELDS } from '../src/check';
 import { SECTION_FIELDS } from '../src/delta';
 import { buildTopology } from '../src/model';
 import { isSpan } from '../src/reuse';
@@ -769,4 +769,33 @@ test('SECTION_FIELDS: an edit inside one top-level section changes no topology f
   assert.ok(compared > 100, `compared ${compared}`);
   // every section the list names is exercised
   assert.deepEqual([...covered].sort(), Object.keys(SECTION_FIELDS).sort());
+});
+
+test('fixes: false gives check()\'s diagnostics without their fixes (the rules that make them on demand skip them), on the examples and generated files', () => {
+  let withFixes = 0;
+  for (const text of BASES) {
+    const all = check(text).diagnostics;
+    const none = check(text, { fixes: false }).diagnostics;
+    withFixes += all.filter((d) => d.fixes.length > 0).length;
+    assert.deepEqual(none, all.map((d) => ({ ...d, fixes: [] })));
+  }
+  assert.ok(withFixes > 10, `${withFixes} diagnostics with fixes`);
+});
+
+test('a rule whose fixes, made on demand, throw is reported as a rule that threw (internal-error), and the rest of the file is checked', () => {
+  const text = BASES.find((t) => check(t).diagnostics.some((d) => d.rule === 'blocked-connection'))!;
+  const others = check(text).diagnostics.filter((d) => d.rule !== 'blocked-connection');
+  const rule = RULES.find((r) => r.id === 'blocked-connection')!;
+  const run = rule.run;
+  rule.run = (ctx) => run({ ...ctx, report: (r) => ctx.report({ ...r, fixes: () => { throw new Error('boom'); } }) });
+  try {
+    const ds = check(text).diagnostics;
+    assert.equal(ds.filter((d) => d.rule === 'internal-error' && /rule blocked-connection: boom/.test(d.message)).length, 1);
+    assert.deepEqual(ds.filter((d) => d.rule !== 'internal-error'), others);
+    // without fixes they are not made: nothing throws
+    assert.ok(check(text, { fixes: false }).diagnostics.some((d) => d.rule === 'blocked-connection'));
+    assert.ok(!check(text, { fixes: false }).diagnostics.some((d) => d.rule === 'internal-error'));
+  } finally {
+    rule.run = run;
+  }
 });

@@ -88,7 +88,7 @@ export default defineRule({
           message: `blocked by firewall ${fwName(fw)}: ${describeFlow(flow)} from zone ${zi} to zone ${zd}; ${why}`,
           related,
           flowId: flow.id,
-          fixes: fixes(ctx, flow, fw, b.nearMiss, zoneEdits),
+          fixes: () => fixes(ctx, flow, fw, b.nearMiss, zoneEdits),
         });
       }
     }

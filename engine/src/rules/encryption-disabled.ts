@@ -23,7 +23,7 @@ export default defineRule({
         message: `port ${flow.port.from} is unencrypted: ${describeFlow(flow)}; ${sides.map((s) => s.text).join(' × ')}`,
         related: [...ctx.flowRelated(flow), ...off.filter((s) => s.span).map((s) => ({ message: s.text, span: s.span! }))],
         flowId: flow.id,
-        fixes: encryptionFix(ctx, off),
+        fixes: () => encryptionFix(ctx, off),
       });
     }
   },

@@ -21,7 +21,7 @@ export default defineRule({
         message: `no connection is possible: ${describeFlow(flow)}; ${sides.map((s) => s.text).join(' × ')}`,
         related: [...ctx.flowRelated(flow), ...sides.filter((s) => s.span).map((s) => ({ message: s.text, span: s.span! }))],
         flowId: flow.id,
-        fixes: encryptionFix(ctx, off),
+        fixes: () => encryptionFix(ctx, off),
       });
     }
   },

@@ -43,7 +43,6 @@ export default defineRule({
       const why = t.dns
         ? 'unless DNS resolves the name across subnets, registration fails'
         : 'the network has no DNS (network.dns: false), so the hosts file is the only way to resolve the name';
-      const edit = addHostsEntryEdit(ctx, agent, server);
       ctx.report({
         span: agent.hostsSpan ?? agent.keySpan,
         severity,
@@ -55,7 +54,10 @@ export default defineRule({
           ...machineRelated(server, `management server ${server.name} (${zoneWord(server.zone)})`),
           ...(t.dnsSpan && !t.dns ? [{ message: 'no DNS in this network', span: t.dnsSpan }] : []),
         ],
-        fixes: edit ? [{ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] }] : [],
+        fixes: () => {
+          const edit = addHostsEntryEdit(ctx, agent, server);
+          return edit ? [{ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] }] : [];
+        },
       });
     }
   },

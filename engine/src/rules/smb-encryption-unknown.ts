@@ -23,7 +23,7 @@ export default defineRule({
         message: `SMB encryption of ${destination.name} is not stated: ${describeFlow(flow)}; traffic encryption depends on the File and Printer Sharing options in Windows`,
         related: ctx.flowRelated(flow),
         flowId: flow.id,
-        fixes: smbFix(ctx, destination),
+        fixes: () => smbFix(ctx, destination),
       });
     }
   },

@@ -20,7 +20,7 @@ export default defineRule({
         message: `port 445 is unencrypted: ${describeFlow(flow)}; ${destination.name} has file-sharing-encryption: false`,
         related: [...ctx.flowRelated(flow), { message: `file-sharing-encryption of ${destination.name}`, span: fse.span }],
         flowId: flow.id,
-        fixes: smbFix(ctx, destination),
+        fixes: () => smbFix(ctx, destination),
       });
     }
   },
