@@ -93,39 +93,44 @@ function readEncryption(r: AstReader, node: AnyNode | undefined) {
 function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
   const m = newMachine(name, keySpan, spanOf(r.deref(value)) ?? keySpan, index);
   if (!value || !r.isMap(value)) return m;
-  for (const p of r.pairs(value)) {
-    const v = p.value;
-    switch (p.key) {
-      case 'os': m.os = loc(r.oneOf(v, OSES)); break;
-      case 'windows-version': m.windowsVersion = loc(r.oneOf(v, WINVER)); break;
-      case 'address': m.address = loc(r.string(v)); break;
-      case 'subnet': m.subnet = loc(r.string(v)); break;
-      case 'components':
-        for (const item of r.items(v)) {
-          const s = r.string(item);
-          if (s) m.components.push(s);
-        }
-        break;
-      case 'network-discovery': m.networkDiscovery = loc(r.bool(v)); break;
-      case 'file-and-printer-sharing': m.fileAndPrinterSharing = loc(r.bool(v)); break;
-      case 'file-sharing-encryption': m.fileSharingEncryption = loc(r.bool(v)); break;
-      case 'cloud-backup': m.cloudBackup = loc(r.bool(v)); break;
-      case 'port': m.port = loc(r.int(v)); break;
-      case 'encryption': m.encryption = readEncryption(r, v); break;
-      case 'hosts':
-        {
-          // an empty `hosts:` has a zero-length null node: point at the key instead
-          const hs = spanOf(r.deref(v));
-          m.hostsSpan = hs && hs.end > hs.start ? hs : p.keySpan;
-        }
-        for (const h of r.pairs(v)) {
-          const addr = r.string(h.value);
-          if (addr) m.hosts.push({ name: { value: h.key, span: h.keySpan }, address: addr });
-        }
-        break;
-    }
-  }
+  if (!r.eachPair(value, (key, v, keyNode) => readMachineKey(r, m, key, v, keyNode))) for (const p of r.pairs(value)) readMachineKey(r, m, p.key, p.value, p.keyNode);
   return m;
+}
+
+/** One key of a machine entry, read into m (readMachine: each pair in order, as pairs() lists them). */
+function readMachineKey(r: AstReader, m: Machine, key: string, v: AnyNode | undefined, keyNode: AnyNode): void {
+  switch (key) {
+    case 'os': m.os = loc(r.oneOf(v, OSES)); break;
+    case 'windows-version': m.windowsVersion = loc(r.oneOf(v, WINVER)); break;
+    case 'address': m.address = loc(r.string(v)); break;
+    case 'subnet': m.subnet = loc(r.string(v)); break;
+    case 'components':
+      for (const item of r.items(v)) {
+        const s = r.string(item);
+        if (s) m.components.push(s);
+      }
+      break;
+    case 'network-discovery': m.networkDiscovery = loc(r.bool(v)); break;
+    case 'file-and-printer-sharing': m.fileAndPrinterSharing = loc(r.bool(v)); break;
+    case 'file-sharing-encryption': m.fileSharingEncryption = loc(r.bool(v)); break;
+    case 'cloud-backup': m.cloudBackup = loc(r.bool(v)); break;
+    case 'port': m.port = loc(r.int(v)); break;
+    case 'encryption': m.encryption = readEncryption(r, v); break;
+    case 'hosts':
+      {
+        // an empty `hosts:` has a zero-length null node: point at the key instead
+        const hs = spanOf(r.deref(v));
+        m.hostsSpan = hs && hs.end > hs.start ? hs : (spanOf(keyNode) ?? { start: 0, end: 0 });
+      }
+      {
+        const hostsEntry = (name: string, value: AnyNode | undefined, nameNode: AnyNode) => {
+          const addr = r.string(value);
+          if (addr) m.hosts.push({ name: { value: name, span: spanOf(nameNode) ?? { start: 0, end: 0 } }, address: addr });
+        };
+        if (!r.eachPair(v, hostsEntry)) for (const h of r.pairs(v)) hostsEntry(h.key, h.value, h.keyNode);
+      }
+      break;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -287,6 +287,28 @@ export class AstReader {
     return this.indexed(map).list;
   }
 
+  /**
+   * pairs(node) for a single pass, without making and keeping its list: calls `each` with each own
+   * pair's key (as a string), value and key node, in order, and returns true — or returns false, calling
+   * nothing, when the mapping has a merge key or was read already (pairs() then). Not a mapping: true,
+   * no call, as pairs() lists none. buildTopology reads each machine entry once: 10,000 lists of
+   * PairInfo (each with its key's span) that nothing read again.
+   */
+  eachPair(node: unknown, each: (key: string, value: AnyNode | undefined, keyNode: AnyNode) => void): boolean {
+    const map = this.deref(node);
+    if (!map || !isMap(map)) return true;
+    if (this.pairCache.has(map)) return false;
+    const items = (map as YAMLMap).items;
+    for (let i = 0; i < items.length; i++) if (keyOf(items[i]) === MERGED) return false;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const key = keyOf(item);
+      if (key === undefined || key === MERGED) continue;
+      each(key, ((item as Pair).value as AnyNode | null) ?? undefined, (item as Pair).key as AnyNode);
+    }
+    return true;
+  }
+
   /** Lookups in a mapping not read yet that scan its items instead of reading and indexing it (see pair()). */
   private readonly scans = new WeakMap<object, number>();
 

@@ -65,6 +65,30 @@ test('property: pair and firstPair by scanning equal the index on random mapping
   );
 });
 
+test('property: eachPair calls with what pairs() lists (key, value and key node, in order), and declines mappings with a merge key or already read', () => {
+  const key = fc.constantFrom('a', 'b', 'c', '1', 'null', '<<', '"a"', "'b'", '~', 'true', '? [k]\n');
+  const value = fc.constantFrom('1', 'x', '{ a: 1, b: 2 }', '*m', '[1]', '', '{ c: 3 }');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(key, value), { maxLength: 12 }), fc.boolean(), (pairs, readFirst) => {
+      const text = 'm: &m { a: m, c: mc }\n' + pairs.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
+      const { doc } = parseYaml(text);
+      const root = doc.contents;
+      if (!root) return;
+      const r = new AstReader(doc);
+      if (readFirst) r.pairs(root);
+      const seen: [string, unknown, unknown][] = [];
+      const took = r.eachPair(root, (k, v, keyNode) => seen.push([k, v, keyNode]));
+      const listed = new AstReader(doc).pairs(root);
+      const merged = pairs.some(([k]) => k === '<<');
+      assert.equal(took, !merged && !readFirst, text);
+      if (took) assert.deepEqual(seen, listed.map((p) => [p.key, p.value, p.keyNode]), text);
+      else assert.deepEqual(seen, []);
+    }),
+    { numRuns: FC_RUNS },
+  );
+  assert.equal(new AstReader(parseYaml('- a\n').doc).eachPair(parseYaml('- a\n').doc.contents, () => assert.fail()), true, 'not a mapping: nothing to call');
+});
+
 test('a keyed mapping (KEYED_MAPS: the machines the incremental checker assembles) answers as the index, and the assembled machines: mapping is keyed', async () => {
   const { KEYED_MAPS } = await import('../src/yaml-ast');
   const { createIncrementalChecker } = await import('../src/incremental');
