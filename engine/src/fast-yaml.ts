@@ -46,9 +46,11 @@ type Scalar = ScalarT;
 const NODE_TYPE = Symbol.for('yaml.node.type');
 const SCALAR_PROTO = yaml.Scalar.prototype;
 const PAIR_PROTO = yaml.Pair.prototype;
+const MAP_PROTO = yaml.YAMLMap.prototype;
+const SEQ_PROTO = yaml.YAMLSeq.prototype;
 const FAST_NODES = ((): boolean => {
   try {
-    for (const [proto, type] of [[SCALAR_PROTO, 'yaml.scalar'], [PAIR_PROTO, 'yaml.pair']] as const) {
+    for (const [proto, type] of [[SCALAR_PROTO, 'yaml.scalar'], [PAIR_PROTO, 'yaml.pair'], [MAP_PROTO, 'yaml.map'], [SEQ_PROTO, 'yaml.seq']] as const) {
       if (!(NODE_TYPE in proto)) Object.defineProperty(proto, NODE_TYPE, { value: Symbol.for(type), configurable: true });
     }
     const s = Object.create(SCALAR_PROTO) as Scalar;
@@ -56,7 +58,10 @@ const FAST_NODES = ((): boolean => {
     const p = Object.create(PAIR_PROTO) as Pair;
     p.key = s;
     p.value = null;
-    return yaml.isScalar(s) && yaml.isNode(s) && !yaml.isCollection(s) && yaml.isPair(p) && !yaml.isNode(p) && !yaml.isScalar(p) && !yaml.isScalar(new yaml.Pair(s)) && yaml.isScalar(new Scalar(1));
+    const m = newCollection(true, undefined, true);
+    const q = newCollection(false, undefined, true);
+    return yaml.isScalar(s) && yaml.isNode(s) && !yaml.isCollection(s) && yaml.isPair(p) && !yaml.isNode(p) && !yaml.isScalar(p) && !yaml.isScalar(new yaml.Pair(s)) && yaml.isScalar(new Scalar(1))
+      && yaml.isMap(m) && yaml.isCollection(m) && !yaml.isSeq(m) && yaml.isSeq(q) && !yaml.isMap(q) && yaml.isMap(new YAMLMap()) && !yaml.isMap(new YAMLSeq());
   } catch {
     return false;
   }
@@ -67,6 +72,15 @@ function newScalar(value: unknown): Scalar {
   if (!FAST_NODES) return new Scalar(value);
   const n = Object.create(SCALAR_PROTO) as Scalar;
   n.value = value;
+  return n;
+}
+
+/** new YAMLMap(schema) or new YAMLSeq(schema), with one defineProperty (its schema, not enumerable, as the constructor's) instead of two (FAST_NODES). */
+function newCollection(map: boolean, schema: unknown, fast = FAST_NODES): YAMLMap | YAMLSeq {
+  if (!fast) return map ? new YAMLMap(schema as never) : new YAMLSeq(schema as never);
+  const n = Object.create(map ? MAP_PROTO : SEQ_PROTO) as YAMLMap | YAMLSeq;
+  Object.defineProperty(n, 'schema', { value: schema, configurable: true, enumerable: false, writable: true });
+  n.items = [];
   return n;
 }
 
@@ -415,7 +429,7 @@ class FastParser {
   }
 
   private open(kind: typeof MAP | typeof SEQ, indent: number, start: number): Frame {
-    const node = kind === MAP ? new YAMLMap(this.schema as never) : new YAMLSeq(this.schema as never);
+    const node = newCollection(kind === MAP, this.schema);
     const f: Frame = { kind, indent, node, start, commentEnd: -1 };
     this.stack.push(f);
     return f;
@@ -608,7 +622,7 @@ class FastParser {
     const text = this.text;
     const isMap = text.charCodeAt(v) === 123;
     const close = isMap ? 125 : 93;
-    const coll = isMap ? new YAMLMap(this.schema as never) : new YAMLSeq(this.schema as never);
+    const coll = newCollection(isMap, this.schema);
     coll.flow = true;
     let i = v + 1;
     while (i < end && text.charCodeAt(i) === SP) i++;
