@@ -158,13 +158,15 @@ const movedLocated = <T>(x: Located<T> | undefined, d: number): Located<T> | und
  * Machine and not here fails it).
  */
 export function movedMachine(m: Machine, delta: number, index = m.index): Machine {
-  if (delta === 0) return { ...m, index };
+  if (delta === 0) return copyMachine(m, index);
+  // (arrays filled by push, as readMachine's: packed, not the holey arrays new Array(n) makes — code
+  // optimized for one kind was thrown away when the other came, on every second network.dns toggle)
   const cs = m.components;
-  const components = new Array<Located<string>>(cs.length);
-  for (let i = 0; i < cs.length; i++) components[i] = movedLocated(cs[i], delta)!;
+  const components: Located<string>[] = [];
+  for (let i = 0; i < cs.length; i++) components.push(movedLocated(cs[i], delta)!);
   const hs = m.hosts;
-  const hosts = new Array<HostsEntry>(hs.length);
-  for (let i = 0; i < hs.length; i++) hosts[i] = { name: movedLocated(hs[i].name, delta)!, address: movedLocated(hs[i].address, delta)! };
+  const hosts: HostsEntry[] = [];
+  for (let i = 0; i < hs.length; i++) hosts.push({ name: movedLocated(hs[i].name, delta)!, address: movedLocated(hs[i].address, delta)! });
   return {
     name: m.name,
     keySpan: movedSpan(m.keySpan, delta),
@@ -189,6 +191,35 @@ export function movedMachine(m: Machine, delta: number, index = m.index): Machin
 }
 
 /**
+ * A copy of m with the same field objects (and `index`), written out as newMachine's literal: object
+ * spread gives another hidden class, and code optimized for the machines' one was thrown away when
+ * such a copy came by.
+ */
+export function copyMachine(m: Machine, index = m.index): Machine {
+  return {
+    name: m.name,
+    keySpan: m.keySpan,
+    valueSpan: m.valueSpan,
+    index,
+    implicit: m.implicit,
+    os: m.os,
+    windowsVersion: m.windowsVersion,
+    address: m.address,
+    subnet: m.subnet,
+    components: m.components,
+    networkDiscovery: m.networkDiscovery,
+    fileAndPrinterSharing: m.fileAndPrinterSharing,
+    fileSharingEncryption: m.fileSharingEncryption,
+    cloudBackup: m.cloudBackup,
+    hosts: m.hosts,
+    hostsSpan: m.hostsSpan,
+    port: m.port,
+    encryption: m.encryption,
+    zone: m.zone,
+  };
+}
+
+/**
  * One machine entry read as buildTopology reads it, through the memo (its zone is assigned apart:
  * assignZones); the delta check (delta.ts) reads the edited entry with it.
  */
@@ -202,7 +233,7 @@ export function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan:
   }
   const before = r.budget.remaining;
   const m = readMachine(r, name, keySpan, value, index);
-  if (keyRange && r.budget.remaining === before) machineMemo.set(keyNode, { value, keyStart: keyRange[0], m: { ...m } });
+  if (keyRange && r.budget.remaining === before) machineMemo.set(keyNode, { value, keyStart: keyRange[0], m: copyMachine(m) });
   return m;
 }
 

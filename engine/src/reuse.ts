@@ -17,7 +17,7 @@
 // (fix texts may depend on indentation), nor one that adds or removes a CR.
 import { isMap, isPair, isScalar, isSeq } from './yaml-lib';
 import type { Pair } from 'yaml';
-import { movedMachine } from './model';
+import { copyMachine, movedMachine } from './model';
 import { setFile } from './check';
 import { SourceFile } from './source';
 import { DISABLE_MARKER } from './suppress';
@@ -571,7 +571,7 @@ export function movedResult(
           const m = e === undefined ? undefined : machines.get(e.name);
           let moved: Machine | undefined;
           if (m && e?.read) {
-            moved = { ...e.read, index: m.index };
+            moved = copyMachine(e.read, m.index);
             if (m.zone !== undefined) moved.zone = m.zone; // (from the subnets, which the edit did not change)
           } else if (m) moved = mapDeep(m, maps[i], new Map()) as Machine;
           machines = new MovedMachines(machines, edits[i], moved && new Map([[m!.name, moved]]));
