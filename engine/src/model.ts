@@ -227,9 +227,7 @@ export function machineOf(r: AstReader, name: string, keyNode: AnyNode, keySpan:
   const keyRange = (keyNode as { range?: [number, number, number] }).range;
   const memo = machineMemo.get(keyNode);
   if (memo && memo.value === value && keyRange && memo.m.name === name) {
-    const delta = keyRange[0] - memo.keyStart;
-    const m = movedMachine(memo.m, delta, index);
-    if (m) return m;
+    return movedMachine(memo.m, keyRange[0] - memo.keyStart, index);
   }
   const before = r.budget.remaining;
   const m = readMachine(r, name, keySpan, value, index);

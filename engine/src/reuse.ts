@@ -422,10 +422,7 @@ export class MovedMachines extends Map<string, Machine> {
       const sp = this.steps[i].splice;
       if (sp && index >= sp.at + sp.removed.length) index += sp.shift;
     }
-    if (delta === 0 && index === m.index) return m;
-    const shifted = movedMachine(m, delta, index);
-    if (!shifted) throw new Error(`machine ${m.name} has a shape that cannot be moved`);
-    return shifted;
+    return delta === 0 && index === m.index ? m : movedMachine(m, delta, index);
   }
   /** The names in their order: the root's, with each step's splice applied. */
   private names(): string[] {
