@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { isDeepStrictEqual } from 'node:util';
-import { stringify } from 'yaml';
+import { parseDocument, stringify } from 'yaml';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import { buildTopology, dottedQuad, inCidr } from './model';
 import { documentData } from './schema';
@@ -185,4 +185,20 @@ test('SourceFile.afterEdit (the old index moved; shared when nothing moved) give
     assert.deepEqual(f.lineStarts, new SourceFile(next).lineStarts, JSON.stringify({ old, at, oldEnd, added }));
     for (let o = 0; o <= next.length; o++) assert.deepEqual(f.position(o), new SourceFile(next).position(o));
   }), { numRuns: 3000 });
+});
+
+test('duplicate keys (one linear pass) are found where yaml\'s own uniqueKeys check finds them, at any depth', () => {
+  const key = fc.constantFrom('a', 'b', '1', 'true', '"a"');
+  const leaf = fc.constantFrom('1', 'x', 'null', '[]', '{}');
+  const value: fc.Arbitrary<string> = fc.letrec((tie) => ({
+    v: fc.oneof({ maxDepth: 4 }, leaf, tie('map'), tie('seq')),
+    map: fc.array(fc.tuple(key, tie('v') as fc.Arbitrary<string>), { maxLength: 4 }).map((ps) => `{ ${ps.map(([k, v]) => `${k}: ${v}`).join(', ')} }`),
+    seq: fc.array(tie('v') as fc.Arbitrary<string>, { maxLength: 3 }).map((xs) => `[ ${xs.join(', ')} ]`),
+  })).v as fc.Arbitrary<string>;
+  fc.assert(fc.property(fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 5 }), (pairs) => {
+    const text = pairs.map(([k, v]) => `${k}: ${v}`).join('\n') + '\n';
+    const ours = parseYaml(text).problems.filter((p) => p.code === 'DUPLICATE_KEY').map((p) => p.span.start).sort((x, y) => x - y);
+    const theirs = parseDocument(text, { uniqueKeys: true }).errors.filter((e) => e.code === 'DUPLICATE_KEY').map((e) => e.pos[0]).sort((x, y) => x - y);
+    assert.deepEqual(ours, theirs, text);
+  }), { numRuns: 2000 });
 });

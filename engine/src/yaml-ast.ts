@@ -135,7 +135,12 @@ function duplicateKeys(doc: Document.Parsed): Span[] {
     if (!node || typeof node !== 'object') continue;
     if (isMap(node)) {
       const items = (node as YAMLMap).items as { key: unknown; value: unknown }[];
-      for (const item of items) stack.push(item.key, item.value);
+      // (only what can hold a mapping: scalars, most of the nodes, are not pushed to be popped again)
+      for (let i = 0; i < items.length; i++) {
+        const { key, value } = items[i];
+        if (key && typeof key === 'object' && !isScalar(key)) stack.push(key);
+        if (value && typeof value === 'object' && !isScalar(value)) stack.push(value);
+      }
       if (items.length < 2) continue;
       if (items.length <= SMALL_MAP) {
         // (most mappings have a handful of keys: compared pairwise, with no key string or set)
@@ -164,7 +169,8 @@ function duplicateKeys(doc: Document.Parsed): Span[] {
         } else seen.add(key);
       }
     } else if (isSeq(node)) {
-      for (const it of (node as YAMLSeq).items) stack.push(it);
+      const items = (node as YAMLSeq).items;
+      for (let i = 0; i < items.length; i++) if (items[i] && typeof items[i] === 'object' && !isScalar(items[i])) stack.push(items[i]);
     } else if (isPair(node)) {
       stack.push(node.key, node.value);
     }
