@@ -34,6 +34,8 @@ const QUOTE_SINGLE = yaml.Scalar.QUOTE_SINGLE;
 const QUOTE_DOUBLE = yaml.Scalar.QUOTE_DOUBLE;
 type Pair = PairT;
 type Scalar = ScalarT;
+type YAMLMap = YAMLMapT;
+type YAMLSeq = YAMLSeqT;
 
 // yaml's node constructors give each node its type (`Symbol.for('yaml.node.type')`, which isScalar,
 // isPair and the rest read) with Object.defineProperty: ~0.5 µs a node, and a 10,000-machine file has
@@ -92,8 +94,6 @@ function newPair(key: unknown, value: unknown): Pair {
   n.value = value;
   return n;
 }
-type YAMLMap = YAMLMapT;
-type YAMLSeq = YAMLSeqT;
 
 /** The `yaml` options of every parse in the engine (parseYaml and the fast path agree on them). */
 export const PARSE_OPTIONS = {

@@ -116,20 +116,17 @@ function readMachineKey(r: AstReader, m: Machine, key: string, v: AnyNode | unde
     case 'cloud-backup': m.cloudBackup = loc(r.bool(v)); break;
     case 'port': m.port = loc(r.int(v)); break;
     case 'encryption': m.encryption = readEncryption(r, v); break;
-    case 'hosts':
-      {
-        // an empty `hosts:` has a zero-length null node: point at the key instead
-        const hs = spanOf(r.deref(v));
-        m.hostsSpan = hs && hs.end > hs.start ? hs : (spanOf(keyNode) ?? { start: 0, end: 0 });
-      }
-      {
-        const hostsEntry = (name: string, value: AnyNode | undefined, nameNode: AnyNode) => {
-          const addr = r.string(value);
-          if (addr) m.hosts.push({ name: { value: name, span: spanOf(nameNode) ?? { start: 0, end: 0 } }, address: addr });
-        };
-        if (!r.eachPair(v, hostsEntry)) for (const h of r.pairs(v)) hostsEntry(h.key, h.value, h.keyNode);
-      }
+    case 'hosts': {
+      // an empty `hosts:` has a zero-length null node: point at the key instead
+      const hs = spanOf(r.deref(v));
+      m.hostsSpan = hs && hs.end > hs.start ? hs : (spanOf(keyNode) ?? { start: 0, end: 0 });
+      const hostsEntry = (name: string, value: AnyNode | undefined, nameNode: AnyNode) => {
+        const addr = r.string(value);
+        if (addr) m.hosts.push({ name: { value: name, span: spanOf(nameNode) ?? { start: 0, end: 0 } }, address: addr });
+      };
+      if (!r.eachPair(v, hostsEntry)) for (const h of r.pairs(v)) hostsEntry(h.key, h.value, h.keyNode);
       break;
+    }
   }
 }
 

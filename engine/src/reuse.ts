@@ -525,11 +525,11 @@ export function movedResult(
    * text (a line break typed after a value), which no offset map can move
    */
   inside: (InsideEntry | undefined)[] = [],
-  /** the line index of `lastText`, if known: this text's is made from it (SourceFile.afterEdit) */
+  /** the line index of `lastText`, if known (fileOf, which checks that it is that text's): this text's is made from it (SourceFile.afterEdit) */
   lastFile?: SourceFile,
 ): CheckResult | undefined {
   const lastEdit = edits[edits.length - 1];
-  const file = lastFile && lastFile.text === lastText ? SourceFile.afterEdit(lastFile, text, lastEdit.at, lastEdit.oldEnd, lastEdit.delta) : new SourceFile(text);
+  const file = lastFile ? SourceFile.afterEdit(lastFile, text, lastEdit.at, lastEdit.oldEnd, lastEdit.delta) : new SourceFile(text);
   const maps = edits.map(mapper);
   const all: OffsetMap = {
     start: (p) => {
