@@ -435,9 +435,12 @@ export class AstReader {
   }
 
   /** String from a fixed list, else undefined (the schema reports the wrong value). */
+  /** The value when it is one of `allowed` — as `allowed` has it (the same value; lookups by it then compare pointers, not characters). */
   oneOf<T extends string>(node: unknown, allowed: readonly T[]): { value: T; span: Span } | undefined {
     const s = this.string(node);
-    return s && (allowed as readonly string[]).includes(s.value) ? { value: s.value as T, span: s.span } : undefined;
+    if (!s) return undefined;
+    const i = (allowed as readonly string[]).indexOf(s.value);
+    return i >= 0 ? { value: allowed[i], span: s.span } : undefined;
   }
 }
 

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generate } from '../../bench/generate.mjs';
-import { buildTopology, MACHINE_KEYS, movedMachine } from '../src/model';
+import { buildTopology, MACHINE_KEYS, machineValues, movedMachine } from '../src/model';
+import { MovedMachines } from '../src/reuse';
 import type { Machine } from '../src/types';
 import { AliasBudget, AstReader, parseYaml } from '../src/yaml-ast';
 import { exampleTexts } from './helpers';
@@ -16,6 +17,8 @@ function deepMove(v: unknown, d: number): unknown {
   if (keys.length === 2 && typeof o.start === 'number' && typeof o.end === 'number') return { start: (o.start as number) + d, end: (o.end as number) + d };
   return Object.fromEntries(keys.map((k) => [k, deepMove(o[k], d)]));
 }
+
+const topologyOf = (text: string) => buildTopology(new AstReader(parseYaml(text).doc, new AliasBudget()));
 
 function machines(): Machine[] {
   const out: Machine[] = [];
@@ -38,4 +41,30 @@ test('movedMachine moves every span of a machine as a generic deep copy does, ke
       assert.deepEqual(moved, expected, `${m.name} moved by ${d}`);
     }
   }
+});
+
+test('machineValues: machines moved through edits are tested as read (values as the map\'s, none moved or copied); a plain map gives its own', () => {
+  const t = topologyOf(generate(40, { seed: 21 }).text);
+  const root = t.machines;
+  const names = [...root.keys()];
+  // a plain map: its values
+  assert.deepEqual([...machineValues(root)], [...root.values()]);
+  // two edits before every machine (a longer title, then one more character), one re-reading a machine
+  const reread = { ...movedMachine(root.get(names[3])!, 0), os: { value: 'linux' as const, span: { start: 1, end: 2 } } };
+  const once = new MovedMachines(root, { at: 0, oldEnd: 0, delta: 5 });
+  const twice = new MovedMachines(once, { at: 1, oldEnd: 1, delta: 1 }, new Map([[names[3], reread]]));
+  const tested = [...machineValues(twice)];
+  assert.deepEqual(tested.map((m) => m.name), names);
+  // each the object it was read as: the root's, or the one the edit read again
+  tested.forEach((m, i) => assert.equal(m, i === 3 ? reread : root.get(names[i])));
+  // while the map's own are moved by both edits (and its values are the same but for the spans)
+  assert.equal(twice.get(names[0])!.keySpan.start, root.get(names[0])!.keySpan.start + 6);
+  assert.equal(twice.get(names[3])!.os!.value, 'linux');
+  // made whole: the map's own values
+  const whole = [...twice.values()];
+  assert.deepEqual([...machineValues(twice)], whole);
+  // entries added or removed (a splice): the map's own values too
+  const spliced = new MovedMachines(root, { at: 0, oldEnd: 0, delta: 0 }, undefined, { at: 2, removed: [names[2]], added: [] });
+  assert.deepEqual([...machineValues(spliced)], [...spliced.values()]);
+  assert.equal([...machineValues(spliced)].length, names.length - 1);
 });

@@ -1,6 +1,6 @@
 import { CATALOGUE_BY_ID, DEFAULT_AGENT_PORT } from '../facts';
 import { hasRole, managementServer } from '../flows';
-import { agentPort, INTERNET_ZONE } from '../model';
+import { agentPort, INTERNET_ZONE, machineValues } from '../model';
 import { defineRule } from '../rule';
 import { addHostsEntryEdit, hasHostsEntry, machineRelated } from './util';
 
@@ -37,9 +37,11 @@ export default defineRule({
     const row = CATALOGUE_BY_ID.get('RI-5')!;
     const port = `tcp/${agentPort(t, server, DEFAULT_AGENT_PORT)}`;
     const severity = t.dns ? 'warning' : 'error';
-    for (const agent of t.machines.values()) {
-      if (agent === server || !agent.zone || agent.zone === server.zone) continue;
-      if (!hasRole(agent, 'agent') || hasHostsEntry(agent, server.name)) continue;
+    // (machineValues: tested as read, the one reported on taken from t.machines for its spans)
+    for (const tested of machineValues(t.machines)) {
+      if (tested.name === server.name || !tested.zone || tested.zone === server.zone) continue;
+      if (!hasRole(tested, 'agent') || hasHostsEntry(tested, server.name)) continue;
+      const agent = t.machines.get(tested.name)!;
       const why = t.dns
         ? 'unless DNS resolves the name across subnets, registration fails'
         : 'the network has no DNS (network.dns: false), so the hosts file is the only way to resolve the name';
@@ -48,7 +50,7 @@ export default defineRule({
         severity,
         message:
           `missing hosts entry for cross-subnet agent ${agent.name}: it registers with management server ${server.name} ` +
-          `by name from ${zoneWord(agent.zone)} while the server is in ${zoneWord(server.zone)} ` +
+          `by name from ${zoneWord(tested.zone)} while the server is in ${zoneWord(server.zone)} ` +
           `(RI-5 "${row.purpose}", ${port}); ${why}`,
         related: [
           ...machineRelated(server, `management server ${server.name} (${zoneWord(server.zone)})`),

@@ -1,7 +1,7 @@
 import { setKey } from '../edits';
 import { CATALOGUE_BY_ID, DEFAULT_AGENT_PORT } from '../facts';
 import { hasRole, managementServer } from '../flows';
-import { agentPort } from '../model';
+import { agentPort, machineValues } from '../model';
 import { defineRule } from '../rule';
 import type { Report } from '../rule';
 import { addHostsEntryEdit, hasHostsEntry, machineRelated } from './util';
@@ -35,8 +35,10 @@ export default defineRule({
     const row = CATALOGUE_BY_ID.get('RI-5')!;
     const port = `tcp/${agentPort(t, server, DEFAULT_AGENT_PORT)}`;
     const byAddress = setKey(ctx.file, ctx.reader, ['management'], 'register-by', 'address');
-    for (const agent of t.machines.values()) {
-      if (agent === server || !hasRole(agent, 'agent') || hasHostsEntry(agent, server.name)) continue;
+    // (machineValues: tested as read, the one reported on taken from t.machines for its spans)
+    for (const tested of machineValues(t.machines)) {
+      if (tested.name === server.name || !hasRole(tested, 'agent') || hasHostsEntry(tested, server.name)) continue;
+      const agent = t.machines.get(tested.name)!;
       // Cross-subnet agents are missing-hosts-entry's.
       if (agent.zone && server.zone && agent.zone !== server.zone) continue;
       const where = agent.zone && agent.zone === server.zone ? `it is in the same subnet as the server (${agent.zone})` : 'its subnet cannot be told';
