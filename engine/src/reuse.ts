@@ -318,8 +318,9 @@ export function diagnosticMover(oldText: string, newText: string, e: TextEditSpa
       message: d.message,
       span: shift(d.span),
       range: d.range,
-      related: d.related.map((r) => ({ message: r.message, span: shift(r.span), range: r.range })),
-      fixes: d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((x) => ({ span: shift(x.span), range: x.range, newText: x.newText })) })),
+      // (no related locations or fixes: the same empty array — diagnostics are values nobody changes)
+      related: d.related.length === 0 ? d.related : d.related.map((r) => ({ message: r.message, span: shift(r.span), range: r.range })),
+      fixes: d.fixes.length === 0 ? d.fixes : d.fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((x) => ({ span: shift(x.span), range: x.range, newText: x.newText })) })),
     };
     if ('flowId' in d) out.flowId = d.flowId;
     return out;

@@ -3,7 +3,7 @@ import { CATALOGUE_BY_ID, DEFAULT_AGENT_PORT } from '../facts';
 import { hasRole, managementServer } from '../flows';
 import { agentPort, machineValues } from '../model';
 import { defineRule } from '../rule';
-import type { Report } from '../rule';
+import type { RuleFix } from '../rule';
 import { addHostsEntryEdit, hasHostsEntry, machineRelated } from './util';
 
 export default defineRule({
@@ -34,18 +34,23 @@ export default defineRule({
     if (t.dns || !server || t.management?.registerBy !== 'name') return;
     const row = CATALOGUE_BY_ID.get('RI-5')!;
     const port = `tcp/${agentPort(t, server, DEFAULT_AGENT_PORT)}`;
-    const byAddress = setKey(ctx.file, ctx.reader, ['management'], 'register-by', 'address');
+    // (the second fix, the same for every agent: made once, when the first agent's fixes are)
+    let byAddress: ReturnType<typeof setKey> | null = null;
     // (machineValues: tested as read, the one reported on taken from t.machines for its spans)
     for (const tested of machineValues(t.machines)) {
       if (tested.name === server.name || !hasRole(tested, 'agent') || hasHostsEntry(tested, server.name)) continue;
-      const agent = t.machines.get(tested.name)!;
       // Cross-subnet agents are missing-hosts-entry's.
-      if (agent.zone && server.zone && agent.zone !== server.zone) continue;
+      if (tested.zone && server.zone && tested.zone !== server.zone) continue;
+      const agent = t.machines.get(tested.name)!;
       const where = agent.zone && agent.zone === server.zone ? `it is in the same subnet as the server (${agent.zone})` : 'its subnet cannot be told';
-      const fixes: NonNullable<Report['fixes']> = [];
-      const edit = addHostsEntryEdit(ctx, agent, server);
-      if (edit) fixes.push({ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] });
-      if (byAddress) fixes.push({ title: 'Register agents by address (management.register-by: address)', edits: [byAddress] });
+      const fixes = (): RuleFix[] => {
+        const out: RuleFix[] = [];
+        const edit = addHostsEntryEdit(ctx, agent, server);
+        if (edit) out.push({ title: `Add '${server.name}: ${server.address!.value}' to the hosts of ${agent.name}`, isPreferred: true, edits: [edit] });
+        if (byAddress === null) byAddress = setKey(ctx.file, ctx.reader, ['management'], 'register-by', 'address');
+        if (byAddress) out.push({ title: 'Register agents by address (management.register-by: address)', edits: [byAddress] });
+        return out;
+      };
       ctx.report({
         span: agent.keySpan,
         message:
