@@ -23,7 +23,7 @@ import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { COMPONENT_BY_ID } from './facts';
-import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf } from './model';
+import { assignZones, buildTopology, IMPLICIT_CLOUD, INTERNET_ZONE, machineOf, machineValues } from './model';
 import type { DeltaScope, Rule } from './rule';
 import { RULES } from './rules/index';
 import { diagnosticMover, isSpan, mapper, mapSpan, MovedMachines, NoMap } from './reuse';
@@ -65,12 +65,20 @@ interface MachineIndex {
   byZone: ReadonlyMap<string, readonly string[]>;
 }
 
+/** Makes the base's index now (the incremental checker's prepare()); false when it was made. */
+export function prepareBase(base: DeltaBase): boolean {
+  if (base.index) return false;
+  indexOf(base);
+  return true;
+}
+
 function indexOf(base: DeltaBase): MachineIndex {
   if (base.index) return base.index;
   const hubs = new Set<string>();
   const namedBy = new Map<string, string[]>();
   const byZone = new Map<string, string[]>();
-  for (const m of base.t.machines.values()) {
+  // (names, components, zones and hosts names: the machines as read do — machineValues)
+  for (const m of machineValues(base.t.machines)) {
     if (isHub(m)) hubs.add(m.name);
     if (m.zone !== undefined) {
       const list = byZone.get(m.zone);

@@ -87,13 +87,15 @@ test('update() equals check() after every edit of random edit sequences', () => 
   fc.assert(
     fc.property(
       fc.nat(BASES.length - 1),
-      fc.array(fc.tuple(editArb, fc.boolean(), fc.nat(3)), { minLength: 1, maxLength: 12 }),
+      fc.array(fc.tuple(editArb, fc.boolean(), fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 12 }),
       (bi, edits) => {
         const inc = createIncrementalChecker();
         let text = BASES[bi];
         const history = [text];
         assertSame(inc.update(text), check(text), text);
-        for (const [e, snap, back] of edits) {
+        for (const [e, snap, back, idle] of edits) {
+          // (the editor's idle work, now and then between two updates: it must change no result)
+          if (idle) inc.prepare();
           // like typing: edits pile up, and now and then the text goes back to an earlier version
           // (an undo, or the edit that repairs what the last one broke)
           if (back === 0) text = history[Math.max(0, history.length - 2)];
@@ -713,4 +715,41 @@ test('a syntax error in the last machine entry (at the end of the text, and befo
       assertSame(inc.update(base), check(base), base);
     }
   }
+});
+
+test('prepare() does the first edit\'s work beforehand: the range lists of the chunks and the delta base; then nothing, until the next update', () => {
+  const text = generate(60, { seed: 17 }).text;
+  const lines = text.split('\n');
+  const ti = lines.findIndex((l) => l.startsWith('title: '));
+  const titled = (s: string) => lines.map((l, i) => (i === ti ? `${l}${s}` : l)).join('\n');
+  // (the address of a workstation: not a hub, whose edits are checked in full)
+  const wi = lines.findIndex((l) => /^ {2}ws-\d+:$/.test(l));
+  const ai = lines.findIndex((l, i) => i > wi && /^ {4}address: 10\.20\.\d+\.\d+$/.test(l));
+  const addressed = (s: string, d: string) => lines.map((l, i) => (i === ti ? `${l}${s}` : i === ai ? l.replace(/\d+$/, d) : l)).join('\n');
+  // without it: the first edit above the machines collects the range lists of every chunk it moves
+  const plain = createIncrementalChecker();
+  plain.update(text);
+  plain.update(titled(' x'));
+  assert.ok(plain.stats.reused);
+  assert.ok(plain.stats.collected > 60, `${plain.stats.collected} chunks collected`);
+  // with it: none, and the same results as check() through a reuse and a delta check
+  const inc = createIncrementalChecker();
+  inc.update(text);
+  assert.equal(inc.prepare(), true);
+  assert.equal(inc.prepare(), false, 'nothing left to do');
+  const t1 = titled(' x');
+  assertSame(inc.update(t1), check(t1), t1);
+  assert.ok(inc.stats.reused);
+  assert.equal(inc.stats.collected, 0);
+  // the reused result is a new delta base: made by prepare() (its index carried over from the first)
+  assert.equal(inc.prepare(), true);
+  assert.equal(inc.prepare(), false);
+  const t2 = addressed(' x', '99');
+  assertSame(inc.update(t2), check(t2), t2);
+  assert.ok(inc.stats.delta, JSON.stringify(inc.stats));
+  assert.equal(inc.stats.collected, 0);
+  // a text that cannot be chunked (checked in full, no chunks kept): nothing to prepare
+  const broken = createIncrementalChecker();
+  broken.update('machines: [unclosed\n');
+  assert.equal(broken.prepare(), false);
 });

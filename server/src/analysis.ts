@@ -71,6 +71,17 @@ export class Analyzer {
     return a;
   }
 
+  /**
+   * Idle work for a document (IncrementalChecker.prepare): what its next update would do first.
+   * Returns the milliseconds it took, or undefined when there was nothing to do.
+   */
+  prepare(uri: string): number | undefined {
+    const checker = this.checkers.get(uri);
+    if (!checker) return undefined;
+    const t0 = performance.now();
+    return checker.prepare() ? performance.now() - t0 : undefined;
+  }
+
   /** Settings changed: every cached result is out of date. */
   invalidateAll(): void {
     this.generation++;

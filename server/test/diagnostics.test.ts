@@ -65,6 +65,22 @@ describe('diagnostics', () => {
     assert.equal(textAt(DEPLOYMENT, byRule(after3, 'unknown-reference')[0].range), 'ams1');
   });
 
+  it('after a publish, does the next edit\'s first work while idle (IncrementalChecker.prepare), and says so in the verbose trace', async () => {
+    await c.setSettings({ trace: { server: 'verbose' } });
+    try {
+      const u = uri();
+      await c.open(u, DEPLOYMENT);
+      await c.waitFor('the idle work after the open', () => (c.logs.some((l) => l.includes(`prepared ${u} v1 for the next edit in `)) ? true : undefined));
+      // and after an edit, for that version; the result is the same as without it
+      const at = positionOf(DEPLOYMENT, 'server: ams1', 0, 'server: ams'.length);
+      await c.change(u, 2, [{ range: { start: at, end: at }, text: '0' }]);
+      const ds = await c.diagnostics(u, 2);
+      assert.equal(byRule(ds, 'unknown-reference').length, 0);
+    } finally {
+      await c.setSettings({});
+    }
+  });
+
   it('never publishes a stale version: a newer change cancels the older', async () => {
     await c.setSettings({ validate: { debounceMs: 1500 } });
     try {

@@ -239,8 +239,22 @@ export class Validator {
       // JSON.stringify (a trace, another transport) turns into the LSP objects.
       const diagnostics = this.options.encoder ? this.options.encoder.prepare(published) : published.all();
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      // Idle work, once the publish is written (the client is reading it): unless another change came
+      // in meanwhile — read before this runs (setImmediate comes after I/O) — which does it itself.
+      setImmediate(() => this.idle(uri, version));
     } catch (e) {
       this.log.error(`validation of ${uri} failed`, e);
+    }
+  }
+
+  /** What the next check of the document would do first, done now (Analyzer.prepare): when it is still at `version`, with no check scheduled. */
+  private idle(uri: string, version: number): void {
+    if (this.timers.has(uri) || !this.isCurrent(uri, version)) return;
+    try {
+      const ms = this.analyzer.prepare(uri);
+      if (ms !== undefined) this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms`);
+    } catch (e) {
+      this.log.error(`idle work for ${uri} failed`, e);
     }
   }
 }
