@@ -2,7 +2,7 @@
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
 import { buildTopology } from './model';
-import type { Report, Rule, RuleContext, SchemaProblem } from './rule';
+import type { Report, Rule, RuleContext, RuleFix, SchemaProblem } from './rule';
 import { RULES, RULE_BY_ID } from './rules/index';
 import { validateSchema } from './schema';
 import { SourceFile } from './source';
@@ -128,7 +128,8 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
 
   const inputs: RuleInputs = { file, reader, t, flows, derived, stated, firewall, syntax, schema };
   const sup = suppressions(file);
-  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: record ? reads.rules : undefined, noFixes: options.fixes === false });
+  const pending: PendingFix[] = [];
+  const reported = runRules(inputs, RULES, { options, sup, textLength: text.length, onError: (rule, e) => internal(`rule ${rule}`, e), record: record ? reads.rules : undefined, noFixes: options.fixes === false, defer: options.fixes === 'deferred' ? pending : undefined });
   const seen = new Set<string>();
   const duplicates = new Map<string, number>();
   for (const d of reported) {
@@ -146,6 +147,7 @@ export function checkParsed(text: string, parsed: ParsedYaml, options: CheckOpti
   }
   diagnostics.sort(compareDiagnostics);
   const result = { diagnostics, topology: t, flows };
+  if (pending.length > 0) PENDING.set(result, pending);
   FILES.set(result, file);
   if (!budget.exceeded) DUPLICATES.set(result, duplicates);
   if (!budget.exceeded && record) READS.set(result, reads);
@@ -285,6 +287,8 @@ export interface RunRulesOptions {
   file?: SourceFile;
   /** fixes are not wanted (left empty) */
   noFixes?: boolean;
+  /** the fixes rules make on demand are made later (CheckOptions.fixes 'deferred'): pushed here, their diagnostics' fixes empty until settleFixes */
+  defer?: PendingFix[];
   /** called with each rule's context after it ran (for Rule.touches) */
   after?(rule: Rule, ctx: RuleContext): void;
   /** records what each rule reads (Reads.rules): added to the set under its id */
@@ -313,8 +317,8 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
     }
     try {
       rule.run(ctx);
-      // fixes made on demand: now, while the rule's context is what it ran in (a throw is the rule's)
-      if (!o.noFixes) for (const r of reports) if (typeof r.fixes === 'function') r.fixes = r.fixes();
+      // fixes made on demand: now, while the rule's context is what it ran in (a throw is the rule's) — or later (defer)
+      if (!o.noFixes && !o.defer) for (const r of reports) if (typeof r.fixes === 'function') r.fixes = r.fixes();
       o.after?.(rule, ctx);
     } catch (e) {
       o.onError(rule.id, e);
@@ -327,7 +331,7 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
       const range = file.range(r.span);
       const silenced = o.sup.get(range.start.line);
       if (silenced && (silenced.has('*') || silenced.has(rule.id))) continue;
-      out.push({
+      const d: Diagnostic = {
         rule: rule.id,
         severity: sev,
         message: r.message,
@@ -335,12 +339,61 @@ export function runRules(inputs: RuleInputs, rules: readonly Rule[], o: RunRules
         range,
         // (a related location at the diagnostic's own span — the initiator of a flow reported on its key — says nothing)
         related: (r.related ?? []).filter((x) => x.span.start !== r.span.start || x.span.end !== r.span.end).map((x) => ({ message: x.message, span: x.span, range: file.range(x.span) })),
-        fixes: o.noFixes || typeof r.fixes === 'function' ? [] : (r.fixes ?? []).map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) })),
+        fixes: o.noFixes || typeof r.fixes === 'function' ? [] : lspFixes(r.fixes ?? [], file),
         flowId: r.flowId,
-      });
+      };
+      if (o.defer && !o.noFixes && typeof r.fixes === 'function') o.defer.push({ d, make: r.fixes, file, rule: rule.id });
+      out.push(d);
     }
   }
   return out;
+}
+
+/** A rule's fixes as a diagnostic has them: each edit with its range in `file`. */
+function lspFixes(fixes: readonly RuleFix[], file: SourceFile): Diagnostic['fixes'] {
+  return fixes.map((f) => ({ title: f.title, isPreferred: f.isPreferred, edits: f.edits.map((e) => file.edit(e.span, e.newText)) }));
+}
+
+/** A diagnostic whose fixes are made later (CheckOptions.fixes 'deferred'): the function its rule gave, and the file of its check. */
+export interface PendingFix {
+  d: Diagnostic;
+  make: () => RuleFix[];
+  file: SourceFile;
+  rule: string;
+}
+
+/** the fixes of a result left for later (CheckOptions.fixes 'deferred'), until settleFixes */
+const PENDING = new WeakMap<CheckResult, PendingFix[]>();
+
+/** Sets aside the fixes of diagnostics a check made apart (the delta check's runs) for settleFixes(result). */
+export function setPendingFixes(result: CheckResult, pending: PendingFix[]): void {
+  if (pending.length > 0) PENDING.set(result, pending);
+}
+
+/**
+ * Makes the fixes a check with CheckOptions.fixes 'deferred' left for later, and sets them on their
+ * diagnostics (once; nothing to do for any other result). Call it before the result's AST changes
+ * (the incremental checker does, at its next update) and before reading the fixes. A fix function
+ * that throws leaves its diagnostic without fixes; the errors are returned.
+ */
+export function settleFixes(result: CheckResult): { rule: string; error: unknown }[] {
+  const pending = PENDING.get(result);
+  if (!pending) return [];
+  PENDING.delete(result);
+  const errors: { rule: string; error: unknown }[] = [];
+  for (const p of pending) {
+    try {
+      p.d.fixes = lspFixes(p.make(), p.file);
+    } catch (error) {
+      errors.push({ rule: p.rule, error });
+    }
+  }
+  return errors;
+}
+
+/** Whether a result has fixes left for later (settleFixes). */
+export function hasPendingFixes(result: CheckResult): boolean {
+  return PENDING.has(result);
 }
 
 export { RULES, RULE_BY_ID, suppressions };

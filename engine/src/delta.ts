@@ -18,7 +18,8 @@
 // A rule that aggregates over other machines' flows (Rule.touches) makes it decline when a dirty flow
 // is in one of its aggregates. For a section edit that only rules read (network.dns), the rules that
 // read what changed (check() records it: readsOf) run again on the whole topology instead.
-import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setFile, setReads, TOPOLOGY_FIELDS } from './check';
+import { compareDiagnostics, diagnosticKey, INTERNAL_ERROR, recordingView, runRules, setDuplicates, setFile, setPendingFixes, setReads, TOPOLOGY_FIELDS } from './check';
+import type { PendingFix } from './check';
 import type { Reads, RuleInputs } from './check';
 import { evaluateFirewalls, noFirewall } from './firewall';
 import { deriveFlows } from './flows';
@@ -200,7 +201,7 @@ class SubMachines extends Map<string, Machine> {
 class Fallback extends Error {}
 
 /** The stages and the topology rules on the machines `names` of `t` (see the top of the file). */
-function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyPair: (initiator: string, destination: string) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[]; scope: DeltaScope }): Diagnostic[] {
+function subRun(t: Topology, names: ReadonlySet<string>, dirty: ReadonlySet<string>, dirtyPair: (initiator: string, destination: string) => boolean, inputs: Pick<RuleInputs, 'file' | 'reader'>, o: { options: CheckOptions; sup: Map<number, Set<string>>; textLength: number; file: SourceFile; noFixes: boolean; defer?: PendingFix[]; record?: Map<string, Set<string>>; stageReads?: Set<string>; rules: readonly Rule[]; scope: DeltaScope }): Diagnostic[] {
   // Installation items naming a machine outside the sub-run give the same reports in both runs (each
   // item's flows and reports are its own): they are left out of both.
   const inst = t.installation && { ...t.installation, to: t.installation.to.filter((item) => names.has(item.value) || !t.machines.has(item.value)) };
@@ -356,9 +357,17 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   const reads: Reads = { stages: new Set(base.reads.stages), rules: new Map([...base.reads.rules].map(([k, v]) => [k, new Set(v)])) };
 
   /** What rules read in this check, added to what they read before (a superset stays right). */
+  // (the record's own sets are kept, with the earlier reads added: what a fix made later — settleFixes —
+  // reads is recorded into them, as it would have been had the fix been made while its rule ran)
   const addReads = (record: Map<string, Set<string>>) => {
-    for (const [rule, r] of record) reads.rules.set(rule, new Set([...(reads.rules.get(rule) ?? []), ...r]));
+    for (const [rule, r] of record) {
+      for (const x of reads.rules.get(rule) ?? []) r.add(x);
+      reads.rules.set(rule, r);
+    }
   };
+  /** the fixes rules make on demand, left for later (CheckOptions.fixes 'deferred') */
+  const pending: PendingFix[] = [];
+  const defer = options.fixes === 'deferred' ? pending : undefined;
 
   /** Rules run on the whole new topology, without the stages' results (which they must not read). */
   const wholeRun = (rules: readonly Rule[], syntax: RuleInputs['syntax'], schemaProblems: RuleInputs['schema']): Diagnostic[] => {
@@ -372,6 +381,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       },
       record,
       noFixes: options.fixes === false,
+      defer,
     });
     for (const [rule, r] of record) if ([...r].some((f) => STAGE_INPUTS.has(f))) throw new Fallback(`${rule} reads what the stages give`);
     addReads(record);
@@ -494,7 +504,7 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
       // (a firewall whose zones are all among the edited firewalls': every flow through it is dirty)
       const scope: DeltaScope = { wholeFirewall: (fw) => !!zones && fw.between.length > 0 && fw.between.every((z) => zones!.has(z.value)) };
       oldSub = subRun(base.t, names, iterated, dirtyPair, { file, reader }, { options, sup: base.sup, textLength: base.text.length, file: base.file, noFixes: true, rules: subRules, scope });
-      newSub = subRun(t, names, iterated, dirtyPair, { file, reader }, { options, sup, textLength: text.length, file, noFixes: options.fixes === false, record, stageReads: reads.stages, rules: subRules, scope });
+      newSub = subRun(t, names, iterated, dirtyPair, { file, reader }, { options, sup, textLength: text.length, file, noFixes: options.fixes === false, defer, record, stageReads: reads.stages, rules: subRules, scope });
       addReads(record);
     }
     fresh.push(...wholeRun(WHOLE_RULES, parsed.problems, schema));
@@ -630,5 +640,6 @@ export function deltaCheck(base: DeltaBase, input: DeltaInput): { result: CheckR
   setDuplicates(result, duplicates);
   setReads(result, reads);
   setFile(result, file);
+  setPendingFixes(result, pending);
   return { result, base: { text, file, sup, t, diagnostics: out, duplicates, reads, options: base.options, index: nextIndex } };
 }

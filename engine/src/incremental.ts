@@ -24,7 +24,7 @@
 import { Document, Pair, YAMLMap } from 'yaml';
 import type { Scalar } from 'yaml';
 import { isAlias, isCollection, isMap, isPair, isScalar } from './yaml-lib';
-import { check, checkParsed, duplicatesOf, fileOf, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads } from './check';
+import { check, checkParsed, duplicatesOf, fileOf, hasPendingFixes, INTERNAL_ERROR, overSizeLimit, readsOf, setDuplicates, setReads, settleFixes } from './check';
 import { deltaCheck, prepareBase } from './delta';
 import type { DeltaBase, DeltaInput } from './delta';
 import { ownString, SourceFile } from './source';
@@ -56,6 +56,13 @@ export interface IncrementalChecker {
    * and no statistic; the updates do the same work when it was not done. Returns whether there was any.
    */
   prepare(): boolean;
+  /**
+   * Makes the fixes the last update left for later (CheckOptions.fixes 'deferred': settleFixes) — the
+   * next update, and prepare(), do it first. Call it before reading the last result's fixes. Returns
+   * undefined when there were none, else the errors of fix functions that threw (their diagnostics
+   * keep no fixes; usually none).
+   */
+  settle(): { rule: string; error: unknown }[] | undefined;
 }
 
 export interface IncrementalStats {
@@ -909,10 +916,21 @@ export function createIncrementalChecker(): IncrementalChecker {
     return remember(text, optionsKey, result);
   };
 
+  /** the last result, while it has fixes left for later (settle) */
+  let unsettled: CheckResult | undefined;
+  const settle = () => {
+    const r = unsettled;
+    unsettled = undefined;
+    return r ? settleFixes(r) : undefined;
+  };
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
+    // (before anything moves the last text's nodes, which those fixes read; the errors were the last result's to tell — settle())
+    settle();
     const collectedBefore = collectedChunks;
     try {
-      return updateText(text, options);
+      const result = updateText(text, options);
+      if (hasPendingFixes(result)) unsettled = result;
+      return result;
     } finally {
       stats.collected = collectedChunks - collectedBefore;
     }
@@ -1128,8 +1146,9 @@ export function createIncrementalChecker(): IncrementalChecker {
   };
 
   const prepare = (): boolean => {
-    if (!layout) return false;
-    let did = false;
+    let did = unsettled !== undefined;
+    settle();
+    if (!layout) return did;
     for (const pc of layout.parts) if (!pc.ranges) {
       collectChunkRanges(pc);
       did = true;
@@ -1151,5 +1170,6 @@ export function createIncrementalChecker(): IncrementalChecker {
       return parsed;
     },
     prepare,
+    settle,
   };
 }

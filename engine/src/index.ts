@@ -1,5 +1,5 @@
 export * from './types';
-export { check, suppressions, effectiveSeverity, overSizeLimit, DEFAULT_MAX_BYTES, INTERNAL_ERROR, RULES, RULE_BY_ID } from './check';
+export { check, settleFixes, suppressions, effectiveSeverity, overSizeLimit, DEFAULT_MAX_BYTES, INTERNAL_ERROR, RULES, RULE_BY_ID } from './check';
 export { SourceFile, applyEdits } from './source';
 export * as facts from './facts';
 export { deriveFlows, managementServer, machinesWithRole, hasRole, classifyEncryption, effectiveEncryption } from './flows';

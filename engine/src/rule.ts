@@ -22,7 +22,11 @@ export interface Report {
   /**
    * The quick fixes, or a function that makes them: called right after the rule ran, and only when the
    * caller wants fixes (CheckOptions.fixes; not the CLI's text and JSON output, nor the delta check's
-   * run on the last text). Fixes that read the AST (an entry to add, a key to set) are given so.
+   * run on the last text) — or later, before the text is parsed again, when the caller defers them
+   * (CheckOptions.fixes 'deferred': the language server makes them while idle). Fixes that read the
+   * AST (an entry to add, a key to set) are given so. The function reads what the rule's context held
+   * when it ran (the context stays), and nothing of the stages' results the rule itself did not read:
+   * the delta check decides from what the rule read whether to run it again.
    */
   fixes?: RuleFix[] | (() => RuleFix[]);
   flowId?: string;

@@ -238,8 +238,15 @@ export interface CheckOptions {
    * false: the diagnostics come without quick fixes (`fixes` empty), and the rules do not compute the
    * ones they make on demand (Report.fixes): the CLI's text and JSON output show none. The alias budget
    * is then not spent on them either. Default true.
+   *
+   * 'deferred' (the language server): the fixes a rule makes on demand are made later, by
+   * settleFixes(result) — the incremental checker's next update, prepare() or settle() —, and their
+   * diagnostics' `fixes` are empty until then; the others are made as usual. The diagnostics come
+   * sooner; whoever reads the fixes settles first. A fix that throws then leaves its diagnostic
+   * without fixes (settleFixes returns the error) instead of failing its rule. The text must not be
+   * parsed again in between: the fixes read the result's AST.
    */
-  fixes?: boolean;
+  fixes?: boolean | 'deferred';
 }
 
 export interface CheckResult {

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { generate } from '../../bench/generate.mjs';
-import { check, RULES, TOPOLOGY_FIELDS } from '../src/check';
+import { check, RULES, settleFixes, TOPOLOGY_FIELDS } from '../src/check';
+import type { CheckOptions, CheckResult } from '../src/types';
 import { SECTION_FIELDS } from '../src/delta';
 import { buildTopology } from '../src/model';
 import { isSpan } from '../src/reuse';
@@ -175,18 +176,25 @@ function property<O>(ops: fc.Arbitrary<O>, apply: (lines: string[], op: O) => st
   /** (FC_VERBOSE) per kind of edit: delta checks, updates */
   const byKind = new Map<string, [number, number]>();
   fc.assert(
-    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(ops, fc.nat(5)), { minLength: 1, maxLength: 12 }), (bi, seq) => {
+    // (deferred: the fixes made on demand left for later, as the language server does — settled before
+    // some comparisons, by the next update before the others)
+    fc.property(fc.nat(BASES.length - 1), fc.array(fc.tuple(ops, fc.nat(5)), { minLength: 1, maxLength: 12 }), fc.boolean(), (bi, seq, deferred) => {
       const inc = createIncrementalChecker();
+      const options: CheckOptions = deferred ? { fixes: 'deferred' } : {};
       let lines = BASES[bi].split('\n');
       const history = [lines];
-      inc.update(lines.join('\n'));
+      inc.update(lines.join('\n'), options);
+      /** a deferred result not compared yet (not settled): the next update settles it */
+      let last: [CheckResult, string] | undefined;
       for (const [op, back] of seq) {
         const next = back === 0 ? history[Math.max(0, history.length - 2)] : apply(lines, op);
         if (!next) continue;
         lines = next;
         history.push(lines);
         const text = lines.join('\n');
-        const got = inc.update(text);
+        const got = inc.update(text, options);
+        if (last) assertSame(last[0], check(last[1]), last[1]);
+        last = undefined;
         total++;
         if (inc.stats.delta) deltas++;
         if (process.env.FC_VERBOSE && back !== 0) {
@@ -199,7 +207,15 @@ function property<O>(ops: fc.Arbitrary<O>, apply: (lines: string[], op: O) => st
         }
         if (inc.stats.deltaDeclined) declined.set(inc.stats.deltaDeclined, (declined.get(inc.stats.deltaDeclined) ?? 0) + 1);
         assert.ok(!inc.stats.deltaDeclined?.startsWith('unexpected'), `the delta check threw (${inc.stats.deltaDeclined}) for\n${text}`);
-        assertSame(got, check(text), text);
+        if (deferred && back % 2 === 1) last = [got, text];
+        else {
+          if (deferred) assert.equal(inc.settle()?.length ?? 0, 0);
+          assertSame(got, check(text), text);
+        }
+      }
+      if (last) {
+        inc.settle();
+        assertSame(last[0], check(last[1]), last[1]);
       }
     }),
     { numRuns: NUM_RUNS },
@@ -795,6 +811,41 @@ test('a rule whose fixes, made on demand, throw is reported as a rule that threw
     // without fixes they are not made: nothing throws
     assert.ok(check(text, { fixes: false }).diagnostics.some((d) => d.rule === 'blocked-connection'));
     assert.ok(!check(text, { fixes: false }).diagnostics.some((d) => d.rule === 'internal-error'));
+  } finally {
+    rule.run = run;
+  }
+});
+
+test('fixes: \'deferred\' leaves the fixes rules make on demand for settleFixes: then the diagnostics are check()\'s, fixes included', () => {
+  let deferred = 0;
+  for (const text of BASES) {
+    const all = check(text).diagnostics;
+    const r = check(text, { fixes: 'deferred' });
+    // before: the same diagnostics, some without their fixes yet
+    assert.deepEqual(r.diagnostics.map((d) => ({ ...d, fixes: [] })), all.map((d) => ({ ...d, fixes: [] })));
+    const missing = r.diagnostics.filter((d, i) => d.fixes.length === 0 && all[i].fixes.length > 0).length;
+    deferred += missing;
+    assert.deepEqual(settleFixes(r), []);
+    assert.deepEqual(r.diagnostics, all);
+    // once only
+    assert.deepEqual(settleFixes(r), []);
+  }
+  assert.ok(deferred > 10, `${deferred} diagnostics had their fixes made later`);
+});
+
+test('deferred fixes that throw leave their diagnostic without fixes and are returned by settleFixes (the rule\'s other reports stay)', () => {
+  const text = BASES.find((t) => check(t).diagnostics.some((d) => d.rule === 'blocked-connection'))!;
+  const expected = check(text).diagnostics;
+  const rule = RULES.find((r) => r.id === 'blocked-connection')!;
+  const run = rule.run;
+  rule.run = (ctx) => run({ ...ctx, report: (r) => ctx.report({ ...r, fixes: () => { throw new Error('boom'); } }) });
+  try {
+    const r = check(text, { fixes: 'deferred' });
+    const errors = settleFixes(r);
+    const blocked = expected.filter((d) => d.rule === 'blocked-connection').length;
+    assert.equal(errors.length, blocked);
+    assert.ok(errors.every((e) => e.rule === 'blocked-connection' && /boom/.test(String(e.error))));
+    assert.deepEqual(r.diagnostics, expected.map((d) => (d.rule === 'blocked-connection' ? { ...d, fixes: [] } : d)));
   } finally {
     rule.run = run;
   }

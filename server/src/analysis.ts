@@ -32,8 +32,14 @@ export class Analyzer {
   /** one incremental checker per document (dropped by forget(), when the document closes) */
   private readonly checkers = new Map<string, IncrementalChecker>();
 
-  /** @param defaults the options for a document when the caller gives none (its last known settings) */
-  constructor(private readonly defaults: (uri: string) => CheckOptions) {}
+  /**
+   * @param defaults the options for a document when the caller gives none (its last known settings)
+   * @param onFixError a rule's fix function threw when its fixes were made (settle): the diagnostic has no quick fix
+   */
+  constructor(
+    private readonly defaults: (uri: string) => CheckOptions,
+    private readonly onFixError: (rule: string, error: unknown) => void = () => undefined,
+  ) {}
 
   /**
    * The analysis of this exact document version. With `options`, a cached result computed with other
@@ -51,7 +57,11 @@ export class Analyzer {
       checker = createIncrementalChecker();
       this.checkers.set(doc.uri, checker);
     }
-    const result: CheckResult = checker.update(text, { ...opts, fileName: doc.uri });
+    // (the last result's fixes, left for later, are made first: their errors logged — settle())
+    this.settle(doc.uri);
+    // Fixes made on demand are left for later ('deferred'): made while idle (prepare), or when a code
+    // action asks for them (PublishedDiagnostics.fixes) — the diagnostics are published without waiting.
+    const result: CheckResult = checker.update(text, { ...opts, fileName: doc.uri, fixes: 'deferred' });
     const elapsedMs = performance.now() - t0;
     let names: NameOccurrence[] | undefined;
     let parsed = checker.parsed;
@@ -79,7 +89,20 @@ export class Analyzer {
     const checker = this.checkers.get(uri);
     if (!checker) return undefined;
     const t0 = performance.now();
-    return checker.prepare() ? performance.now() - t0 : undefined;
+    const settled = this.settle(uri);
+    return checker.prepare() || settled ? performance.now() - t0 : undefined;
+  }
+
+  /**
+   * Makes the fixes the document's last check left for later (IncrementalChecker.settle); a fix that
+   * throws is logged (its diagnostic has no quick fix). Returns whether there were any.
+   */
+  settle(uri: string): boolean {
+    const checker = this.checkers.get(uri);
+    if (!checker) return false;
+    const errors = checker.settle();
+    for (const { rule, error } of errors ?? []) this.onFixError(rule, error);
+    return errors !== undefined;
   }
 
   /** Settings changed: every cached result is out of date. */

@@ -56,7 +56,10 @@ export function startServer(connection: Connection, encoder?: PublishEncoder): v
     (message, e) => log.error(message, e),
     SETTINGS_WAIT_MS,
   );
-  const analyzer = new Analyzer((uri) => checkOptions(settings.known(uri)));
+  const analyzer = new Analyzer(
+    (uri) => checkOptions(settings.known(uri)),
+    (rule, e) => log.error(`the quick fixes of a ${rule} diagnostic could not be made (the diagnostic has none)`, e),
+  );
   const validator = new Validator(
     connection,
     documents,

@@ -98,10 +98,16 @@ export class PublishedDiagnostics {
   private readonly lsp: (Diagnostic | undefined)[] = [];
   private byKey: Map<string, number> | undefined;
 
+  /**
+   * @param settle makes the fixes the check left for later (Analyzer.settle): called before the first
+   * fixes are read (the engine's checks leave the fixes rules make on demand for the idle time after
+   * the publish, CheckOptions.fixes 'deferred')
+   */
   constructor(
     readonly version: number,
     readonly uri: string,
     private readonly engine: readonly EngineDiagnostic[],
+    private settle?: () => void,
   ) {}
 
   get length(): number {
@@ -156,6 +162,11 @@ export class PublishedDiagnostics {
 
   /** The fixes of the i-th diagnostic (converted once, on first request). */
   fixes(i: number): LspFix[] {
+    if (this.settle) {
+      const settle = this.settle;
+      this.settle = undefined;
+      settle();
+    }
     return (this.lspFixes[i] ??= this.engine[i].fixes.map(toLspFix));
   }
 }
@@ -232,7 +243,7 @@ export class Validator {
       if (!doc) return; // closed, or a newer change is on its way
       const a = this.analyzer.analyze(doc, options);
       if (!this.isCurrent(uri, version)) return;
-      const published = new PublishedDiagnostics(version, uri, a.result.diagnostics);
+      const published = new PublishedDiagnostics(version, uri, a.result.diagnostics, () => this.analyzer.settle(uri));
       this.published.set(uri, published);
       this.log.verbose(`validated ${uri} v${version}: ${published.length} problem(s) in ${a.elapsedMs.toFixed(1)} ms`);
       // Over stdio the encoder writes them from the engine's diagnostics: the array is a stand-in that
