@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { CodeAction, Diagnostic } from 'vscode-languageserver';
-import { check } from '@acrotopo/engine';
+import { check, settleFixes } from '@acrotopo/engine';
 import { codeActions, collectFixAll, disableFileEdit, disableLineEdit } from '../src/features/codeActions';
 import type { Fixable } from '../src/features/codeActions';
 import { PublishedDiagnostics, toLspDiagnostic } from '../src/features/diagnostics';
@@ -106,6 +106,24 @@ describe('fixes kept with the published diagnostics', () => {
       // without `data` (dropped by some clients), the same
       assert.deepEqual(engineFixes(codeActions(doc, request([{ ...d, data: undefined }]), published)), expected, String(d.code));
     }
+  });
+
+  it('fixes left for later by the check (fixes: \'deferred\', as the server checks) are made before the first code action reads them', () => {
+    const doc = TextDocument.create(u, 'acrotopo', 1, DEPLOYMENT);
+    const eager = publish(DEPLOYMENT, 1);
+    const deferred = check(DEPLOYMENT, { fileName: u, fixes: 'deferred' });
+    const pending = deferred.diagnostics.filter((d, i) => d.fixes.length === 0 && eager.result.diagnostics[i].fixes.length > 0).length;
+    assert.ok(pending > 0, 'some fixes are left for later');
+    let settled = 0;
+    const published = new PublishedDiagnostics(1, u, deferred.diagnostics, () => {
+      settled++;
+      settleFixes(deferred);
+    });
+    for (const [i, d] of eager.wire.entries()) {
+      const expected = eager.result.diagnostics[i].fixes.map((f) => ({ title: f.title, isPreferred: !!f.isPreferred, edits: f.edits.map((e) => ({ range: e.range, newText: e.newText })) }));
+      assert.deepEqual(engineFixes(codeActions(doc, request([d]), published)), expected, String(d.code));
+    }
+    assert.equal(settled, 1, 'settled once, before the first fixes were read');
   });
 
   it('a diagnostic of another version gets no fixes unless this version has the same one; data pointing elsewhere is not trusted', () => {
