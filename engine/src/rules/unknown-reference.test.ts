@@ -180,3 +180,19 @@ test('without a suggestion, subnet and zone references list their own kind', () 
     "unknown subnet 'warehouse' in the subnet of web01; declared subnets: hq and branch",
   ]);
 });
+
+test('an allow entry one letter off the implicit zone or cloud is asked about them; a name both a subnet and a machine points at the machine', () => {
+  const text = FULL.replace('{ from: hq, to: web01, port: tcp/9876 }', '{ from: internt, to: web01, port: tcp/9876 }').replace('{ from: branch, to: ams01, port: tcp/9876 }', '{ from: acronis-clod, to: ams01, port: tcp/9876 }');
+  const ds = diags(text, RULE);
+  assert.deepEqual(ds.map((d) => d.message.replace(/ in .*$/, '')), ["unknown zone or machine 'internt'; did you mean 'internet'?", "unknown zone or machine 'acronis-clod'; did you mean 'acronis-cloud'?"]);
+  // implicit names are declared nowhere: no related location
+  assert.deepEqual(ds.map((d) => d.related.length), [0, 0]);
+  // `branch` is a subnet and (here) a machine too: the suggestion's declaration is the machine's key
+  const both = FULL.replace('\n  web01:\n', '\n  branch:\n').replace('{ from: hq, to: web01, port: tcp/9876 }', '{ from: hq, to: brnch, port: tcp/9876 }');
+  assert.notEqual(both, FULL.replace('{ from: hq, to: web01, port: tcp/9876 }', '{ from: hq, to: brnch, port: tcp/9876 }'));
+  const [d] = diags(both, RULE).filter((x) => x.message.includes("'brnch'"));
+  assert.match(d.message, /did you mean 'branch'\?/);
+  assert.equal(d.related.length, 1);
+  assert.equal(both.slice(d.related[0].span.start, d.related[0].span.end), 'branch');
+  assert.ok(d.related[0].span.start > both.indexOf('machines:'), 'the machine key (under machines:), not the subnet key');
+});
