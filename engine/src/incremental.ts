@@ -51,9 +51,10 @@ export interface IncrementalChecker {
    * Does now the work the next update would do first, which the updates leave until an edit needs it:
    * the lists of the chunks' node ranges (an edit moves those after it in place; collected on the
    * first move: ~20 ms at 10,000 machines) and the delta check's base for the last result, with its
-   * index of the machines (~20 ms). An editor calls it when idle — the language server after each
-   * publish —, so that the first keystrokes after opening a file do not pay for it. Changes no result
-   * and no statistic; the updates do the same work when it was not done. Returns whether there was any.
+   * index of the machines (~20 ms); and the fixes the last update left for later (settle()). An editor
+   * calls it when idle — the language server after each publish —, so that the first keystrokes after
+   * opening a file do not pay for it. Changes no result (but for the fixes settle() makes) and no
+   * statistic; the updates do the same work when it was not done. Returns whether there was any.
    */
   prepare(): boolean;
   /**
