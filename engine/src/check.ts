@@ -374,20 +374,26 @@ export function setPendingFixes(result: CheckResult, pending: PendingFix[]): voi
  * Makes the fixes a check with CheckOptions.fixes 'deferred' left for later, and sets them on their
  * diagnostics (once; nothing to do for any other result). Call it before the result's AST changes
  * (the incremental checker does, at its next update) and before reading the fixes. A fix function
- * that throws leaves its diagnostic without fixes; the errors are returned.
+ * that throws leaves its diagnostic without fixes; the errors are returned. With `until` (a
+ * performance.now() time) it stops there and leaves the rest for the next call (hasPendingFixes).
  */
-export function settleFixes(result: CheckResult): { rule: string; error: unknown }[] {
+export function settleFixes(result: CheckResult, until = Infinity): { rule: string; error: unknown }[] {
   const pending = PENDING.get(result);
   if (!pending) return [];
-  PENDING.delete(result);
   const errors: { rule: string; error: unknown }[] = [];
-  for (const p of pending) {
+  let i = 0;
+  for (; i < pending.length; i++) {
+    // (the deadline is looked at every 16 fixes: a fix takes microseconds)
+    if (until !== Infinity && (i & 15) === 0 && i > 0 && performance.now() >= until) break;
+    const p = pending[i];
     try {
       p.d.fixes = lspFixes(p.make(), p.file);
     } catch (error) {
       errors.push({ rule: p.rule, error });
     }
   }
+  if (i >= pending.length) PENDING.delete(result);
+  else PENDING.set(result, pending.slice(i));
   return errors;
 }
 

@@ -54,16 +54,18 @@ export interface IncrementalChecker {
    * index of the machines (~20 ms); and the fixes the last update left for later (settle()). An editor
    * calls it when idle — the language server after each publish —, so that the first keystrokes after
    * opening a file do not pay for it. Changes no result (but for the fixes settle() makes) and no
-   * statistic; the updates do the same work when it was not done. Returns whether there was any.
+   * statistic; the updates do the same work when it was not done. With `budgetMs` it stops once that
+   * is spent, between two pieces of work (a chunk, a few fixes; the base is one piece). Returns
+   * whether work is left: call it again.
    */
-  prepare(): boolean;
+  prepare(budgetMs?: number): boolean;
   /**
    * Makes the fixes the last update left for later (CheckOptions.fixes 'deferred': settleFixes) — the
-   * next update, and prepare(), do it first. Call it before reading the last result's fixes. Returns
-   * undefined when there were none, else the errors of fix functions that threw (their diagnostics
-   * keep no fixes; usually none).
+   * next update, and prepare(), do it first. Call it before reading the last result's fixes (with no
+   * budget: all of them). Returns undefined when there were none, else the errors of fix functions
+   * that threw (their diagnostics keep no fixes; usually none).
    */
-  settle(): { rule: string; error: unknown }[] | undefined;
+  settle(budgetMs?: number): { rule: string; error: unknown }[] | undefined;
 }
 
 export interface IncrementalStats {
@@ -919,10 +921,12 @@ export function createIncrementalChecker(): IncrementalChecker {
 
   /** the last result, while it has fixes left for later (settle) */
   let unsettled: CheckResult | undefined;
-  const settle = () => {
+  const settle = (budgetMs = Infinity) => {
     const r = unsettled;
-    unsettled = undefined;
-    return r ? settleFixes(r) : undefined;
+    if (!r) return undefined;
+    const errors = settleFixes(r, performance.now() + budgetMs);
+    if (!hasPendingFixes(r)) unsettled = undefined;
+    return errors;
   };
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
     // (before anything moves the last text's nodes, which those fixes read; the errors were the last result's to tell — settle())
@@ -1146,22 +1150,36 @@ export function createIncrementalChecker(): IncrementalChecker {
     return done(text, options, next, parsedCount, { doc, problems }, lastSpans!, lastParts!);
   };
 
-  const prepare = (): boolean => {
-    let did = unsettled !== undefined;
-    settle();
-    if (!layout) return did;
-    for (const pc of layout.parts) if (!pc.ranges) {
-      collectChunkRanges(pc);
-      did = true;
+  /** chunks of `layout` before this one have their range lists (prepare) */
+  let rangesFrom = 0;
+  let rangesOf: Layout | undefined;
+  // Each call does one piece of work at least (a few fixes, 64 chunks, the base), however small the
+  // budget: called again and again, it gets to the end.
+  const prepare = (budgetMs = Infinity): boolean => {
+    const until = performance.now() + budgetMs;
+    if (unsettled) {
+      settle(budgetMs);
+      if (unsettled || performance.now() >= until) return true;
+    }
+    if (!layout) return false;
+    if (rangesOf !== layout) {
+      rangesOf = layout;
+      rangesFrom = 0;
+    }
+    const parts = layout.parts;
+    if (rangesFrom < parts.length) {
+      const first = rangesFrom;
+      for (; rangesFrom < parts.length; rangesFrom++) {
+        if (rangesFrom > first && (rangesFrom & 63) === 0 && performance.now() >= until) return true;
+        if (!parts[rangesFrom].ranges) collectChunkRanges(parts[rangesFrom]);
+      }
+      if (performance.now() >= until) return true;
     }
     // (the result of the text the chunks are of, which a delta check starts from: delta())
     const last = [...recent].reverse().find((r) => r.text.length === layout!.text.length && r.text === layout!.text);
-    if (last) {
-      const had = bases.has(last.result);
-      const base = baseOf(last);
-      if (base && (prepareBase(base) || !had)) did = true;
-    }
-    return did;
+    const base = last && baseOf(last);
+    if (base) prepareBase(base);
+    return false;
   };
 
   return {

@@ -87,15 +87,15 @@ test('update() equals check() after every edit of random edit sequences', () => 
   fc.assert(
     fc.property(
       fc.nat(BASES.length - 1),
-      fc.array(fc.tuple(editArb, fc.boolean(), fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 12 }),
+      fc.array(fc.tuple(editArb, fc.boolean(), fc.nat(3), fc.constantFrom(undefined, 0, 1, Infinity)), { minLength: 1, maxLength: 12 }),
       (bi, edits) => {
         const inc = createIncrementalChecker();
         let text = BASES[bi];
         const history = [text];
         assertSame(inc.update(text), check(text), text);
         for (const [e, snap, back, idle] of edits) {
-          // (the editor's idle work, now and then between two updates: it must change no result)
-          if (idle) inc.prepare();
+          // (the editor's idle work, now and then between two updates, whole or a slice of it: it must change no result)
+          if (idle !== undefined) inc.prepare(idle);
           // like typing: edits pile up, and now and then the text goes back to an earlier version
           // (an undo, or the edit that repairs what the last one broke)
           if (back === 0) text = history[Math.max(0, history.length - 2)];
@@ -717,7 +717,7 @@ test('a syntax error in the last machine entry (at the end of the text, and befo
   }
 });
 
-test('prepare() does the first edit\'s work beforehand: the range lists of the chunks and the delta base; then nothing, until the next update', () => {
+test('prepare() does the first edit\'s work beforehand: the range lists of the chunks, the delta base, the deferred fixes; a budget slices it', () => {
   const text = generate(60, { seed: 17 }).text;
   const lines = text.split('\n');
   const ti = lines.findIndex((l) => l.startsWith('title: '));
@@ -735,19 +735,26 @@ test('prepare() does the first edit\'s work beforehand: the range lists of the c
   // with it: none, and the same results as check() through a reuse and a delta check
   const inc = createIncrementalChecker();
   inc.update(text);
-  assert.equal(inc.prepare(), true);
-  assert.equal(inc.prepare(), false, 'nothing left to do');
+  assert.equal(inc.prepare(0), true, 'a zero budget leaves work');
+  assert.equal(inc.prepare(), false, 'nothing left');
+  assert.equal(inc.prepare(0), false);
   const t1 = titled(' x');
   assertSame(inc.update(t1), check(t1), t1);
   assert.ok(inc.stats.reused);
   assert.equal(inc.stats.collected, 0);
   // the reused result is a new delta base: made by prepare() (its index carried over from the first)
-  assert.equal(inc.prepare(), true);
   assert.equal(inc.prepare(), false);
   const t2 = addressed(' x', '99');
   assertSame(inc.update(t2), check(t2), t2);
   assert.ok(inc.stats.delta, JSON.stringify(inc.stats));
   assert.equal(inc.stats.collected, 0);
+  // deferred fixes: settled by slices, then the result is check()'s
+  const def = createIncrementalChecker();
+  const r = def.update(text, { fixes: 'deferred' });
+  let steps = 0;
+  while (def.prepare(0)) steps++;
+  assert.ok(steps > 1, `${steps} steps`);
+  assertSame(r, check(text), text);
   // a text that cannot be chunked (checked in full, no chunks kept): nothing to prepare
   const broken = createIncrementalChecker();
   broken.update('machines: [unclosed\n');

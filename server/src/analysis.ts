@@ -82,27 +82,25 @@ export class Analyzer {
   }
 
   /**
-   * Idle work for a document (IncrementalChecker.prepare): what its next update would do first.
-   * Returns the milliseconds it took, or undefined when there was nothing to do.
+   * A slice of the idle work for a document (IncrementalChecker.prepare): what its next update would
+   * do first, the deferred fixes included, for about `budgetMs`. Returns whether work is left.
    */
-  prepare(uri: string): number | undefined {
+  prepare(uri: string, budgetMs: number): boolean {
     const checker = this.checkers.get(uri);
-    if (!checker) return undefined;
-    const t0 = performance.now();
-    const settled = this.settle(uri);
-    return checker.prepare() || settled ? performance.now() - t0 : undefined;
+    if (!checker) return false;
+    // (the fixes first, through settle: their errors are logged)
+    const until = performance.now() + budgetMs;
+    this.settle(uri, budgetMs);
+    return checker.prepare(Math.max(0, until - performance.now()));
   }
 
   /**
-   * Makes the fixes the document's last check left for later (IncrementalChecker.settle); a fix that
-   * throws is logged (its diagnostic has no quick fix). Returns whether there were any.
+   * Makes the fixes the document's last check left for later (IncrementalChecker.settle; with a
+   * budget, some of them); a fix that throws is logged (its diagnostic has no quick fix).
    */
-  settle(uri: string): boolean {
-    const checker = this.checkers.get(uri);
-    if (!checker) return false;
-    const errors = checker.settle();
+  settle(uri: string, budgetMs?: number): void {
+    const errors = this.checkers.get(uri)?.settle(budgetMs);
     for (const { rule, error } of errors ?? []) this.onFixError(rule, error);
-    return errors !== undefined;
   }
 
   /** Settings changed: every cached result is out of date. */

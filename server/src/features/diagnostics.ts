@@ -181,6 +181,9 @@ export interface ValidatorOptions {
   encoder?: PublishEncoder;
 }
 
+/** The idle work after a publish runs in slices of about this many milliseconds: a change that comes in waits for one at most. */
+export const IDLE_SLICE_MS = 8;
+
 export class Validator {
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** what was last published per document */
@@ -250,20 +253,28 @@ export class Validator {
       // JSON.stringify (a trace, another transport) turns into the LSP objects.
       const diagnostics = this.options.encoder ? this.options.encoder.prepare(published) : published.all();
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
-      // Idle work, once the publish is written (the client is reading it): unless another change came
-      // in meanwhile — read before this runs (setImmediate comes after I/O) — which does it itself.
-      setImmediate(() => this.idle(uri, version));
+      // Idle work, once the publish is written (the client is reading it), in slices: unless another
+      // change came in meanwhile — read before each slice runs (setImmediate comes after I/O) — whose
+      // check does what is left first.
+      setImmediate(() => this.idle(uri, version, 0, 0));
     } catch (e) {
       this.log.error(`validation of ${uri} failed`, e);
     }
   }
 
-  /** What the next check of the document would do first, done now (Analyzer.prepare): when it is still at `version`, with no check scheduled. */
-  private idle(uri: string, version: number): void {
+  /**
+   * One slice (IDLE_SLICE_MS) of what the next check of the document would do first, done now
+   * (Analyzer.prepare), and the next slice scheduled while work is left: when the document is still at
+   * `version`, with no check scheduled. `spent` and `slices` so far, for the log.
+   */
+  private idle(uri: string, version: number, spent: number, slices: number): void {
     if (this.timers.has(uri) || !this.isCurrent(uri, version)) return;
     try {
-      const ms = this.analyzer.prepare(uri);
-      if (ms !== undefined) this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms`);
+      const t0 = performance.now();
+      const more = this.analyzer.prepare(uri, IDLE_SLICE_MS);
+      const ms = spent + performance.now() - t0;
+      if (more) setImmediate(() => this.idle(uri, version, ms, slices + 1));
+      else this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms (${slices + 1} slice${slices === 0 ? '' : 's'})`);
     } catch (e) {
       this.log.error(`idle work for ${uri} failed`, e);
     }
