@@ -89,7 +89,6 @@ export default defineRule({
       const target = groups.find((g) => g.port === managementPort) ?? [...groups].sort((x, y) => y.names.length - x.names.length)[0];
       const described = groups.map((g) => `${nameList(g.names)} ${g.names.length === 1 ? 'uses' : 'use'} ${g.port}`).join('; ');
       const firstPeer = t.machines.get(groups[0].names[0]);
-      const edit = setKey(ctx.file, ctx.reader, ['machines', m.name], 'port', String(target.port));
       ctx.report({
         span: own.span,
         message:
@@ -100,7 +99,10 @@ export default defineRule({
           ...machineRelated(firstPeer, `${firstPeer?.name} uses port ${groups[0].port}`),
           ...(t.management?.port ? [{ message: `management.port ${t.management.port.value}`, span: t.management.port.span }] : []),
         ],
-        fixes: edit ? [{ title: `Set ${m.name}'s port to ${target.port}`, isPreferred: true, edits: [edit] }] : [],
+        fixes: () => {
+          const edit = setKey(ctx.file, ctx.reader, ['machines', m.name], 'port', String(target.port));
+          return edit ? [{ title: `Set ${m.name}'s port to ${target.port}`, isPreferred: true, edits: [edit] }] : [];
+        },
       });
     }
   },
