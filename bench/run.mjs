@@ -368,11 +368,16 @@ npm run bench                                   # 100, 1k, 10k machines, ${editC
 BENCH_SIZES=100,1000 BENCH_EDITS=10 npm run bench   # quick
 BENCH_SERVERS=ours BENCH_SKIP=cli npm run bench     # only our server and the engine
 node bench/lsp-driver.mjs --server yaml bench/out/bench-1000.acrotopo.yaml --edits 20   # one server, JSON out
+npm run bench:ab -- 617d66e --size 10000 --runs 4      # this tree's server against another revision's, alternating
 \`\`\`
 
 Knobs: \`BENCH_SIZES\`, \`BENCH_EDITS\`, \`BENCH_SERVERS\` (ours,yaml), \`BENCH_BUDGET_S\` (edit time budget per server
 and size, default 60), \`BENCH_SKIP\` (engine,cli,typing,typing-machine), \`BENCH_NO_DOCS=1\` (do not rewrite this page),
 \`BENCH_NO_BUILD=1\`, \`BENCH_OURS_DEBOUNCE_MS\` (our server's debounce, default 0). Timings on a shared 2-core machine vary from run to run: compare figures from one run.
+A change to our server is measured with \`npm run bench:ab -- REV\` (bench/ab.mjs): REV is built in a temporary git worktree
+and the two servers run in turns on one file, so both see the same minutes; it prints each metric's minimum and median
+and each kind of edit's median. On the machines here the same build's 10k open ranged over 1,050–1,930 ms within an
+hour, so several alternating runs are needed to see a change of 10–20%.
 `;
   mkdirSync(join(ROOT, 'docs'), { recursive: true });
   writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), doc);
