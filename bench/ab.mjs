@@ -16,16 +16,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDeployment } from './generate.mjs';
-import { ROOT, SERVERS, runServer } from './lsp-driver.mjs';
+import { ROOT, SERVERS, runServer, takeOption } from './lsp-driver.mjs';
 
 const argv = process.argv.slice(2);
-const opt = (name, fallback) => {
-  const i = argv.indexOf(name);
-  if (i < 0) return fallback;
-  const v = argv[i + 1];
-  argv.splice(i, 2);
-  return v;
-};
+const opt = (name, fallback) => takeOption(argv, name, fallback);
 const size = Number(opt('--size', '10000'));
 const runs = Number(opt('--runs', '4'));
 const edits = Number(opt('--edits', '28'));

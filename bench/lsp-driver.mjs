@@ -269,15 +269,18 @@ export async function runServer(o) {
   return result;
 }
 
+/** The value after `name` in argv (both taken out of it), else `fallback` (the bench scripts' options). */
+export function takeOption(argv, name, fallback) {
+  const i = argv.indexOf(name);
+  if (i < 0) return fallback;
+  const v = argv[i + 1];
+  argv.splice(i, 2);
+  return v;
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const argv = process.argv.slice(2);
-  const opt = (name, dflt) => {
-    const i = argv.indexOf(name);
-    if (i < 0) return dflt;
-    const v = argv[i + 1];
-    argv.splice(i, 2);
-    return v;
-  };
+  const opt = (name, dflt) => takeOption(argv, name, dflt);
   const which = opt('--server', 'ours');
   const edits = Number(opt('--edits', '50'));
   const node = opt('--node', undefined);

@@ -93,7 +93,7 @@ function readEncryption(r: AstReader, node: AnyNode | undefined) {
 function readMachine(r: AstReader, name: string, keySpan: Span, value: AnyNode | undefined, index: number): Machine {
   const m = newMachine(name, keySpan, spanOf(r.deref(value)) ?? keySpan, index);
   if (!value || !r.isMap(value)) return m;
-  if (!r.eachPair(value, (key, v, keyNode) => readMachineKey(r, m, key, v, keyNode))) for (const p of r.pairs(value)) readMachineKey(r, m, p.key, p.value, p.keyNode);
+  r.forEachPair(value, (key, v, keyNode) => readMachineKey(r, m, key, v, keyNode));
   return m;
 }
 
@@ -126,11 +126,10 @@ function readMachineKey(r: AstReader, m: Machine, key: string, v: AnyNode | unde
       // an empty `hosts:` has a zero-length null node: point at the key instead
       const hs = spanOf(r.deref(v));
       m.hostsSpan = hs && hs.end > hs.start ? hs : (spanOf(keyNode) ?? { start: 0, end: 0 });
-      const hostsEntry = (name: string, value: AnyNode | undefined, nameNode: AnyNode) => {
+      r.forEachPair(v, (name, value, nameNode) => {
         const addr = r.string(value);
         if (addr) m.hosts.push({ name: { value: name, span: spanOf(nameNode) ?? { start: 0, end: 0 } }, address: addr });
-      };
-      if (!r.eachPair(v, hostsEntry)) for (const h of r.pairs(v)) hostsEntry(h.key, h.value, h.keyNode);
+      });
       break;
     }
   }

@@ -315,6 +315,11 @@ export class AstReader {
     return true;
   }
 
+  /** `each` over every pair pairs(node) lists, in order: in one pass (eachPair) where it can, else over pairs(). */
+  forEachPair(node: unknown, each: (key: string, value: AnyNode | undefined, keyNode: AnyNode) => void): void {
+    if (!this.eachPair(node, each)) for (const p of this.pairs(node)) each(p.key, p.value, p.keyNode);
+  }
+
   /** Lookups in a mapping not read yet that scan its items instead of reading and indexing it (see pair()). */
   private readonly scans = new WeakMap<object, number>();
 
@@ -434,8 +439,10 @@ export class AstReader {
     return s && typeof s.value === 'number' && Number.isInteger(s.value) ? { value: s.value, span: s.span } : undefined;
   }
 
-  /** String from a fixed list, else undefined (the schema reports the wrong value). */
-  /** The value when it is one of `allowed` — as `allowed` has it (the same value; lookups by it then compare pointers, not characters). */
+  /**
+   * String from a fixed list, else undefined (the schema reports the wrong value): the value as
+   * `allowed` has it (the same value; lookups by it then compare pointers, not characters).
+   */
   oneOf<T extends string>(node: unknown, allowed: readonly T[]): { value: T; span: Span } | undefined {
     const s = this.string(node);
     if (!s) return undefined;

@@ -88,10 +88,13 @@ export class Analyzer {
   prepare(uri: string, budgetMs: number): boolean {
     const checker = this.checkers.get(uri);
     if (!checker) return false;
-    // (the fixes first, through settle: their errors are logged)
+    // (the fixes first, through settle: their errors are logged. When it used the budget up, fixes
+    // may be left, and the checker's prepare would make more of them and drop their errors: the next
+    // slice goes on)
     const until = performance.now() + budgetMs;
     this.settle(uri, budgetMs);
-    return checker.prepare(Math.max(0, until - performance.now()));
+    if (performance.now() >= until) return true;
+    return checker.prepare(until - performance.now());
   }
 
   /**

@@ -197,8 +197,7 @@ export class PublishEncoder {
     let at = writeBytes(out, 0, prefix);
     for (let i = 0; i < heads.length; i++) {
       if (i > 0) out[at++] = 44; // ,
-      out.set(heads[i], at);
-      at += heads[i].length;
+      at = writeBytes(out, at, heads[i]);
       at = writeBytes(out, at, versionThenIndex);
       at = writeInt(out, at, i);
       at = writeBytes(out, at, CLOSE);
