@@ -2,8 +2,11 @@
 // VS Code client starts it), `--node-ipc` or `--socket=PORT`.
 import { createConnection, ProposedFeatures, StreamMessageWriter } from 'vscode-languageserver/node';
 import { format } from 'node:util';
+import { tuneHeap } from './heap';
 import { PublishEncoder } from './publish-encoder';
 import { startServer } from './server';
+
+tuneHeap();
 
 process.on('uncaughtException', (e) => {
   // never die on a stray error; the message goes to stderr, which clients show in their log
