@@ -108,3 +108,29 @@ test('the machine typing plan clears a subnet\'s comment line and types a new ma
   assert.ok(added > 0 && added <= 4, `the first letter adds an entry (at keystroke ${added})`);
   assert.ok(broken >= 20, `${broken} keystrokes with a syntax problem`);
 });
+
+test('bench/yardstick.mjs times yaml parsing a file, and says what is wrong otherwise', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const { fileURLToPath } = await import('node:url');
+  const dir = mkdtempSync(join(tmpdir(), 'acrotopo-yardstick-'));
+  try {
+    const run = (...args: string[]) => spawnSync(process.execPath, [fileURLToPath(new URL('../bench/yardstick.mjs', import.meta.url)), ...args], { encoding: 'utf8' });
+    const good = join(dir, 'g.acrotopo.yaml');
+    writeFileSync(good, generate(100).text);
+    const ok = run(good);
+    assert.equal(ok.status, 0, ok.stderr);
+    const { parseMs } = JSON.parse(ok.stdout) as { parseMs: number };
+    assert.ok(Number.isFinite(parseMs) && parseMs > 0, ok.stdout);
+    const bad = join(dir, 'b.acrotopo.yaml');
+    writeFileSync(bad, 'machines:\n  a: [\n');
+    const broken = run(bad);
+    assert.equal(broken.status, 1);
+    assert.match(broken.stderr, /does not parse/);
+    assert.equal(run().status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
