@@ -41,8 +41,11 @@ function guard<A extends unknown[], R>(log: Log, name: string, fallback: R, fn: 
   };
 }
 
-/** @param encoder the transport's encoder, when it is ours (stdio): publishes are prepared for it */
-export function startServer(connection: Connection, encoder?: PublishEncoder): void {
+/**
+ * @param encoder the transport's encoder, when it is ours (stdio): publishes are prepared for it
+ * @param afterPublish called after each publish of diagnostics has been written (main.ts: the heap's tuning)
+ */
+export function startServer(connection: Connection, encoder?: PublishEncoder, afterPublish?: () => void): void {
   const documents = new TextDocuments(TextDocument);
   let hasDynamicConfigRegistration = false;
   /** the client resolves code actions' edits (see CodeActionOptions.lazyEdits) */
@@ -69,6 +72,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder): v
       ready: () => ready,
       checkOptions: async (uri) => checkOptions(await settings.forDocument(uri)),
       encoder,
+      afterPublish,
     },
     log,
   );

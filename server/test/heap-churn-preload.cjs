@@ -1,9 +1,9 @@
-// Preloaded (`node --require`) into the built language server by heap.test.ts: once the server's main
-// module has run (setImmediate), makes old-generation garbage as a check at 10,000 machines does — a
-// new result each round, the one before dropped after it was promoted — and writes the peak heap to
-// stderr as `heap-churn {"peakMiB":N}`, then exits. Nothing here runs unless the test preloads it.
+// Preloaded (`node --require`) into the built language server by heap.test.ts: on SIGUSR2 makes
+// old-generation garbage as a check at 10,000 machines does — a new result each round, the one before
+// dropped after it was promoted — and writes the peak heap to stderr as `heap-churn {"peakMiB":N}`,
+// then exits. Nothing here runs unless the test preloads it.
 'use strict';
-setImmediate(() => {
+process.on('SIGUSR2', () => {
   const ring = [];
   let peak = 0;
   for (let i = 0; i < 300; i++) {

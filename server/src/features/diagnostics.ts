@@ -179,6 +179,8 @@ export interface ValidatorOptions {
   checkOptions(uri: string): Promise<CheckOptions>;
   /** the stdio transport's encoder: told what each publish is made from (publish-encoder.ts) */
   encoder?: PublishEncoder;
+  /** called after each publish has been written */
+  afterPublish?(): void;
 }
 
 /** The idle work after a publish runs in slices of about this many milliseconds: a change that comes in waits for one at most. */
@@ -253,6 +255,7 @@ export class Validator {
       // JSON.stringify (a trace, another transport) turns into the LSP objects.
       const diagnostics = this.options.encoder ? this.options.encoder.prepare(published) : published.all();
       await this.connection.sendDiagnostics({ uri, version, diagnostics });
+      this.options.afterPublish?.();
       // Idle work, once the publish is written (the client is reading it), in slices: unless another
       // change came in meanwhile — read before each slice runs (setImmediate comes after I/O) — whose
       // check does what is left first.
