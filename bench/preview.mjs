@@ -1,6 +1,9 @@
 // Benchmark (not a test): time to lay out and draw a 1,000-machine deployment in the preview webview,
 // in headless Chromium with the real bundle (client/media/preview.js) and the real CSP.
-//   node --import tsx bench/preview.mjs [--machines 1000] [--runs 3]
+//   node --import tsx bench/preview.mjs [--machines 1000] [--runs 3] [--generator fixture|bench]
+// --generator bench: the deployments of `npm run bench` (bench/generate.mjs: hosts entries, overrides,
+// firewalls per site), whose pictures the readability plans leave large; fixture (default): the
+// uniform ones of renderer/test/fixtures/generate.ts.
 // For each case it posts the model (built by the engine: check → buildDiagram) and measures, inside the
 // page, the time from the message to the drawn picture (ELK layout + SVG + DOM insertion). Prints a
 // table and one JSON line per case. Also times check + buildDiagram (what the extension host pays).
@@ -12,6 +15,9 @@ const opt = (name, dflt) => {
   return i >= 0 ? Number(args[i + 1]) : dflt;
 };
 const machines = opt('machines', 1000);
+const gi = args.indexOf('--generator');
+const generator = gi >= 0 ? args[gi + 1] : 'fixture';
+if (generator !== 'fixture' && generator !== 'bench') throw new Error(`--generator fixture|bench, not ${generator}`);
 const runs = opt('runs', 3);
 
 const engine = await import('../engine/src/index.ts');
@@ -25,11 +31,11 @@ const openHarness = pick(harness, 'openHarness');
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-const text = generateDeployment({ machines, firewall: true });
+const text = generator === 'bench' ? (await import('./generate.mjs')).generate(machines).text : generateDeployment({ machines, firewall: true });
 const cases = [
-  { name: `${machines} machines, all view (grouped)`, view: 'all', opts: {} },
-  { name: `${machines} machines, communication view (grouped)`, view: 'communication', opts: {} },
-  { name: `${machines} machines, installation view (grouped)`, view: 'installation', opts: {} },
+  { name: `${machines} machines${generator === 'bench' ? ' (bench file)' : ''}, all view (grouped)`, view: 'all', opts: {} },
+  { name: `${machines} machines${generator === 'bench' ? ' (bench file)' : ''}, communication view (grouped)`, view: 'communication', opts: {} },
+  { name: `${machines} machines${generator === 'bench' ? ' (bench file)' : ''}, installation view (grouped)`, view: 'installation', opts: {} },
   { name: '150 machines, communication view, no grouping', view: 'communication', opts: { groupThreshold: Infinity, maxNodes: Infinity }, text: generateDeployment({ machines: 150, branches: 2 }) },
 ];
 

@@ -21,6 +21,9 @@ Options:
   --theme THEME     light | dark (default: light); both draw their own background
   --expand GROUP    show the machines of a folded group one by one (repeatable; 'all' expands every group)
   --no-grouping     never fold alike machines into groups
+  --no-layout-budget  lay out however large the picture is (by default a picture over 150 boxes or
+                    400 arrows is folded further, and a group that would take it past 300 boxes or
+                    800 arrows stays folded; stderr says so)
   -o, --output OUT  write the SVG to OUT instead of standard output
   -h, --help        show this help
 
@@ -36,6 +39,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
   let expand: string[];
   let output: string | undefined;
   let grouping = true;
+  let budget = true;
   try {
     const p = parseArgs(
       argv,
@@ -45,6 +49,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
         { name: 'theme', value: true },
         { name: 'expand', value: true, repeat: true },
         { name: 'no-grouping' },
+        { name: 'no-layout-budget' },
         { name: 'output', alias: 'o', value: true },
       ],
       'render',
@@ -58,6 +63,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     expand = p.options.get('expand') ?? [];
     output = p.options.get('output')?.[0];
     grouping = !p.flags.has('no-grouping');
+    budget = !p.flags.has('no-layout-budget');
     if (p.positionals.length !== 1) throw new UsageError(p.positionals.length === 0 ? 'no file given: acrotopo render FILE' : 'render takes exactly one file', 'render');
     file = p.positionals[0];
   } catch (e) {
@@ -82,7 +88,12 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     return 2;
   }
   const result = check(text, { fileName: file });
-  const opts = { text, groupThreshold: grouping ? undefined : Infinity, maxNodes: grouping ? undefined : Infinity };
+  const opts = {
+    text,
+    groupThreshold: grouping ? undefined : Infinity,
+    maxNodes: grouping ? undefined : Infinity,
+    ...(budget ? {} : { maxLayoutNodes: Infinity, maxLayoutEdges: Infinity }),
+  };
   let model = buildDiagram(result, view, opts);
   const groupIds = model.nodes.filter((n) => n.kind === 'group').map((n) => n.id);
   if (expand.length > 0) {
@@ -118,6 +129,7 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
     const list = folded.slice(0, 8).map((n) => `'${n.id}' (${n.label})`).join(', ');
     io.stderr.write(`acrotopo: folded ${folded.length} group${folded.length === 1 ? '' : 's'} of alike machines: ${list}${folded.length > 8 ? `, … ${folded.length - 8} more` : ''}; show them one by one with --expand GROUP or --expand all\n`);
   }
+  for (const note of model.notes ?? []) io.stderr.write(`acrotopo: note: ${note}${budget ? ' (--no-layout-budget lays out everything)' : ''}\n`);
   if (model.stats.omittedFlows > 0) io.stderr.write(`acrotopo: note: ${model.stats.omittedFlows} flow${model.stats.omittedFlows === 1 ? '' : 's'} not drawn: an end is not a declared machine\n`);
   return 0;
 }

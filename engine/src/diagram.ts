@@ -20,6 +20,10 @@ export const DIAGRAM_VIEW_LABELS: Record<DiagramView, string> = {
 export const DEFAULT_GROUP_THRESHOLD = 12;
 export const DEFAULT_MAX_NODES = 40;
 export const DEFAULT_MAX_EDGES = 70;
+export const DEFAULT_MAX_LAYOUT_NODES = 300;
+export const DEFAULT_MAX_LAYOUT_EDGES = 800;
+/** expand requests looked at one by one when they do not all fit the layout budget */
+const MAX_EXPANSIONS_TRIED = 64;
 
 export interface DiagramOptions {
   /** the document text: when given, every span also gets its 0-based range */
@@ -37,6 +41,16 @@ export interface DiagramOptions {
   maxNodes?: number;
   /** Readability budget of arrows (default 70): past it, machines of the same OS and roles fold too. */
   maxEdges?: number;
+  /**
+   * Layout budget (default 300 boxes, 800 arrows; Infinity turns it off): the most the preview lays
+   * out (ELK in the page, which does nothing else meanwhile: 3–4 s at 800 arrows here). A picture the
+   * readability plans leave larger than half of it folds further (machines of a zone with the same OS
+   * and roles whatever their problems and flows, then a zone's machines), which leaves room to open
+   * groups; an `expand` that would take the picture past the budget is not applied. `DiagramModel.notes`
+   * says when either happens.
+   */
+  maxLayoutNodes?: number;
+  maxLayoutEdges?: number;
 }
 
 export interface DiagramBadge {
@@ -155,6 +169,8 @@ export interface DiagramModel {
     /** flows left out because an end is not a declared machine */
     omittedFlows: number;
   };
+  /** what the picture leaves out or folds beyond the usual, for the preview to say (the layout budget) */
+  notes?: string[];
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -235,7 +251,10 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   const rangeOf = (s: Span | undefined): Range | undefined => (file && s ? file.range(s) : undefined);
   const maxNodes = opts.maxNodes ?? DEFAULT_MAX_NODES;
   const maxEdges = opts.maxEdges ?? DEFAULT_MAX_EDGES;
-  const expand = new Set(opts.expand ?? []);
+  const maxLayoutNodes = opts.maxLayoutNodes ?? DEFAULT_MAX_LAYOUT_NODES;
+  const maxLayoutEdges = opts.maxLayoutEdges ?? DEFAULT_MAX_LAYOUT_EDGES;
+  const expand = [...new Set(opts.expand ?? [])];
+  const notes: string[] = [];
 
   // ---- zones
   const zones: DiagramZone[] = [];
@@ -327,37 +346,77 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   // roles, so Exchange/SQL/AD agents fold with the other agents of their zone), folded past a threshold
   // that halves (12 → 6 → 3 → 2) until the picture fits the budget of boxes and arrows.
   const roleSets = (info: MachineInfo) => [...new Set(info.components.flatMap((c) => COMPONENT_BY_ID.get(c)?.roles ?? [`?${c}`]))].sort().join('+');
-  const signatures: ((i: MachineInfo) => string)[] = [
-    (i) => `${i.os ?? 'no-os'}:${[...i.components].sort().join('+') || 'none'}`,
-    (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`,
+  const plans: { sig: (i: MachineInfo) => string; detail: boolean }[] = [
+    { sig: (i) => `${i.os ?? 'no-os'}:${[...i.components].sort().join('+') || 'none'}`, detail: true },
+    { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: true },
   ];
-  const bucketsFor = (sig: (i: MachineInfo) => string) => {
+  // For a picture those plans leave larger than the layout budget (a 10,000-machine estate: 405 boxes
+  // and 3,116 arrows, 26 s of ELK in the preview's page, which meanwhile does nothing else): machines of
+  // a zone with the same OS and roles fold whatever their problems and flows (an arrow then stands for
+  // some of the group's members: its count says how many pairs), then a zone's machines whatever their
+  // OS and roles.
+  const layoutPlans: { sig: (i: MachineInfo) => string; detail: boolean }[] = [
+    { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: false },
+    { sig: () => 'zone', detail: false },
+  ];
+  const patternKeys = new Map<string, string>(); // machine name -> its flow pattern, sorted (made once)
+  const patternKey = (name: string) => {
+    let k = patternKeys.get(name);
+    if (k === undefined) patternKeys.set(name, (k = (pattern.get(name) ?? []).sort().join('\u0001')));
+    return k;
+  };
+  const bucketsFor = ({ sig, detail }: { sig: (i: MachineInfo) => string; detail: boolean }) => {
     const buckets = new Map<string, { role: string; members: MachineInfo[] }>();
     for (const info of infos.values()) {
       if (info.implicit) continue;
       const role = sig(info);
-      const key = `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${(pattern.get(info.name) ?? []).sort().join('\u0001')}`;
+      const key = detail ? `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${patternKey(info.name)}` : `${info.zone}\u0000${role}`;
       (buckets.get(key) ?? buckets.set(key, { role, members: [] }).get(key)!).members.push(info);
     }
     return [...buckets.values()];
   };
   const implicitCount = [...infos.values()].filter((i) => i.implicit).length;
-  const cost = (buckets: { members: MachineInfo[] }[], th: number) => {
+  // The arrows a plan gives are counted as numbers: each machine a number (its box until a group takes
+  // it), each usable flow its two ends' numbers and the number of its port, class and state (the arrows'
+  // merge key). With strings this took ~60 ms a plan at 10,000 machines, and up to 16 plans are tried.
+  const machineNo = new Map<string, number>();
+  for (const name of infos.keys()) machineNo.set(name, machineNo.size);
+  const machineCount = machineNo.size;
+  const styleNo = new Map<string, number>();
+  const flowFrom = new Int32Array(usable.length);
+  const flowTo = new Int32Array(usable.length);
+  const flowStyle = new Int32Array(usable.length);
+  usable.forEach((f, k) => {
+    flowFrom[k] = machineNo.get(f.initiator)!;
+    flowTo[k] = machineNo.get(f.destination)!;
+    const style = `${f.portLabel}\u0000${f.encryption}\u0000${stateOf(f)}`;
+    let n = styleNo.get(style);
+    if (n === undefined) styleNo.set(style, (n = styleNo.size));
+    flowStyle[k] = n;
+  });
+  /** boxes and arrows with `buckets` folded past `th`, except the buckets in `open` (expanded) */
+  const cost = (buckets: { members: MachineInfo[] }[], th: number, open?: ReadonlySet<number>) => {
     let nodesN = implicitCount;
-    const key = new Map<string, string>();
+    const box = new Int32Array(machineCount);
+    for (let i = 0; i < machineCount; i++) box[i] = i;
     buckets.forEach((b, bi) => {
-      if (b.members.length > th) { nodesN++; for (const m of b.members) key.set(m.name, `#${bi}`); } else nodesN += b.members.length;
+      if (b.members.length > th && !open?.has(bi)) {
+        nodesN++;
+        for (const m of b.members) box[machineNo.get(m.name)!] = machineCount + bi;
+      } else nodesN += b.members.length;
     });
-    const edgeKeys = new Set<string>();
-    for (const f of usable) edgeKeys.add(`${key.get(f.initiator) ?? f.initiator}\u0000${key.get(f.destination) ?? f.destination}\u0000${f.portLabel}\u0000${f.encryption}\u0000${stateOf(f)}`);
+    const boxes = machineCount + buckets.length;
+    const styles = styleNo.size;
+    const edgeKeys = new Set<number>();
+    for (let k = 0; k < usable.length; k++) edgeKeys.add((box[flowFrom[k]] * boxes + box[flowTo[k]]) * styles + flowStyle[k]);
     return { nodes: nodesN, edges: edgeKeys.size };
   };
   const start = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
   let chosen: { buckets: { role: string; members: MachineInfo[] }[]; threshold: number } | undefined;
   const fits = (c: { nodes: number; edges: number }) => c.nodes <= maxNodes && c.edges <= maxEdges;
   if (Number.isFinite(start)) {
-    outer: for (const sig of signatures) {
-      const buckets = bucketsFor(sig);
+    outer: for (const plan of plans) {
+      const buckets = bucketsFor(plan);
       for (let th = start; ; th = Math.max(2, Math.floor(th / 2))) {
         chosen = { buckets, threshold: th };
         if (fits(cost(buckets, th)) || !Number.isFinite(maxNodes)) break outer;
@@ -365,21 +424,66 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
       }
     }
   }
-  const nodeOf = new Map<string, string>(); // machine name -> node id
-  const groups: DiagramNode[] = [];
+  const inLayout = (c: { nodes: number; edges: number }) => c.nodes <= maxLayoutNodes && c.edges <= maxLayoutEdges;
+  const inHalfLayout = (c: { nodes: number; edges: number }) => c.nodes <= maxLayoutNodes / 2 && c.edges <= maxLayoutEdges / 2;
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  if (Number.isFinite(start) && chosen && (Number.isFinite(maxLayoutNodes) || Number.isFinite(maxLayoutEdges))) {
+    const before = cost(chosen.buckets, chosen.threshold);
+    if (!inHalfLayout(before)) {
+      let used = 0;
+      outer: for (const [k, plan] of layoutPlans.entries()) {
+        const buckets = bucketsFor(plan);
+        used = k;
+        for (let th = start; ; th = Math.max(2, Math.floor(th / 2))) {
+          chosen = { buckets, threshold: th };
+          if (inHalfLayout(cost(buckets, th))) break outer;
+          if (th <= 2) break;
+        }
+      }
+      const after = cost(chosen.buckets, chosen.threshold);
+      const how = used === 0 ? 'by OS and roles alone, whatever their problems and flows' : 'together, whatever their OS and roles';
+      notes.push(`Folded more than usual: folded by OS, roles, problems and flows, the picture had ${fmt(before.nodes)} boxes and ${fmt(before.edges)} arrows, more than half of what the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows); the machines of each zone are folded ${how}: ${fmt(after.nodes)} boxes, ${fmt(after.edges)} arrows.`);
+    }
+  }
+  // group ids, stable across edits: zone and role, numbered when several groups share them
+  const bucketIds: (string | undefined)[] = [];
   const groupIdCount = new Map<string, number>();
   for (const { role, members } of chosen?.buckets ?? []) {
-    if (!(members.length > chosen!.threshold)) continue;
-    const first = members[0];
-    const base = `g/${first.zone}/${role}`;
+    if (!(members.length > chosen!.threshold)) { bucketIds.push(undefined); continue; }
+    const base = `g/${members[0].zone}/${role}`;
     const n = (groupIdCount.get(base) ?? 0) + 1;
     groupIdCount.set(base, n);
-    const id = n === 1 ? base : `${base}#${n}`;
-    if (expand.has(id)) continue;
+    bucketIds.push(n === 1 ? base : `${base}#${n}`);
+  }
+  // the groups to show machine by machine: those asked for, while the picture stays within the layout budget
+  const opened = new Set<number>();
+  if (chosen && expand.length > 0) {
+    const indexOf = new Map<string, number>();
+    bucketIds.forEach((id, bi) => id !== undefined && indexOf.set(id, bi));
+    const asked = expand.map((id) => indexOf.get(id)).filter((bi): bi is number => bi !== undefined);
+    const all = new Set(asked);
+    if (inLayout(cost(chosen.buckets, chosen.threshold, all))) for (const bi of asked) opened.add(bi);
+    else {
+      const refused: number[] = [];
+      asked.forEach((bi, k) => {
+        if (k < MAX_EXPANSIONS_TRIED && inLayout(cost(chosen!.buckets, chosen!.threshold, new Set([...opened, bi])))) opened.add(bi);
+        else refused.push(bi);
+      });
+      const list = refused.slice(0, 3).map((bi) => `${bucketIds[bi]} (${fmt(chosen!.buckets[bi].members.length)} machines)`).join(', ');
+      notes.push(`Not shown machine by machine: ${list}${refused.length > 3 ? ` and ${fmt(refused.length - 3)} more groups` : ''}; opened, the picture would have more than the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows).`);
+    }
+  }
+  const nodeOf = new Map<string, string>(); // machine name -> node id
+  const groups: DiagramNode[] = [];
+  for (const [bi, { members }] of (chosen?.buckets ?? []).entries()) {
+    const id = bucketIds[bi];
+    if (id === undefined || opened.has(bi)) continue;
+    const first = members[0];
     const components = [...new Set(members.flatMap((m) => m.components))];
     const allAgents = components.length > 0 && components.every((c) => COMPONENT_BY_ID.get(c)?.roles.includes('agent'));
     const what = allAgents ? 'agents' : 'machines';
-    const osLabel = first.os ? OS_LABEL[first.os] ?? first.os : 'OS not set:';
+    const oneOs = members.every((m) => m.os === first.os);
+    const osLabel = !oneOs ? 'mixed-OS' : first.os ? OS_LABEL[first.os] ?? first.os : 'OS not set:';
     let severity: Severity | undefined;
     let diagnosticCount = 0;
     for (const m of members) { severity = worse(severity, m.severity); diagnosticCount += m.diagnosticCount; nodeOf.set(m.name, id); }
@@ -388,7 +492,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
       kind: 'group',
       label: `${members.length} × ${osLabel} ${what}`,
       name: first.name,
-      os: first.os,
+      os: oneOs ? first.os : undefined,
       components: components.map(badge),
       zone: first.zone,
       span: first.span,
@@ -507,5 +611,6 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     edges,
     legend: LEGEND.map((l) => ({ ...l, present: present.has(l.key) })),
     stats: { machines: t.machines.size, flows: usable.length, groups: emittedGroups.size, omittedFlows },
+    ...(notes.length > 0 ? { notes } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { runRender } from '../../cli/src/render';
 import { generateDeployment } from './fixtures/generate';
+import { generate as generateBench } from '../../bench/generate.mjs';
 import { parseXml, walk } from './xml';
 
 const dir = mkdtempSync(join(tmpdir(), 'acrotopo-render-'));
@@ -83,6 +84,20 @@ describe('acrotopo render', () => {
     assert.ok(count(grouped.stdout, 'node') < 20);
     assert.equal(count(expanded.stdout, 'node'), 60);
     assert.equal(count(plain.stdout, 'node'), 60);
+  });
+
+  it('a large estate is folded to the layout budget, with a note; --no-layout-budget lays it all out', async () => {
+    const f = join(dir, 'estate.acrotopo.yaml');
+    writeFileSync(f, generateBench(3000).text);
+    const folded = await run(f, '--view', 'communication');
+    assert.equal(folded.code, 0, folded.stderr);
+    const note = /acrotopo: note: Folded more than usual: .*the picture had (\d+) boxes and \d+ arrows.* \(--no-layout-budget lays out everything\)\n/.exec(folded.stderr);
+    assert.ok(note, folded.stderr);
+    assert.ok(count(folded.stdout, 'node') <= 150);
+    const all = await run(f, '--view', 'communication', '--no-layout-budget');
+    assert.equal(all.code, 0, all.stderr);
+    assert.doesNotMatch(all.stderr, /Folded more than usual/);
+    assert.equal(count(all.stdout, 'node'), Number(note[1]), 'the boxes the note said');
   });
 
   it('--help', async () => {

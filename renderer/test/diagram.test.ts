@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildDiagram, check, fatalSyntaxErrors } from '@acrotopo/engine';
+import { buildDiagram, check, DEFAULT_MAX_LAYOUT_EDGES, DEFAULT_MAX_LAYOUT_NODES, fatalSyntaxErrors } from '@acrotopo/engine';
+import { generate as generateBench } from '../../bench/generate.mjs';
 import type { DiagramModel } from '@acrotopo/engine';
 import { nodeAtOffset } from '../src/index';
 import { generateDeployment } from './fixtures/generate';
@@ -206,5 +207,72 @@ describe('fatalSyntaxErrors', () => {
       const r = check(t);
       buildDiagram(r, 'all', { text: t });
     }
+  });
+});
+
+describe('buildDiagram: the layout budget', () => {
+  // the benchmark's generator: distinct flow patterns per site, so the readability plans leave a large picture
+  const text = generateBench(3000).text;
+  const result = check(text);
+  const boxesOf = (m: DiagramModel) => m.nodes.reduce((n, x) => n + (x.implicit ? 0 : (x.members?.length ?? 1)), 0);
+
+  it('a picture over half the budget folds further, says so, and keeps every machine in one box', () => {
+    for (const view of ['communication', 'all'] as const) {
+      const loose = buildDiagram(result, view, { text, maxLayoutNodes: Infinity, maxLayoutEdges: Infinity });
+      assert.ok(loose.nodes.length > DEFAULT_MAX_LAYOUT_NODES / 2 || loose.edges.length > DEFAULT_MAX_LAYOUT_EDGES / 2, `${view}: ${loose.nodes.length} boxes, ${loose.edges.length} arrows without the budget`);
+      assert.equal(loose.notes, undefined);
+      const m = buildDiagram(result, view, { text });
+      assert.ok(m.nodes.length <= DEFAULT_MAX_LAYOUT_NODES / 2 && m.edges.length <= DEFAULT_MAX_LAYOUT_EDGES / 2, `${view}: ${m.nodes.length} boxes, ${m.edges.length} arrows`);
+      assert.equal(m.notes?.length, 1);
+      assert.match(m.notes![0], new RegExp(`^Folded more than usual: .*the picture had ${loose.nodes.length.toLocaleString('en-US')} boxes and ${loose.edges.length.toLocaleString('en-US')} arrows`));
+      assert.equal(boxesOf(m), 3000, 'every machine is in exactly one box');
+      // a group of machines with different OSes says so, and has no OS
+      for (const g of m.nodes.filter((n) => n.kind === 'group')) {
+        const oses = new Set(g.members!.map((x) => result.topology.machines.get(x.name)?.os?.value));
+        if (oses.size > 1) {
+          assert.match(g.label, /^\d+ × mixed-OS (agents|machines)$/);
+          assert.equal(g.os, undefined);
+        } else assert.doesNotMatch(g.label, /mixed-OS/);
+      }
+      // every arrow joins two boxes of the picture
+      const ids = new Set(m.nodes.map((n) => n.id));
+      for (const e of m.edges) assert.ok(ids.has(e.from) && ids.has(e.to), e.id);
+    }
+  });
+
+  it('a small picture is left as it was (no notes)', () => {
+    const small = generateDeployment({ machines: 1000, firewall: true });
+    const m = buildDiagram(check(small), 'all', { text: small });
+    assert.equal(m.notes, undefined);
+    assert.ok(m.nodes.length <= 40);
+  });
+
+  it('a group opened past the budget stays folded, with a note; the others asked for open', () => {
+    const m = buildDiagram(result, 'communication', { text });
+    const groups = m.nodes.filter((n) => n.kind === 'group').sort((a, b) => b.members!.length - a.members!.length);
+    const [big] = groups;
+    // a group that opens on its own within the budget (here the Linux agents of a site; the Windows ones, ~150 each, do not)
+    const small = [...groups].reverse().find((g) => !buildDiagram(result, 'communication', { text, expand: [g.id] }).nodes.some((n) => n.id === g.id));
+    assert.ok(small && small.id !== big.id, 'some group opens within the budget');
+    const x = buildDiagram(result, 'communication', { text, expand: [big.id, small.id] });
+    assert.ok(x.nodes.some((n) => n.id === big.id), 'the large group stays folded');
+    assert.ok(!x.nodes.some((n) => n.id === small.id), 'the small one opens');
+    for (const name of small.members!.map((mm) => mm.name)) assert.ok(x.nodes.some((n) => n.id === `m/${name}`));
+    assert.ok(x.nodes.length <= DEFAULT_MAX_LAYOUT_NODES && x.edges.length <= DEFAULT_MAX_LAYOUT_EDGES, `${x.nodes.length} boxes, ${x.edges.length} arrows`);
+    assert.ok(x.notes?.some((n) => n.startsWith(`Not shown machine by machine: ${big.id} (${big.members!.length.toLocaleString('en-US')} machines)`)), JSON.stringify(x.notes));
+    assert.equal(boxesOf(x), 3000);
+  });
+
+  it('many groups asked for: each looked at, within the budget, and the refused ones counted', () => {
+    const m = buildDiagram(result, 'all', { text });
+    const ids = m.nodes.filter((n) => n.kind === 'group').map((n) => n.id);
+    const x = buildDiagram(result, 'all', { text, expand: [...ids, 'g/no-such-group'] });
+    assert.ok(x.nodes.length <= DEFAULT_MAX_LAYOUT_NODES && x.edges.length <= DEFAULT_MAX_LAYOUT_EDGES, `${x.nodes.length} boxes, ${x.edges.length} arrows`);
+    assert.equal(boxesOf(x), 3000);
+    const refused = ids.filter((id) => x.nodes.some((n) => n.id === id)).length;
+    assert.ok(refused > 0);
+    const note = x.notes?.find((n) => n.startsWith('Not shown machine by machine'));
+    assert.ok(note, JSON.stringify(x.notes));
+    if (refused > 3) assert.match(note, new RegExp(` and ${refused - 3} more groups;`));
   });
 });

@@ -8,6 +8,7 @@ import { buildDiagram, check } from '@acrotopo/engine';
 import type { CheckResult, DiagramModel, DiagramView } from '@acrotopo/engine';
 import { edgeLabelText } from '@acrotopo/renderer';
 import { generateDeployment } from '../../renderer/test/fixtures/generate';
+import { generate as generateBench } from '../../bench/generate.mjs';
 import { openHarness, RESULTS, ROOT } from './harness';
 import type { Harness } from './harness';
 
@@ -334,6 +335,16 @@ describe('preview webview in Chromium', () => {
       assert.ok(m.edges.some((e) => e.count > 1), 'merged arrows carry a count');
       assert.ok(await h.page.locator('.canvas text.label', { hasText: '×' }).count() > 0);
     }
+  });
+
+  it('draws a 3,000-machine estate folded to the layout budget, and says so in the banner', async () => {
+    const text = generateBench(3000).text;
+    const { model: m } = await showAndCheck(h, text, 'communication', 'large-3000-communication');
+    assert.ok(m.nodes.length <= 150 && m.edges.length <= 400, `${m.nodes.length} boxes, ${m.edges.length} arrows`);
+    await h.page.waitForSelector('.banner:not([hidden])');
+    assert.match((await h.page.locator('.banner').textContent()) ?? '', /^Folded more than usual: .*\(300 boxes, 800 arrows\)/);
+    await showAndCheck(h, SPEC, 'all');
+    assert.equal(await h.page.locator('.banner').isHidden(), true, 'a picture without notes has no banner');
   });
 
   it('had no page errors, console errors or CSP violations', async () => {

@@ -113,6 +113,12 @@ function saveState(): void {
   vscode.setState(s);
 }
 
+/** The model's notes as one banner text (strings only, a few, clipped), or undefined. */
+function modelNotes(model: DiagramModel): string | undefined {
+  const notes = Array.isArray(model.notes) ? model.notes.filter((n): n is string => typeof n === 'string').slice(0, 4).map((n) => n.slice(0, 600)) : [];
+  return notes.length > 0 ? notes.join(' ') : undefined;
+}
+
 function showBanner(text: string | undefined, kind: 'warning' | 'error' = 'warning'): void {
   banner.hidden = text === undefined;
   banner.textContent = text ?? '';
@@ -394,7 +400,8 @@ window.addEventListener('message', (ev: MessageEvent) => {
       st.expanded = msg.expanded;
       foldButton.hidden = msg.expanded.length === 0;
       saveState();
-      showBanner(undefined);
+      // what the picture folds beyond the usual or does not open (the layout budget, engine/src/diagram.ts)
+      showBanner(modelNotes(msg.model));
       void draw(msg.model, msg.seq);
       break;
     }
