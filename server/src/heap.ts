@@ -7,10 +7,11 @@
 //
 // With the factor fixed at 1.5 the collections come every ~15 keystrokes there, marked concurrently
 // (the second core) and finished in a short pause: peak RSS 310–314 MiB against 418–422 MiB in the same
-// minutes, edit → diagnostics p95 and median within the runs' noise (three runs each, alternating;
-// docs/language-server.md, Memory). Forcing full collections ourselves in idle time (gc()) cost 120–250 ms
-// each at that size, on the main thread. main.ts sets the factor after the first publish: set from the
-// start, it made V8 collect once more while the open's check grew the heap (a 14–75 ms pause at 10k).
+// minutes; the slowest edits pay ~10–35 ms for it (the marking shares the 2 cores with the client's
+// parse of the publish, and the collection ends in a pause during some edit; docs/language-server.md,
+// Memory). Forcing full collections ourselves in idle time (gc()) cost 120–250 ms each at that size, on
+// the main thread. main.ts sets the factor after the first publish: set from the start, it made V8
+// collect once more while the open's check grew the heap (a 14–75 ms pause at 10k).
 import { setFlagsFromString } from 'node:v8';
 
 /** the old generation may grow to 1.5× its live size before V8 collects it */
