@@ -23,7 +23,7 @@ Options:
   --no-grouping     never fold alike machines into groups
   --no-layout-budget  lay out however large the picture is (by default a picture over 150 boxes or
                     400 arrows is folded further, and a group that would take it past 300 boxes or
-                    800 arrows stays folded; stderr says so)
+                    800 arrows opens into smaller groups, GROUP/…, or stays folded; stderr says so)
   -o, --output OUT  write the SVG to OUT instead of standard output
   -h, --help        show this help
 
@@ -99,7 +99,9 @@ export async function runRender(argv: string[], io: Io): Promise<number> {
   if (expand.length > 0) {
     const known = new Set(groupIds);
     const wanted = expand.includes('all') ? groupIds : expand;
-    for (const g of wanted) if (!known.has(g)) io.stderr.write(`acrotopo: warning: no group '${g}' in this view (groups: ${groupIds.join(', ') || 'none'})\n`);
+    // (a part of a group that opens into smaller ones under the layout budget is named `<group id>/…`)
+    const isKnown = (g: string) => known.has(g) || groupIds.some((id) => g.startsWith(`${id}/`));
+    for (const g of wanted) if (!isKnown(g)) io.stderr.write(`acrotopo: warning: no group '${g}' in this view (groups: ${groupIds.join(', ') || 'none'})\n`);
     model = buildDiagram(result, view, { ...opts, expand: wanted });
   }
   let svg: string;

@@ -46,8 +46,9 @@ export interface DiagramOptions {
    * out (ELK in the page, which does nothing else meanwhile: 3–4 s at 800 arrows here). A picture the
    * readability plans leave larger than half of it folds further (machines of a zone with the same OS
    * and roles whatever their problems and flows, then a zone's machines), which leaves room to open
-   * groups; an `expand` that would take the picture past the budget is not applied. `DiagramModel.notes`
-   * says when either happens.
+   * groups; an `expand` that would take the picture past the budget opens such a group into the groups
+   * of the plan before it (ids `<group id>/<role>`) or is not applied. `DiagramModel.notes` says when
+   * any of this happens.
    */
   maxLayoutNodes?: number;
   maxLayoutEdges?: number;
@@ -171,6 +172,22 @@ export interface DiagramModel {
   };
   /** what the picture leaves out or folds beyond the usual, for the preview to say (the layout budget) */
   notes?: string[];
+}
+
+/** A way of folding: machines with the same `sig` in a zone (and, with `detail`, the same worst severity and flows). */
+interface Plan {
+  sig: (i: MachineInfo) => string;
+  detail: boolean;
+  /** the plan a group of this one opens into when it cannot open machine by machine (the layout budget) */
+  finer?: Plan;
+}
+
+/** Machines folded together by a plan; `parent`: the id of the group they were opened from. */
+interface Bucket {
+  role: string;
+  members: MachineInfo[];
+  plan: Plan;
+  parent?: string;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
@@ -346,7 +363,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   // roles, so Exchange/SQL/AD agents fold with the other agents of their zone), folded past a threshold
   // that halves (12 → 6 → 3 → 2) until the picture fits the budget of boxes and arrows.
   const roleSets = (info: MachineInfo) => [...new Set(info.components.flatMap((c) => COMPONENT_BY_ID.get(c)?.roles ?? [`?${c}`]))].sort().join('+');
-  const plans: { sig: (i: MachineInfo) => string; detail: boolean }[] = [
+  const plans: Plan[] = [
     { sig: (i) => `${i.os ?? 'no-os'}:${[...i.components].sort().join('+') || 'none'}`, detail: true },
     { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: true },
   ];
@@ -355,23 +372,24 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   // a zone with the same OS and roles fold whatever their problems and flows (an arrow then stands for
   // some of the group's members: its count says how many pairs), then a zone's machines whatever their
   // OS and roles.
-  const layoutPlans: { sig: (i: MachineInfo) => string; detail: boolean }[] = [
-    { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: false },
-    { sig: () => 'zone', detail: false },
-  ];
+  // A group of those plans that is opened past the budget opens into the groups of the plan before
+  // (`finer`): a zone's machines into their OS and roles, those into the first plans' groups.
+  const byRoles: Plan = { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: false, finer: plans[1] };
+  const layoutPlans: Plan[] = [byRoles, { sig: () => 'zone', detail: false, finer: byRoles }];
   const patternKeys = new Map<string, string>(); // machine name -> its flow pattern, sorted (made once)
   const patternKey = (name: string) => {
     let k = patternKeys.get(name);
     if (k === undefined) patternKeys.set(name, (k = (pattern.get(name) ?? []).sort().join('\u0001')));
     return k;
   };
-  const bucketsFor = ({ sig, detail }: { sig: (i: MachineInfo) => string; detail: boolean }) => {
-    const buckets = new Map<string, { role: string; members: MachineInfo[] }>();
-    for (const info of infos.values()) {
+  const bucketsFor = (plan: Plan, of: Iterable<MachineInfo> = infos.values()): Bucket[] => {
+    const { sig, detail } = plan;
+    const buckets = new Map<string, Bucket>();
+    for (const info of of) {
       if (info.implicit) continue;
       const role = sig(info);
       const key = detail ? `${info.zone}\u0000${role}\u0000${info.severity ?? ''}\u0000${patternKey(info.name)}` : `${info.zone}\u0000${role}`;
-      (buckets.get(key) ?? buckets.set(key, { role, members: [] }).get(key)!).members.push(info);
+      (buckets.get(key) ?? buckets.set(key, { role, members: [], plan }).get(key)!).members.push(info);
     }
     return [...buckets.values()];
   };
@@ -395,12 +413,12 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     flowStyle[k] = n;
   });
   /** boxes and arrows with `buckets` folded past `th`, except the buckets in `open` (expanded) */
-  const cost = (buckets: { members: MachineInfo[] }[], th: number, open?: ReadonlySet<number>) => {
+  const cost = (buckets: readonly Bucket[], th: number, open?: ReadonlySet<Bucket>) => {
     let nodesN = implicitCount;
     const box = new Int32Array(machineCount);
     for (let i = 0; i < machineCount; i++) box[i] = i;
     buckets.forEach((b, bi) => {
-      if (b.members.length > th && !open?.has(bi)) {
+      if (b.members.length > th && !open?.has(b)) {
         nodesN++;
         for (const m of b.members) box[machineNo.get(m.name)!] = machineCount + bi;
       } else nodesN += b.members.length;
@@ -412,7 +430,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     return { nodes: nodesN, edges: edgeKeys.size };
   };
   const start = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
-  let chosen: { buckets: { role: string; members: MachineInfo[] }[]; threshold: number } | undefined;
+  let chosen: { buckets: Bucket[]; threshold: number } | undefined;
   const fits = (c: { nodes: number; edges: number }) => c.nodes <= maxNodes && c.edges <= maxEdges;
   if (Number.isFinite(start)) {
     outer: for (const plan of plans) {
@@ -446,38 +464,60 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     }
   }
   // group ids, stable across edits: zone and role, numbered when several groups share them
-  const bucketIds: (string | undefined)[] = [];
-  const groupIdCount = new Map<string, number>();
-  for (const { role, members } of chosen?.buckets ?? []) {
-    if (!(members.length > chosen!.threshold)) { bucketIds.push(undefined); continue; }
-    const base = `g/${members[0].zone}/${role}`;
-    const n = (groupIdCount.get(base) ?? 0) + 1;
-    groupIdCount.set(base, n);
-    bucketIds.push(n === 1 ? base : `${base}#${n}`);
-  }
-  // the groups to show machine by machine: those asked for, while the picture stays within the layout budget
-  const opened = new Set<number>();
-  if (chosen && expand.length > 0) {
-    const indexOf = new Map<string, number>();
-    bucketIds.forEach((id, bi) => id !== undefined && indexOf.set(id, bi));
-    const asked = expand.map((id) => indexOf.get(id)).filter((bi): bi is number => bi !== undefined);
-    const all = new Set(asked);
-    if (inLayout(cost(chosen.buckets, chosen.threshold, all))) for (const bi of asked) opened.add(bi);
-    else {
-      const refused: number[] = [];
-      asked.forEach((bi, k) => {
-        if (k < MAX_EXPANSIONS_TRIED && inLayout(cost(chosen!.buckets, chosen!.threshold, new Set([...opened, bi])))) opened.add(bi);
-        else refused.push(bi);
-      });
-      const list = refused.slice(0, 3).map((bi) => `${bucketIds[bi]} (${fmt(chosen!.buckets[bi].members.length)} machines)`).join(', ');
-      notes.push(`Not shown machine by machine: ${list}${refused.length > 3 ? ` and ${fmt(refused.length - 3)} more groups` : ''}; opened, the picture would have more than the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows).`);
+  // (a group opened into smaller ones names them after itself: `<its id>/<role>`)
+  const groupIdOf = new Map<Bucket, string>();
+  const idsOf = (buckets: readonly Bucket[], th: number) => {
+    const ids: (string | undefined)[] = [];
+    const count = new Map<string, number>();
+    for (const b of buckets) {
+      if (!(b.members.length > th)) { ids.push(undefined); continue; }
+      const base = b.parent !== undefined ? `${b.parent}/${b.role}` : `g/${b.members[0].zone}/${b.role}`;
+      const n = (count.get(base) ?? 0) + 1;
+      count.set(base, n);
+      const id = n === 1 ? base : `${base}#${n}`;
+      ids.push(id);
+      groupIdOf.set(b, id);
     }
+    return ids;
+  };
+  let bucketIds = idsOf(chosen?.buckets ?? [], chosen?.threshold ?? Infinity);
+  // The groups asked for, in order, shown machine by machine while the picture stays within the layout
+  // budget; past it, a group of the layout plans opens into the groups of the plan before (`finer`),
+  // whose ids later requests can name; any other stays folded.
+  const opened = new Set<Bucket>();
+  if (chosen && expand.length > 0) {
+    const th = chosen.threshold;
+    const refused: Bucket[] = [];
+    const split: Bucket[] = [];
+    let tried = 0;
+    for (const id of expand) {
+      const bi = bucketIds.indexOf(id);
+      if (bi < 0) continue;
+      const b = chosen.buckets[bi];
+      if (tried++ >= MAX_EXPANSIONS_TRIED) { refused.push(b); continue; }
+      if (inLayout(cost(chosen.buckets, th, new Set([...opened, b])))) { opened.add(b); continue; }
+      if (b.plan.finer) {
+        const parts = bucketsFor(b.plan.finer, b.members).map((x) => ({ ...x, parent: id }));
+        const finer: Bucket[] = [...chosen.buckets.slice(0, bi), ...parts, ...chosen.buckets.slice(bi + 1)];
+        if (inLayout(cost(finer, th, opened))) {
+          chosen = { buckets: finer, threshold: th };
+          bucketIds = idsOf(finer, th);
+          split.push(b);
+          continue;
+        }
+      }
+      refused.push(b);
+    }
+    const named = (list: Bucket[]) => list.slice(0, 3).map((b) => `${groupIdOf.get(b)} (${fmt(b.members.length)} machines)`).join(', ') + (list.length > 3 ? ` and ${fmt(list.length - 3)} more groups` : '');
+    if (split.length > 0) notes.push(`Opened into smaller groups, not machine by machine: ${named(split)}; machine by machine the picture would have more than the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows). Open those groups in turn.`);
+    if (refused.length > 0) notes.push(`Not shown machine by machine: ${named(refused)}; opened, the picture would have more than the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows).`);
   }
   const nodeOf = new Map<string, string>(); // machine name -> node id
   const groups: DiagramNode[] = [];
-  for (const [bi, { members }] of (chosen?.buckets ?? []).entries()) {
+  for (const [bi, b] of (chosen?.buckets ?? []).entries()) {
     const id = bucketIds[bi];
-    if (id === undefined || opened.has(bi)) continue;
+    if (id === undefined || opened.has(b)) continue;
+    const { members } = b;
     const first = members[0];
     const components = [...new Set(members.flatMap((m) => m.components))];
     const allAgents = components.length > 0 && components.every((c) => COMPONENT_BY_ID.get(c)?.roles.includes('agent'));

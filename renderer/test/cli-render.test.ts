@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { buildDiagram, check } from '@acrotopo/engine';
 import { runRender } from '../../cli/src/render';
 import { generateDeployment } from './fixtures/generate';
 import { generate as generateBench } from '../../bench/generate.mjs';
@@ -94,6 +95,19 @@ describe('acrotopo render', () => {
     const note = /acrotopo: note: Folded more than usual: .*the picture had (\d+) boxes and \d+ arrows.* \(--no-layout-budget lays out everything\)\n/.exec(folded.stderr);
     assert.ok(note, folded.stderr);
     assert.ok(count(folded.stdout, 'node') <= 150);
+    // a group past the budget opens into smaller groups, whose ids --expand takes after it
+    const text = readFileSync(f, 'utf8');
+    const result = check(text);
+    const m = buildDiagram(result, 'communication', { text });
+    const big = m.nodes.filter((n) => n.kind === 'group').sort((a, b) => b.members!.length - a.members!.length)[0];
+    const part = buildDiagram(result, 'communication', { text, expand: [big.id] }).nodes.find((n) => n.id.startsWith(`${big.id}/`))!;
+    assert.ok(part, 'the large group opens into smaller ones');
+    const opened = await run(f, '--view', 'communication', '--expand', big.id, '--expand', part.id);
+    assert.equal(opened.code, 0, opened.stderr);
+    assert.match(opened.stderr, new RegExp(`note: Opened into smaller groups, not machine by machine: ${big.id.replace(/[/:]/g, '.')} `));
+    assert.doesNotMatch(opened.stderr, /warning: no group/);
+    const unknown = await run(f, '--view', 'communication', '--expand', 'g/no-such-group');
+    assert.match(unknown.stderr, /warning: no group 'g\/no-such-group'/);
     const all = await run(f, '--view', 'communication', '--no-layout-budget');
     assert.equal(all.code, 0, all.stderr);
     assert.doesNotMatch(all.stderr, /Folded more than usual/);

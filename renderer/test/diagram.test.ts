@@ -247,7 +247,7 @@ describe('buildDiagram: the layout budget', () => {
     assert.ok(m.nodes.length <= 40);
   });
 
-  it('a group opened past the budget stays folded, with a note; the others asked for open', () => {
+  it('a group opened past the budget opens into smaller groups, or else stays folded; each with a note', () => {
     const m = buildDiagram(result, 'communication', { text });
     const groups = m.nodes.filter((n) => n.kind === 'group').sort((a, b) => b.members!.length - a.members!.length);
     const [big] = groups;
@@ -255,12 +255,33 @@ describe('buildDiagram: the layout budget', () => {
     const small = [...groups].reverse().find((g) => !buildDiagram(result, 'communication', { text, expand: [g.id] }).nodes.some((n) => n.id === g.id));
     assert.ok(small && small.id !== big.id, 'some group opens within the budget');
     const x = buildDiagram(result, 'communication', { text, expand: [big.id, small.id] });
-    assert.ok(x.nodes.some((n) => n.id === big.id), 'the large group stays folded');
+    assert.ok(!x.nodes.some((n) => n.id === big.id), 'the large group is opened');
+    const parts = x.nodes.filter((n) => n.id.startsWith(`${big.id}/`));
+    assert.ok(parts.length > 0, 'into smaller groups named after it');
+    const bigNames = new Set(big.members!.map((mm) => mm.name));
+    const shown = x.nodes.filter((n) => n.id.startsWith(`${big.id}/`) || (n.kind === 'machine' && bigNames.has(n.name)));
+    assert.equal(shown.reduce((k, n) => k + (n.members?.length ?? 1), 0), big.members!.length, 'its machines are all in its parts');
     assert.ok(!x.nodes.some((n) => n.id === small.id), 'the small one opens');
     for (const name of small.members!.map((mm) => mm.name)) assert.ok(x.nodes.some((n) => n.id === `m/${name}`));
     assert.ok(x.nodes.length <= DEFAULT_MAX_LAYOUT_NODES && x.edges.length <= DEFAULT_MAX_LAYOUT_EDGES, `${x.nodes.length} boxes, ${x.edges.length} arrows`);
-    assert.ok(x.notes?.some((n) => n.startsWith(`Not shown machine by machine: ${big.id} (${big.members!.length.toLocaleString('en-US')} machines)`)), JSON.stringify(x.notes));
+    assert.ok(x.notes?.some((n) => n.startsWith(`Opened into smaller groups, not machine by machine: ${big.id} (${big.members!.length.toLocaleString('en-US')} machines)`)), JSON.stringify(x.notes));
     assert.equal(boxesOf(x), 3000);
+    // a part is asked for by its id, after the group it came from: opened, or named in a note (this
+    // one, ~145 machines of a first-plan group, has no smaller groups and does not fit machine by machine)
+    const part = parts.sort((a, b) => b.members!.length - a.members!.length)[0];
+    const y = buildDiagram(result, 'communication', { text, expand: [big.id, part.id] });
+    const partOpened = !y.nodes.some((n) => n.id === part.id);
+    assert.ok(partOpened || y.notes?.some((n) => n.startsWith(`Not shown machine by machine: ${part.id} (`)), JSON.stringify(y.notes));
+    assert.equal(boxesOf(y), 3000);
+    // a budget the parts do not fit either: the group stays folded
+    const tight = { maxLayoutNodes: 60, maxLayoutEdges: 200 };
+    const z = buildDiagram(result, 'communication', { text, ...tight });
+    const zone = z.nodes.filter((n) => n.kind === 'group').sort((a, b) => b.members!.length - a.members!.length)[0];
+    assert.match(zone.label, /× mixed-OS machines$/);
+    const zx = buildDiagram(result, 'communication', { text, ...tight, expand: [zone.id] });
+    assert.ok(zx.nodes.some((n) => n.id === zone.id), 'the zone group stays folded');
+    assert.ok(zx.nodes.length <= 60 && zx.edges.length <= 200);
+    assert.ok(zx.notes?.some((n) => n.startsWith(`Not shown machine by machine: ${zone.id} (`)), JSON.stringify(zx.notes));
   });
 
   it('many groups asked for: each looked at, within the budget, and the refused ones counted', () => {
