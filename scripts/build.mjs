@@ -1,7 +1,8 @@
 // Bundles every runnable piece with esbuild. Runs on `npm ci` (prepare) and `npm run build`.
 // Entries whose source does not exist (yet) are skipped, so a partial checkout still builds.
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, cpSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, cpSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,5 +28,14 @@ await Promise.all(entries.filter((e) => existsSync(join(root, e.entryPoints[0]))
 if (existsSync(join(root, 'schemas/acrotopo.schema.json'))) {
   mkdirSync(join(root, 'client/schemas'), { recursive: true });
   cpSync(join(root, 'schemas/acrotopo.schema.json'), join(root, 'client/schemas/acrotopo.schema.json'));
+}
+// V8's code cache for the CLI bundle (cli/bin/acrotopo.js uses it): written by a check of an example,
+// so it holds the functions a check compiles. Not having one only costs start-up time.
+const cliBin = join(root, 'cli/bin/acrotopo.js');
+const cacheExample = join(root, 'examples/large-estate.acrotopo.yaml');
+if (existsSync(join(root, 'cli/dist/acrotopo.js')) && existsSync(cacheExample)) {
+  rmSync(join(root, 'cli/dist/acrotopo.js.cache'), { force: true });
+  const r = spawnSync(process.execPath, [cliBin, 'check', cacheExample, '--format', 'json'], { env: { ...process.env, ACROTOPO_CODE_CACHE: 'write' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
+  if (!existsSync(join(root, 'cli/dist/acrotopo.js.cache'))) console.log(`acrotopo build: no code cache for the CLI (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
 }
 console.log(`acrotopo build: ${Date.now() - t0} ms`);
