@@ -363,9 +363,10 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   // roles, so Exchange/SQL/AD agents fold with the other agents of their zone), folded past a threshold
   // that halves (12 → 6 → 3 → 2) until the picture fits the budget of boxes and arrows.
   const roleSets = (info: MachineInfo) => [...new Set(info.components.flatMap((c) => COMPONENT_BY_ID.get(c)?.roles ?? [`?${c}`]))].sort().join('+');
+  const osAndRoles = (i: MachineInfo) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`;
   const plans: Plan[] = [
     { sig: (i) => `${i.os ?? 'no-os'}:${[...i.components].sort().join('+') || 'none'}`, detail: true },
-    { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: true },
+    { sig: osAndRoles, detail: true },
   ];
   // For a picture those plans leave larger than the layout budget (a 10,000-machine estate: 405 boxes
   // and 3,116 arrows, 26 s of ELK in the preview's page, which meanwhile does nothing else): machines of
@@ -374,7 +375,7 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
   // OS and roles.
   // A group of those plans that is opened past the budget opens into the groups of the plan before
   // (`finer`): a zone's machines into their OS and roles, those into the first plans' groups.
-  const byRoles: Plan = { sig: (i) => `${i.os ?? 'no-os'}:roles:${roleSets(i) || 'none'}`, detail: false, finer: plans[1] };
+  const byRoles: Plan = { sig: osAndRoles, detail: false, finer: plans[1] };
   const layoutPlans: Plan[] = [byRoles, { sig: () => 'zone', detail: false, finer: byRoles }];
   const patternKeys = new Map<string, string>(); // machine name -> its flow pattern, sorted (made once)
   const patternKey = (name: string) => {
@@ -430,37 +431,36 @@ export function buildDiagram(result: CheckResult, view: DiagramView, opts: Diagr
     return { nodes: nodesN, edges: edgeKeys.size };
   };
   const start = opts.groupThreshold ?? DEFAULT_GROUP_THRESHOLD;
-  let chosen: { buckets: Bucket[]; threshold: number } | undefined;
-  const fits = (c: { nodes: number; edges: number }) => c.nodes <= maxNodes && c.edges <= maxEdges;
-  if (Number.isFinite(start)) {
-    outer: for (const plan of plans) {
+  type Cost = { nodes: number; edges: number };
+  const within = (nodes: number, edges: number) => (c: Cost) => c.nodes <= nodes && c.edges <= edges;
+  /**
+   * The first plan of `list`, at the first threshold (halving from `start` down to 2), whose picture
+   * `accept`s; when none does, the last tried (the most folded). With the plan's place in `list` and its cost.
+   */
+  const search = (list: readonly Plan[], accept: (c: Cost) => boolean) => {
+    let found: { buckets: Bucket[]; threshold: number; cost: Cost; at: number } | undefined;
+    for (const [at, plan] of list.entries()) {
       const buckets = bucketsFor(plan);
       for (let th = start; ; th = Math.max(2, Math.floor(th / 2))) {
-        chosen = { buckets, threshold: th };
-        if (fits(cost(buckets, th)) || !Number.isFinite(maxNodes)) break outer;
+        found = { buckets, threshold: th, cost: cost(buckets, th), at };
+        if (accept(found.cost)) return found;
         if (th <= 2) break;
       }
     }
-  }
-  const inLayout = (c: { nodes: number; edges: number }) => c.nodes <= maxLayoutNodes && c.edges <= maxLayoutEdges;
-  const inHalfLayout = (c: { nodes: number; edges: number }) => c.nodes <= maxLayoutNodes / 2 && c.edges <= maxLayoutEdges / 2;
+    return found;
+  };
+  let chosen: { buckets: Bucket[]; threshold: number } | undefined;
+  const inLayout = within(maxLayoutNodes, maxLayoutEdges);
   const fmt = (n: number) => n.toLocaleString('en-US');
-  if (Number.isFinite(start) && chosen && (Number.isFinite(maxLayoutNodes) || Number.isFinite(maxLayoutEdges))) {
-    const before = cost(chosen.buckets, chosen.threshold);
-    if (!inHalfLayout(before)) {
-      let used = 0;
-      outer: for (const [k, plan] of layoutPlans.entries()) {
-        const buckets = bucketsFor(plan);
-        used = k;
-        for (let th = start; ; th = Math.max(2, Math.floor(th / 2))) {
-          chosen = { buckets, threshold: th };
-          if (inHalfLayout(cost(buckets, th))) break outer;
-          if (th <= 2) break;
-        }
-      }
-      const after = cost(chosen.buckets, chosen.threshold);
-      const how = used === 0 ? 'by OS and roles alone, whatever their problems and flows' : 'together, whatever their OS and roles';
-      notes.push(`Folded more than usual: folded by OS, roles, problems and flows, the picture had ${fmt(before.nodes)} boxes and ${fmt(before.edges)} arrows, more than half of what the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows); the machines of each zone are folded ${how}: ${fmt(after.nodes)} boxes, ${fmt(after.edges)} arrows.`);
+  if (Number.isFinite(start)) {
+    // (no readability budget: the first plan at the first threshold)
+    const readable = search(plans, Number.isFinite(maxNodes) ? within(maxNodes, maxEdges) : () => true);
+    chosen = readable;
+    if (readable && (Number.isFinite(maxLayoutNodes) || Number.isFinite(maxLayoutEdges)) && !within(maxLayoutNodes / 2, maxLayoutEdges / 2)(readable.cost)) {
+      const folded = search(layoutPlans, within(maxLayoutNodes / 2, maxLayoutEdges / 2))!;
+      chosen = folded;
+      const how = folded.at === 0 ? 'by OS and roles alone, whatever their problems and flows' : 'together, whatever their OS and roles';
+      notes.push(`Folded more than usual: folded by OS, roles, problems and flows, the picture had ${fmt(readable.cost.nodes)} boxes and ${fmt(readable.cost.edges)} arrows, more than half of what the preview lays out (${fmt(maxLayoutNodes)} boxes, ${fmt(maxLayoutEdges)} arrows); the machines of each zone are folded ${how}: ${fmt(folded.cost.nodes)} boxes, ${fmt(folded.cost.edges)} arrows.`);
     }
   }
   // group ids, stable across edits: zone and role, numbered when several groups share them
