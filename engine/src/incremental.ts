@@ -807,7 +807,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     }
     // (the result of the text the chunks are of: the last one, or the one before when the last could
     // not be cut into chunks — full(…, keepLayout))
-    const last = recent.find((r) => r.options === optionsKey && r.text.length === old.text.length && r.text === old.text);
+    const last = recentFor(old.text, optionsKey);
     if (!last) return 'no result for the last text';
     if (forbidden) return 'the edit touches a disable comment or line ends';
     const base = baseOf(last);
@@ -847,8 +847,15 @@ export function createIncrementalChecker(): IncrementalChecker {
    * than the caller holds: tens of MiB at 10,000 machines.)
    */
   let recent: { text: string; options: string; result: CheckResult }[] = [];
-  const recall = (text: string, optionsKey: string): CheckResult | undefined =>
-    recent.find((r) => r.options === optionsKey && r.text.length === text.length && r.text === text)?.result;
+  /** the newest of them for `text` (and `optionsKey`, when given) */
+  const recentFor = (text: string, optionsKey?: string) => {
+    for (let i = recent.length - 1; i >= 0; i--) {
+      const r = recent[i];
+      if ((optionsKey === undefined || r.options === optionsKey) && r.text.length === text.length && r.text === text) return r;
+    }
+    return undefined;
+  };
+  const recall = (text: string, optionsKey: string): CheckResult | undefined => recentFor(text, optionsKey)?.result;
   const remember = (text: string, optionsKey: string, result: CheckResult): CheckResult => {
     recent = [...recent.filter((r) => r.result !== result), { text, options: optionsKey, result }].slice(-2);
     return result;
@@ -1176,7 +1183,7 @@ export function createIncrementalChecker(): IncrementalChecker {
       if (performance.now() >= until) return true;
     }
     // (the result of the text the chunks are of, which a delta check starts from: delta())
-    const last = [...recent].reverse().find((r) => r.text.length === layout!.text.length && r.text === layout!.text);
+    const last = recentFor(layout.text);
     const base = last && baseOf(last);
     if (base) prepareBase(base);
     return false;
