@@ -45,6 +45,9 @@ export const SERVERS = {
     label: 'acrotopo-language-server',
     bin: join(ROOT, 'server', 'bin', 'acrotopo-language-server.js'),
     args: ['--stdio'],
+    // node's options as the VS Code extension starts the server with them (client/src/extension.ts)
+    nodeArgs: JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8')).execArgv,
+    nodeEnv: JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8')).env,
     languageId: 'acrotopo',
     // The editor's default debounce (75 ms) would dominate small files; the benchmark measures the work:
     // BENCH_OURS_DEBOUNCE_MS (default 0) sets acrotopo.validate.debounceMs.
@@ -55,6 +58,9 @@ export const SERVERS = {
     label: 'yaml-language-server',
     bin: join(ROOT, 'node_modules', 'yaml-language-server', 'bin', 'yaml-language-server'),
     args: ['--stdio'],
+    // as the Red Hat YAML extension starts it (vscode-yaml: no node options in its run ServerOptions)
+    nodeArgs: [],
+    nodeEnv: {},
     languageId: 'yaml',
     settings: yamlSettings,
   },
@@ -124,7 +130,7 @@ export async function runServer(o) {
     return result;
   }
 
-  const child = spawn(o.node ?? process.execPath, [server.bin, ...server.args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(o.node ?? process.execPath, [...server.nodeArgs, server.bin, ...server.args], { cwd: ROOT, env: { ...process.env, ...server.nodeEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (c) => {
     stderr = (stderr + c.toString('utf8')).slice(-4000);

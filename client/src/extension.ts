@@ -1,4 +1,4 @@
-// VS Code side of Acrotopo: starts the language server (bundled as dist/server.js) over Node IPC, shows the
+// VS Code side of Acrotopo: starts the language server (bundled as dist/server.js) over stdio, shows the
 // problem count of the active Acrotopo document in the status bar, and registers the preview.
 // Nothing here executes anything a workspace or a document controls, so untrusted workspaces are supported.
 import * as path from 'node:path';
@@ -10,6 +10,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import nodeOptions from '../../server/node-options.json';
+import { SERVER_STATUS_METHOD } from '../../server/src/protocol';
+import type { ServerStatus } from '../../server/src/protocol';
 import { registerPreview } from './preview';
 import { SettingControlledTraceChannel } from './traceChannel';
 
@@ -30,9 +33,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Acroto
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     // stdio, not node IPC: over stdio the server writes its diagnostics with its own encoder (kept
-    // per diagnostic, ASCII; server/src/publish-encoder.ts), which IPC's process.send would bypass
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    // per diagnostic, ASCII; server/src/publish-encoder.ts), which IPC's process.send would bypass.
+    // Node's options and environment come from server/node-options.json, which the benchmark starts the
+    // server with too (a young generation of 2 × 4 MiB, large buffers given back to the system when
+    // freed: docs/language-server.md, Memory). The environment is added to the extension host's.
+    run: { module, transport: TransportKind.stdio, options: { execArgv: [...nodeOptions.execArgv], env: { ...nodeOptions.env } } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: [...nodeOptions.execArgv, '--nolazy', '--inspect=6011'], env: { ...nodeOptions.env } } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -51,6 +57,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Acroto
   client = lc;
   context.subscriptions.push(
     vscode.commands.registerCommand('acrotopo.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('acrotopo.showServerStatus', async () => {
+      try {
+        const st = await lc.sendRequest<ServerStatus | null>(SERVER_STATUS_METHOD);
+        if (!st) throw new Error('no answer');
+        output.info(`language server: pid ${st.pid}, node ${st.node} ${st.execArgv.join(' ')}; heap growing ${st.heapGrowingPercent ?? 'V8 default'}%`);
+        output.info(`memory (MiB): rss ${st.memory.rss}, heap ${st.memory.heapUsed} used of ${st.memory.heapTotal}, external ${st.memory.external}`);
+        output.info(`heap spaces (MiB, used/size): ${st.heapSpaces.filter((x) => x.size > 0).map((x) => `${x.name} ${x.used}/${x.size}`).join(', ')}`);
+        output.show(true);
+      } catch (e) {
+        output.error(`server status: ${e instanceof Error ? e.message : String(e)}`);
+        output.show(true);
+      }
+    }),
     vscode.commands.registerCommand('acrotopo.restartServer', async () => {
       output.info('restarting the language server');
       try {

@@ -65,7 +65,7 @@ test('every contributed command is registered by the extension code', () => {
   for (const c of contributes.commands as { command: string }[]) {
     assert.ok(src.includes(`'${c.command}'`) || src.includes(`"${c.command}"`), `${c.command} is registered`);
   }
-  for (const c of ['acrotopo.showOutput', 'acrotopo.restartServer']) {
+  for (const c of ['acrotopo.showOutput', 'acrotopo.restartServer', 'acrotopo.showServerStatus']) {
     assert.ok(contributes.commands.some((x: { command: string }) => x.command === c), c);
   }
 });

@@ -115,14 +115,6 @@ function smbEncryption(fact: PortFact, destination: Machine | undefined): { encr
   return { encryption: 'depends', note: fact.note };
 }
 
-/** The non-empty spans of a flow's sources, as an exact-size array (one is kept per flow). */
-function spans(a: Span, b: Span, c: Span | undefined): Span[] {
-  const ua = a.end > a.start;
-  const ub = b.end > b.start;
-  if (c && c.end > c.start) return ua && ub ? [a, b, c] : ua ? [a, c] : ub ? [b, c] : [c];
-  return ua && ub ? [a, b] : ua ? [a] : ub ? [b] : [];
-}
-
 /**
  * A set of (initiator, destination) number pairs, open addressing in two typed arrays: one per port
  * label and view, ~75k adds at 10k machines, where a Set of numbers rehashes and allocates as it grows.
@@ -306,7 +298,7 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
     if (!rp) rows.set(catalogue, (rp = new RowPorts(CATALOGUE_BY_ID.get(catalogue)!, seenFor)));
     return rp;
   };
-  const add = (rp: RowPorts, i: Machine | undefined, d: Machine | undefined, origin: Span, extra?: Span) => {
+  const add = (rp: RowPorts, i: Machine | undefined, d: Machine | undefined, origin: Span) => {
     if (!i || !d) return;
     const iAt = declared(i);
     const dAt = declared(d);
@@ -366,7 +358,6 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
         sourcePorts: iAt >= 0 ? sourcePortsAt[iAt] : sourcePortRange(i.os?.value, i.windowsVersion?.value),
         view: r.view,
         origin,
-        sources: spans(i.keySpan, d.keySpan, extra),
       });
     }
   };
@@ -379,7 +370,6 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
   const inst = t.installation;
   if (inst) {
     const installer = inst.from ? t.machines.get(inst.from.value) : undefined;
-    const extra = inst.from?.span;
     if (server && t.product === '11.5' && inst.from) {
       for (const c of consoles) add(row('RI-1'), c, server, inst.from.span);
     }
@@ -389,10 +379,10 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
       const os = target.os?.value;
       if (installer) {
         if (os === 'windows') {
-          add(row(server ? 'RI-2' : 'RI-7'), installer, target, item.span, extra);
-          add(row(server ? 'RI-3' : 'RI-8'), installer, target, item.span, extra);
+          add(row(server ? 'RI-2' : 'RI-7'), installer, target, item.span);
+          add(row(server ? 'RI-3' : 'RI-8'), installer, target, item.span);
         } else if (os === 'linux') {
-          add(row(server ? 'RI-4' : 'RI-9'), installer, target, item.span, extra);
+          add(row(server ? 'RI-4' : 'RI-9'), installer, target, item.span);
         }
       }
       if (server && (os === 'windows' || os === 'linux')) add(row('RI-5'), target, server, item.span);
@@ -429,7 +419,7 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
   let cloud: Machine | undefined;
   for (const m of cloudBackups) {
     cloud ??= cloudNodeOf(t, () => withRole('acronis-cloud'));
-    add(row('CC-9'), m, cloud, m.keySpan, m.cloudBackup!.span);
+    add(row('CC-9'), m, cloud, m.keySpan);
   }
   return flows;
 }

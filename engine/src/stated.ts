@@ -139,7 +139,6 @@ export function classifyStated(t: Topology, derived: Flow[]): StatedResult {
       sourcePorts: sourcePortsFor(i.os?.value, i.windowsVersion?.value)?.range,
       view: 'communication',
       origin: c.span,
-      sources: [c.span],
     };
     const sameList = byTriple.get(tripleKey(i.name, d.name, label));
     if (sameList) {

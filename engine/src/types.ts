@@ -206,8 +206,6 @@ export interface Flow {
   view: View;
   /** the node that caused the flow: where diagnostics about it start */
   origin: Span;
-  /** other nodes the flow comes from (machine keys, settings) */
-  sources: Span[];
   /** for a stated flow: the derived flow it is identical to */
   sameAs?: string;
   /** firewall verdict, filled by the firewall evaluation */

@@ -51,7 +51,7 @@ function refSourcePorts(m: Machine) {
 function refDerive(t: Topology): Flow[] {
   const flows: Flow[] = [];
   const seen = new Set<string>();
-  const add = (catalogue: string, i: Machine | undefined, d: Machine | undefined, origin: Span, extra: Span[] = []) => {
+  const add = (catalogue: string, i: Machine | undefined, d: Machine | undefined, origin: Span) => {
     if (!i || !d || i.name === d.name) return;
     const row = CATALOGUE_BY_ID.get(catalogue)!;
     const ap = agentPort(t, d, DEFAULT_AGENT_PORT);
@@ -65,7 +65,6 @@ function refDerive(t: Topology): Flow[] {
       flows.push({
         id: `${catalogue}:${i.name}>${d.name}:${label}`, kind: 'derived', catalogue, purpose: row.purpose, initiator: i.name, destination: d.name, port, portLabel: label,
         encryption: enc.encryption, encryptionNote: enc.note, sourcePorts: refSourcePorts(i), view: row.view, origin,
-        sources: [i.keySpan, d.keySpan, ...extra].filter((s) => s.end > s.start),
       });
     }
   };
@@ -75,7 +74,6 @@ function refDerive(t: Topology): Flow[] {
   const inst = t.installation;
   if (inst) {
     const installer = inst.from ? t.machines.get(inst.from.value) : undefined;
-    const extra = inst.from ? [inst.from.span] : [];
     if (server && t.product === '11.5' && inst.from) for (const c of consoles) add('RI-1', c, server, inst.from.span);
     for (const item of inst.to) {
       const target = t.machines.get(item.value);
@@ -83,9 +81,9 @@ function refDerive(t: Topology): Flow[] {
       const os = target.os?.value;
       if (installer) {
         if (os === 'windows') {
-          add(server ? 'RI-2' : 'RI-7', installer, target, item.span, extra);
-          add(server ? 'RI-3' : 'RI-8', installer, target, item.span, extra);
-        } else if (os === 'linux') add(server ? 'RI-4' : 'RI-9', installer, target, item.span, extra);
+          add(server ? 'RI-2' : 'RI-7', installer, target, item.span);
+          add(server ? 'RI-3' : 'RI-8', installer, target, item.span);
+        } else if (os === 'linux') add(server ? 'RI-4' : 'RI-9', installer, target, item.span);
       }
       if (server && (os === 'windows' || os === 'linux')) add('RI-5', target, server, item.span);
     }
@@ -105,7 +103,7 @@ function refDerive(t: Topology): Flow[] {
   }
   const vsphere = machinesWithRole(t, 'vsphere');
   for (const v of machinesWithRole(t, 'vmware-agent')) for (const h of vsphere) add('CC-8', v, h, v.keySpan);
-  for (const m of t.machines.values()) if (m.cloudBackup?.value === true) add('CC-9', m, cloudNode(t), m.keySpan, [m.cloudBackup.span]);
+  for (const m of t.machines.values()) if (m.cloudBackup?.value === true) add('CC-9', m, cloudNode(t), m.keySpan);
   return flows;
 }
 

@@ -17,3 +17,25 @@ export interface DiagramParams {
 
 /** `null` when the document is not open in the server. */
 export type DiagramResult = (PreviewBuild & { version: number; /** engine time for this version, ms */ ms: number }) | null;
+
+/**
+ * `acrotopo/serverStatus` (no params): how the server process runs — node's version and options, the
+ * heap growing factor it set (heap.ts), and its memory. The extension's "Show Server Status" command
+ * prints it; the extension-host tests read the options the client started the server with.
+ */
+export const SERVER_STATUS_METHOD = 'acrotopo/serverStatus';
+
+export interface ServerStatus {
+  pid: number;
+  node: string;
+  /** node's command-line options (`process.execArgv`) */
+  execArgv: string[];
+  /** the C allocator's MALLOC_MMAP_THRESHOLD_ in the server's environment, when set (server/node-options.json) */
+  mallocMmapThreshold?: string;
+  /** the `--heap-growing-percent` the server set itself, once its first diagnostics were out; undefined before, or when given on the command line */
+  heapGrowingPercent?: number;
+  /** MiB, from process.memoryUsage() */
+  memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
+  /** V8's heap spaces, MiB (v8.getHeapSpaceStatistics(): space size and used size) */
+  heapSpaces: { name: string; size: number; used: number }[];
+}

@@ -18,7 +18,8 @@ import { hover } from './features/hover';
 import { definition, documentHighlights, prepareRename, references, rename } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { diagram, parseDiagramParams } from './features/diagram';
-import { DIAGRAM_METHOD } from './protocol';
+import { DIAGRAM_METHOD, SERVER_STATUS_METHOD } from './protocol';
+import { serverStatus } from './heap';
 import type { DiagramResult } from './protocol';
 
 export const SERVER_NAME = 'acrotopo-language-server';
@@ -232,6 +233,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     return diagram(d, p, analysis(d));
   });
   connection.onRequest(DIAGRAM_METHOD, (raw: unknown, token: CancellationToken): unknown => diagramHandler(raw, token));
+  connection.onRequest(SERVER_STATUS_METHOD, guard(log, 'server status', null, () => serverStatus()));
 
   connection.onShutdown(() => {
     for (const d of documents.all()) validator.cancel(d.uri);

@@ -3,8 +3,11 @@
 // runtime flag V8 ignored would change nothing).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEAP_GROWING_PERCENT, tuneHeap } from '../src/heap';
+import { SERVER_STATUS_METHOD } from '../src/protocol';
+import type { ServerStatus } from '../src/protocol';
 import { LspClient, ROOT } from './lsp-client';
 
 test('tuneHeap sets --heap-growing-percent, and leaves a value given on the command line', () => {
@@ -39,7 +42,7 @@ async function churn(execArgv: string[], afterPublish: boolean): Promise<number>
 }
 
 test('the built server collects its old generation sooner than V8 by default, once it has published', async () => {
-  // the same churn in the server as started (factor 1.5 after the first publish) and with V8's own
+  // the same churn in the server as started (factor 1.3 after the first publish) and with V8's own
   // factor (0 = V8 chooses), given on the command line so that tuneHeap leaves it; and before any
   // publish, when the server has not set it yet (a large file's open grows the heap from nothing)
   const tuned = await churn([], true);
@@ -48,4 +51,28 @@ test('the built server collects its old generation sooner than V8 by default, on
   // ~40 MiB live: tuned ~140 MiB at the peak here, V8's own 260–340 MiB
   assert.ok(tuned < untuned * 0.75, `peak heap ${tuned} MiB with the server's factor, ${untuned} MiB with V8's`);
   assert.ok(tuned < early * 0.75, `peak heap ${tuned} MiB after a publish, ${early} MiB before any`);
+});
+
+test('acrotopo/serverStatus: node options as started (server/node-options.json, as the extension passes them), the factor once published, the young generation', async () => {
+  const { execArgv, env } = JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8')) as { execArgv: string[]; env: Record<string, string> };
+  assert.ok(execArgv.length > 0);
+  const client = await LspClient.start({ execArgv, env: { ...process.env, ...env } });
+  try {
+    const before = await client.request<ServerStatus>(SERVER_STATUS_METHOD, null);
+    assert.deepEqual(before.execArgv, execArgv);
+    assert.equal(before.node, process.version);
+    assert.equal(before.heapGrowingPercent, undefined, 'not set before the first publish');
+    assert.equal(before.mallocMmapThreshold, env.MALLOC_MMAP_THRESHOLD_);
+    // a document large enough to fill the young generation many times over
+    const text = ['title: status', 'machines:', ...Array.from({ length: 2000 }, (_, i) => `  m${i}: { os: linux, address: 10.0.${i >> 8}.${i & 255}, components: [agent-for-linux] }`), ''].join('\n');
+    await client.open('file:///w/status.acrotopo.yaml', text);
+    const after = await client.request<ServerStatus>(SERVER_STATUS_METHOD, null);
+    assert.equal(after.heapGrowingPercent, HEAP_GROWING_PERCENT);
+    const young = after.heapSpaces.find((s) => s.name === 'new_space');
+    // --max-semi-space-size=4: two semi-spaces of 4 MiB (V8's default lets them grow to 2 × 16 MiB)
+    assert.ok(young && young.size <= 8, JSON.stringify(young));
+    assert.ok(after.memory.rss > 0 && after.memory.heapUsed > 0 && after.memory.heapUsed <= after.memory.heapTotal, JSON.stringify(after.memory));
+  } finally {
+    await client.stop().catch(() => undefined);
+  }
 });

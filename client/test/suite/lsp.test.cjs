@@ -21,7 +21,7 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     const doc = await h.openFixture(FIXTURE);
     assert.strictEqual(doc.languageId, 'acrotopo');
     const commands = await vscode.commands.getCommands(true);
-    for (const c of ['acrotopo.showOutput', 'acrotopo.restartServer']) assert.ok(commands.includes(c), `command ${c}`);
+    for (const c of ['acrotopo.showOutput', 'acrotopo.restartServer', 'acrotopo.showServerStatus']) assert.ok(commands.includes(c), `command ${c}`);
   });
 
   it('reports the derived tcp/25001 flow as unencrypted at the installation target (vscode.languages.getDiagnostics)', async () => {
@@ -163,6 +163,24 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     const r2 = await api.client.sendRequest('acrotopo/diagram', { uri: doc.uri.toString(), view: 'all', expand: [] });
     assert.strictEqual(r2.version, doc.version, 'the answer is for the edited version');
     assert.ok(r2.model.nodes.some((n) => n.name === 'files02') && !r2.model.nodes.some((n) => n.name === 'fs01'));
+  });
+
+  it('starts the server with the node options of server/node-options.json, and reports its status', async () => {
+    const api = vscode.extensions.getExtension('acrotopo.acrotopo').exports;
+    const doc = await h.openScratch(h.fixtureText(FIXTURE));
+    await h.diagnostics(doc);
+    const options = require('../../../server/node-options.json');
+    const want = options.execArgv;
+    const st = await api.client.sendRequest('acrotopo/serverStatus');
+    assert.ok(st && Array.isArray(st.execArgv), JSON.stringify(st));
+    for (const a of want) assert.ok(st.execArgv.includes(a), `${a} in ${st.execArgv.join(' ')}`);
+    assert.strictEqual(st.mallocMmapThreshold, options.env.MALLOC_MMAP_THRESHOLD_, 'the environment of node-options.json');
+    // the young generation that option gives: two semi-spaces of 4 MiB at most
+    const young = st.heapSpaces.find((x) => x.name === 'new_space');
+    assert.ok(young && young.size <= 8, JSON.stringify(young));
+    // the heap growing factor is set once the first diagnostics are out (server/src/heap.ts)
+    assert.strictEqual(typeof st.heapGrowingPercent, 'number');
+    await vscode.commands.executeCommand('acrotopo.showServerStatus');
   });
 
   it('honours # acrotopo-disable-next-line', async () => {
