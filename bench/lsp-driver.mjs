@@ -39,15 +39,17 @@ export function yamlSettings() {
   };
 }
 
+/** node's options and environment for our server, as the VS Code extension starts it (client/src/extension.ts) */
+const OUR_NODE = JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8'));
+
 export const SERVERS = {
   ours: {
     id: 'ours',
     label: 'acrotopo-language-server',
     bin: join(ROOT, 'server', 'bin', 'acrotopo-language-server.js'),
     args: ['--stdio'],
-    // node's options as the VS Code extension starts the server with them (client/src/extension.ts)
-    nodeArgs: JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8')).execArgv,
-    nodeEnv: JSON.parse(readFileSync(join(ROOT, 'server', 'node-options.json'), 'utf8')).env,
+    nodeArgs: OUR_NODE.execArgv,
+    nodeEnv: OUR_NODE.env,
     languageId: 'acrotopo',
     // The editor's default debounce (75 ms) would dominate small files; the benchmark measures the work:
     // BENCH_OURS_DEBOUNCE_MS (default 0) sets acrotopo.validate.debounceMs.

@@ -11,9 +11,10 @@
 // parse of the publish, and the collection ends in a pause during some edit). Since the young
 // generation is 2 × 4 MiB (server/node-options.json, as the extension starts the server) the factor is
 // 1.3: at 10k, peaks of 271–279 MiB with 1.3 against 300–306 with 1.5 and 254–260 with 1.2, whose edits
-// were slower by a fifth (median; docs/language-server.md, Memory). Forcing full collections ourselves in idle time (gc()) cost 120–250 ms each at that size, on
-// the main thread. main.ts sets the factor after the first publish: set from the start, it made V8
-// collect once more while the open's check grew the heap (a 14–75 ms pause at 10k).
+// were slower by a fifth (median; docs/language-server.md, Memory). Forcing full collections ourselves
+// in idle time (gc()) cost 120–250 ms each at that size, on the main thread. main.ts sets the factor
+// after the first publish: set from the start, it made V8 collect once more while the open's check
+// grew the heap (a 14–75 ms pause at 10k).
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import type { ServerStatus } from './protocol';
 
