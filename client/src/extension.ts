@@ -64,6 +64,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Acroto
         output.info(`language server: pid ${st.pid}, node ${st.node} ${st.execArgv.join(' ')}; heap growing ${st.heapGrowingPercent ?? 'V8 default'}%`);
         output.info(`memory (MiB): rss ${st.memory.rss}, heap ${st.memory.heapUsed} used of ${st.memory.heapTotal}, external ${st.memory.external}`);
         output.info(`heap spaces (MiB, used/size): ${st.heapSpaces.filter((x) => x.size > 0).map((x) => `${x.name} ${x.used}/${x.size}`).join(', ')}`);
+        if (st.warmUp) output.info(`warm-up: ${st.warmUp.state}, ${st.warmUp.checks} checks of the sample in ${st.warmUp.ms} ms`);
         output.show(true);
       } catch (e) {
         output.error(`server status: ${e instanceof Error ? e.message : String(e)}`);

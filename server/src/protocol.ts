@@ -38,4 +38,17 @@ export interface ServerStatus {
   memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   /** V8's heap spaces, MiB (v8.getHeapSpaceStatistics(): space size and used size) */
   heapSpaces: { name: string; size: number; used: number }[];
+  /** the warm-up of the incremental check (server/src/warm-up.ts) */
+  warmUp?: WarmUpStatus;
+}
+
+/** `waiting` for the first document's idle time, `running`, `done`, or `off` (initializationOptions `warmUp: false`) */
+export type WarmUpState = 'waiting' | 'running' | 'done' | 'off';
+
+export interface WarmUpStatus {
+  state: WarmUpState;
+  /** checks of the warm-up sample run so far (the first, then two per edit) */
+  checks: number;
+  /** time spent on them, ms */
+  ms: number;
 }

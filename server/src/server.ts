@@ -20,6 +20,7 @@ import { documentSymbols } from './features/symbols';
 import { diagram, parseDiagramParams } from './features/diagram';
 import { DIAGRAM_METHOD, SERVER_STATUS_METHOD } from './protocol';
 import { serverStatus } from './heap';
+import { WarmUp } from './warm-up';
 import type { DiagramResult } from './protocol';
 
 export const SERVER_NAME = 'acrotopo-language-server';
@@ -64,6 +65,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     (uri) => checkOptions(settings.known(uri)),
     (rule, e) => log.error(`the quick fixes of a ${rule} diagnostic could not be made (the diagnostic has none)`, e),
   );
+  const warmUp = new WarmUp();
   const validator = new Validator(
     connection,
     documents,
@@ -74,6 +76,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
       checkOptions: async (uri) => checkOptions(await settings.forDocument(uri)),
       encoder,
       afterPublish,
+      warmUp,
     },
     log,
   );
@@ -85,9 +88,10 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     hasDynamicConfigRegistration = !!caps.workspace?.didChangeConfiguration?.dynamicRegistration;
     // initial settings may come with the request: `{ settings: {…} }`, or `{ acrotopo: {…} }` as Helix
     // sends its `config` table
-    const init = (params.initializationOptions ?? {}) as { settings?: unknown; acrotopo?: unknown; schemaPath?: unknown };
+    const init = (params.initializationOptions ?? {}) as { settings?: unknown; acrotopo?: unknown; schemaPath?: unknown; warmUp?: unknown };
     if (init.settings ?? init.acrotopo) settings.push(init.settings ?? init.acrotopo);
     if (typeof init.schemaPath === 'string') setSchemaPath(init.schemaPath);
+    if (init.warmUp === false) warmUp.disable();
     // Validation waits for the client's settings, but never forever: a client that cannot be asked
     // is not asked, and one that does not answer in time gets the defaults (and a re-check later).
     if (!settings.canPull) resolveReady();
@@ -233,7 +237,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     return diagram(d, p, analysis(d));
   });
   connection.onRequest(DIAGRAM_METHOD, (raw: unknown, token: CancellationToken): unknown => diagramHandler(raw, token));
-  connection.onRequest(SERVER_STATUS_METHOD, guard(log, 'server status', null, () => serverStatus()));
+  connection.onRequest(SERVER_STATUS_METHOD, guard(log, 'server status', null, () => ({ ...serverStatus(), warmUp: warmUp.status() })));
 
   connection.onShutdown(() => {
     for (const d of documents.all()) validator.cancel(d.uri);

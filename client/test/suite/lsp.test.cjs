@@ -180,6 +180,11 @@ describe('Acrotopo extension in the VS Code extension host', function () {
     assert.ok(young && young.size <= 8, JSON.stringify(young));
     // the heap growing factor is set once the first diagnostics are out (server/src/heap.ts)
     assert.strictEqual(typeof st.heapGrowingPercent, 'number');
+    // the warm-up (server/src/warm-up.ts) begins once a document's idle work is done, and ends
+    for (let i = 0; i < 100 && (await api.client.sendRequest('acrotopo/serverStatus')).warmUp.state !== 'done'; i++) await new Promise((r) => setTimeout(r, 100));
+    const warm = (await api.client.sendRequest('acrotopo/serverStatus')).warmUp;
+    assert.strictEqual(warm.state, 'done', JSON.stringify(warm));
+    assert.ok(warm.checks > 1 && warm.ms > 0, JSON.stringify(warm));
     await vscode.commands.executeCommand('acrotopo.showServerStatus');
   });
 

@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Analyzer } from '../analysis';
 import type { Log } from '../log';
 import type { PublishEncoder } from '../publish-encoder';
+import type { WarmUp } from '../warm-up';
 
 export const RULE_DOCS = 'https://github.com/acrotopo/acrotopo/blob/main/docs/rules.md';
 
@@ -181,6 +182,8 @@ export interface ValidatorOptions {
   encoder?: PublishEncoder;
   /** called after each publish has been written */
   afterPublish?(): void;
+  /** the process's warm-up (warm-up.ts): run in idle time once a document's own idle work is done */
+  warmUp?: WarmUp;
 }
 
 /** The idle work after a publish runs in slices of about this many milliseconds: a change that comes in waits for one at most. */
@@ -277,9 +280,27 @@ export class Validator {
       const more = this.analyzer.prepare(uri, IDLE_SLICE_MS);
       const ms = spent + performance.now() - t0;
       if (more) setImmediate(() => this.idle(uri, version, ms, slices + 1));
-      else this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms (${slices + 1} slice${slices === 0 ? '' : 's'})`);
+      else {
+        this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms (${slices + 1} slice${slices === 0 ? '' : 's'})`);
+        if (this.options.warmUp && !this.options.warmUp.done) setImmediate(() => this.warm());
+      }
     } catch (e) {
       this.log.error(`idle work for ${uri} failed`, e);
+    }
+  }
+
+  /**
+   * One slice of the process's warm-up (warm-up.ts), and the next scheduled while work is left — while
+   * no check is scheduled: a change that comes in is checked first, and the warm-up goes on once that
+   * document's idle work is done.
+   */
+  private warm(): void {
+    const w = this.options.warmUp;
+    if (!w || w.done || this.timers.size > 0) return;
+    if (w.step(IDLE_SLICE_MS)) setImmediate(() => this.warm());
+    else {
+      const s = w.status();
+      this.log.verbose(`warmed up: ${s.checks} checks of the warm-up sample in ${s.ms.toFixed(1)} ms`);
     }
   }
 }
