@@ -13,9 +13,10 @@
 //
 // The sample and its edits are generic, not the benchmark's: every section of the format (network with
 // firewalls and allow entries, management, block- and flow-style machines with hosts entries, the
-// installation list, stated connections), and edits that change each kind of line's last character —
-// a name misspelt, an address moved, a port changed, a flag made invalid — which exercise the schema's
-// errors, the model's lookups, the flows and the firewall rules the way typing does.
+// installation list, stated connections), and edits that type a character into each kind of line — a
+// name misspelt, an address changed, a port made invalid, a comment — and delete it again: the schema's
+// errors, the model's lookups, the flows, the firewall rules and the moving of everything after the
+// edit run the way they do when a user types.
 import { createIncrementalChecker } from '@acrotopo/engine';
 import type { IncrementalChecker } from '@acrotopo/engine';
 import type { WarmUpState, WarmUpStatus } from './protocol';
@@ -119,7 +120,7 @@ export function warmUpSample(): string {
   return out.join('\n') + '\n';
 }
 
-/** One line of the sample changed (`text`) and the line as it was (`undo`). */
+/** One line of the sample with a character typed in it (`text`), and the line as it was (`undo`). */
 interface WarmUpEdit {
   line: number;
   text: string;
@@ -130,11 +131,12 @@ interface WarmUpEdit {
 export const WARM_UP_EDITS = 20;
 
 /**
- * The edits: on lines that end in a scalar, a flow collection or a sequence item, the last letter or
- * digit changed (a digit to the next digit, anything else to `x`), each followed by its undo. `max` of
- * them: each top-level section gets its share by its number of such lines (one at least), and within a
- * section the kinds of line (its key; for a sequence item, `- {`, `- key:` or `-`) take turns, the
- * commonest first.
+ * The edits: one character typed — `1` after a digit, `x` after a letter — after the last letter or
+ * digit of a line's value (a scalar, a flow collection, a sequence item; before a trailing comment) or
+ * at the end of a comment line, each followed by its undo (the character deleted). So each edit moves
+ * every line after it by one character, as typing does. `max` of them: each top-level section gets its
+ * share by its number of such lines (one at least), and within a section the kinds of line (its key;
+ * for a sequence item, `- {`, `- key:` or `-`; `#` for a comment) take turns, the commonest first.
  */
 export function warmUpEdits(sample: string, max = WARM_UP_EDITS): WarmUpEdit[] {
   const lines = sample.split('\n');
@@ -144,19 +146,21 @@ export function warmUpEdits(sample: string, max = WARM_UP_EDITS): WarmUpEdit[] {
   let total = 0;
   lines.forEach((line, i) => {
     if (/^[a-z]/.test(line)) section = line.split(':')[0];
-    if (/^\s*#/.test(line) || !(/:\s*\S/.test(line) || /^\s*- \S/.test(line))) return;
-    const body = line.replace(/\s+#.*$/, '');
+    const comment = /^\s*#/.test(line);
+    if (!comment && !(/:\s*\S/.test(line) || /^\s*- \S/.test(line))) return;
+    // (typed after the last letter or digit of the value — before a trailing comment —, or at the end of a comment line)
+    const body = comment ? line : line.replace(/\s+#.*$/, '');
     const m = /[A-Za-z0-9](?=[^A-Za-z0-9]*$)/.exec(body);
     if (!m) return;
-    const c = m[0];
-    const next = /\d/.test(c) ? String((Number(c) + 1) % 10) : c === 'x' ? 'y' : 'x';
+    const at = m.index + 1;
+    const typed = /\d/.test(m[0]) ? '1' : 'x';
     const item = /^\s*- (\{|[\w-]+:)?/.exec(line);
-    const kind = item ? `- ${item[1] ?? ''}` : line.trim().split(':')[0];
+    const kind = comment ? '#' : item ? `- ${item[1] ?? ''}` : line.trim().split(':')[0];
     let kinds = sections.get(section);
     if (!kinds) sections.set(section, (kinds = new Map()));
     let list = kinds.get(kind);
     if (!list) kinds.set(kind, (list = []));
-    list.push({ line: i, text: line.slice(0, m.index) + next + line.slice(m.index + 1), undo: line });
+    list.push({ line: i, text: line.slice(0, at) + typed + line.slice(at), undo: line });
     total++;
   });
   if (total <= max) return [...sections.values()].flatMap((kinds) => [...kinds.values()].flat()).sort((x, y) => x.line - y.line);

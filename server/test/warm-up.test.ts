@@ -27,7 +27,7 @@ test('the sample is a whole estate: every section, both machine styles, checked 
   assert.ok(new Set(r.diagnostics.map((d) => d.rule)).size >= 3);
 });
 
-test('the edits: one character of one line each, spread over the sections', () => {
+test('the edits: one character typed into one line each (and deleted by the undo), spread over the sections', () => {
   const sample = warmUpSample();
   const lines = sample.split('\n');
   const edits = warmUpEdits(sample);
@@ -35,14 +35,18 @@ test('the edits: one character of one line each, spread over the sections', () =
   const sections = new Set<string>();
   for (const e of edits) {
     assert.equal(e.undo, lines[e.line]);
-    assert.equal(e.text.length, e.undo.length);
-    const diff = [...e.text].filter((c, i) => c !== e.undo[i]).length;
-    assert.equal(diff, 1, `${e.undo} → ${e.text}`);
+    assert.equal(e.text.length, e.undo.length + 1, `${e.undo} → ${e.text}`);
+    let at = 0;
+    while (e.text[at] === e.undo[at]) at++;
+    assert.equal(e.text.slice(0, at) + e.text.slice(at + 1), e.undo, `${e.undo} → ${e.text}: one character typed`);
+    assert.match(e.text[at], /^[x1]$/);
     let k = e.line;
     while (k > 0 && !/^[a-z]/.test(lines[k])) k--;
     sections.add(lines[k].split(':')[0]);
   }
   for (const s of ['network', 'machines', 'installation', 'connections']) assert.ok(sections.has(s), `${s}: ${[...sections].join(', ')}`);
+  assert.ok(edits.some((e) => /^\s*#/.test(e.undo)), 'a comment line');
+  assert.ok(edits.some((e) => /^\s*- \{/.test(e.undo)), 'a flow-mapping item (an allow entry or a connection)');
   // all of them when fewer than asked for
   assert.ok(warmUpEdits(sample, 1000).length > WARM_UP_EDITS);
   assert.equal(warmUpEdits(sample, 5).length, 5);
