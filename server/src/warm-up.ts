@@ -1,15 +1,16 @@
 // The warm-up: once per server process, in idle time after the first document's check, the incremental
-// checker is run on a sample estate of its own (a few dozen machines) through a few dozen one-line edits,
+// checker is run on a sample estate of its own (~45 machines) through WARM_UP_EDITS one-character edits,
 // each made and undone. The user's documents, results and settings are not touched: the sample's checker
 // is dropped when the warm-up ends.
 //
 // Why: opening a file runs the full check, so its code is compiled and optimised by V8 by the time the
-// diagnostics are out; an edit runs other code (the chunk reuse, the delta check, moving the kept
-// diagnostics), and the first edits of each kind ran it cold. At 10,000 machines the first such edits
-// took 50–100 ms more than the same edits later (in-process check times of the bench's 50 edits: the
-// three slowest 60–110 ms without the warm-up, 44–72 ms after it; docs/language-server.md, "Warm-up").
-// The warm-up costs 150–250 ms of CPU once, in slices of IDLE_SLICE_MS between which a change that comes
-// in is checked first (features/diagnostics.ts, Validator.idle).
+// diagnostics are out; an edit runs other code (the chunk reuse, moving every chunk after the edit, the
+// delta check, moving the kept diagnostics), and the first edits of each kind ran it cold: at 10,000
+// machines the first "move an address" edit checked in ~70 ms, later ones in ~20–30. With the warm-up the
+// first one checks in ~28 ms, and over the benchmark's 50 edits the p95 went from 117 to 110 ms (median
+// of five runs each; docs/language-server.md, "Warm-up", has the figures). It costs ~140–220 ms of CPU
+// once, in slices of IDLE_SLICE_MS between which a change that comes in is checked first
+// (features/diagnostics.ts, Validator.warm).
 //
 // The sample and its edits are generic, not the benchmark's: every section of the format (network with
 // firewalls and allow entries, management, block- and flow-style machines with hosts entries, the
