@@ -61,9 +61,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Acroto
       try {
         const st = await lc.sendRequest<ServerStatus | null>(SERVER_STATUS_METHOD);
         if (!st) throw new Error('no answer');
-        output.info(`language server: pid ${st.pid}, node ${st.node} ${st.execArgv.join(' ')}; heap growing ${st.heapGrowingPercent ?? 'V8 default'}%`);
+        output.info(`language server: pid ${st.pid}, node ${st.node} ${st.execArgv.join(' ')}; heap growing ${st.heapGrowingPercent ?? 'V8 default'}%; ${st.cores} cores, marking ${st.concurrentMarking ? 'concurrent' : 'on the main thread'}`);
         output.info(`memory (MiB): rss ${st.memory.rss}, heap ${st.memory.heapUsed} used of ${st.memory.heapTotal}, external ${st.memory.external}`);
         output.info(`heap spaces (MiB, used/size): ${st.heapSpaces.filter((x) => x.size > 0).map((x) => `${x.name} ${x.used}/${x.size}`).join(', ')}`);
+        if (st.collectedAfterOpen) output.info(`collected once after a large open: ${st.collectedAfterOpen.heapBeforeMiB} → ${st.collectedAfterOpen.heapAfterMiB} MiB used, in ${st.collectedAfterOpen.ms} ms`);
         if (st.warmUp) output.info(`warm-up: ${st.warmUp.state}, ${st.warmUp.checks} checks of the sample in ${st.warmUp.ms} ms`);
         output.show(true);
       } catch (e) {

@@ -15,30 +15,131 @@
 // in idle time (gc()) cost 120–250 ms each at that size, on the main thread. main.ts sets the factor
 // after the first publish: set from the start, it made V8 collect once more while the open's check
 // grew the heap (a 14–75 ms pause at 10k).
+//
+// Marking: V8 marks the old generation on a helper thread while the program runs (concurrent marking).
+// On a machine with two cores the server's main thread, that helper and the editor parsing the last
+// publish are three threads on two cores, and the edits during which a collection ran were the slowest
+// of the benchmark. With at most FEW_CORES cores the server marks on its main thread instead, in steps
+// (`--no-concurrent-marking`, set at start, tuneMarking): at 10k, six alternating runs each, edit p95
+// 102–126 ms (mean 108) with concurrent marking and 74–97 (84) without; marking takes longer then and the
+// heap grows more meanwhile, so the growing factor is 1.25 instead of 1.3.
+//
+// The first collection after a large open: the open grows the heap from nothing with V8's own factor,
+// and the limit it leaves was reached only during the first edits (a peak of 160 MiB of heap at 10k,
+// the run's highest RSS). Once the first large document's idle work is done, the server collects the
+// heap once itself (FirstLargeCollection: ~55–70 ms at 10k, where ~88 of ~103 MiB are live), so the
+// factor applies from the open's live size. At 10k, six alternating runs each, main-thread marking:
+// peak RSS 237–251 MiB without it and 228–241 with it; edit p95 83–103 and 86–115 ms (more collections
+// come early). docs/language-server.md, Memory, has the figures.
+import { availableParallelism, cpus } from 'node:os';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import type { ServerStatus } from './protocol';
+
+const MIB = 1024 * 1024;
+const mib = (bytes: number) => Math.round((bytes / MIB) * 10) / 10;
 
 /** the old generation may grow to 1.3× its live size before V8 collects it */
 export const HEAP_GROWING_PERCENT = 30;
+/** the same when the server marks on its main thread (tuneMarking) */
+export const HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING = 25;
+/** with at most this many cores the server marks the old generation on its main thread */
+export const FEW_CORES = 2;
+
+/** node options about marking: given on the command line, tuneMarking leaves marking as they say */
+const MARKING_FLAG = /^--(no[-_])?concurrent[-_]marking(=|$)|^--single[-_]threaded(-gc)?(=|$)/;
+
+export function availableCores(): number {
+  return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
+}
+
+/** Whether V8 marks on the main thread in this process: told so on the command line, or by tuneMarking. */
+export function marksOnMainThread(execArgv: readonly string[] = process.execArgv): boolean {
+  if (marking !== undefined) return marking === 'main-thread';
+  return execArgv.some((a) => /^--no[-_]concurrent[-_]marking$|^--single[-_]threaded(-gc)?$/.test(a));
+}
+
+/**
+ * With at most FEW_CORES cores, turns V8's concurrent marking off for this process
+ * (`--no-concurrent-marking`), unless node's command line says something about marking. Called once at
+ * start (main.ts). Returns the flag set, or undefined.
+ */
+export function tuneMarking(execArgv: readonly string[] = process.execArgv, cores = availableCores(), setFlags: (flags: string) => void = setFlagsFromString): string | undefined {
+  if (cores > FEW_CORES || execArgv.some((a) => MARKING_FLAG.test(a))) return undefined;
+  const flag = '--no-concurrent-marking';
+  setFlags(flag);
+  if (setFlags === setFlagsFromString) marking = 'main-thread';
+  return flag;
+}
+
+/** what tuneMarking set in this process */
+let marking: 'main-thread' | undefined;
 
 /**
  * Sets V8's heap growing factor for this process (`--heap-growing-percent`), unless the process was
- * started with a value of its own (node's `execArgv`, as the client's debug launch or a user may pass).
+ * started with a value of its own (node's `execArgv`, as the client's debug launch or a user may pass):
+ * HEAP_GROWING_PERCENT, or HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING when marking is on the main thread.
  * Returns the flag set, or undefined.
  */
-export function tuneHeap(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString): string | undefined {
+export function tuneHeap(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString, mainThreadMarking = marksOnMainThread(execArgv)): string | undefined {
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a))) return undefined;
-  const flag = `--heap-growing-percent=${HEAP_GROWING_PERCENT}`;
+  const percent = mainThreadMarking ? HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING : HEAP_GROWING_PERCENT;
+  const flag = `--heap-growing-percent=${percent}`;
   setFlags(flag);
-  if (setFlags === setFlagsFromString) applied = HEAP_GROWING_PERCENT;
+  if (setFlags === setFlagsFromString) applied = percent;
   return flag;
 }
 
 /** the growing percent tuneHeap set in this process */
 let applied: number | undefined;
 
-const MIB = 1024 * 1024;
-const mib = (bytes: number) => Math.round((bytes / MIB) * 10) / 10;
+/** What FirstLargeCollection did. */
+export interface CollectionDone {
+  ms: number;
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
+}
+
+/** V8's gc() without --expose-gc on the command line (the flag set now, the function read from a new context); undefined if that fails. */
+function exposedGc(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc: unknown = runInNewContext('gc');
+    return typeof gc === 'function' ? (gc as () => void) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A document's heap is "large" from this much used heap on (a 10,000-machine file leaves ~100 MiB after its open). */
+export const LARGE_HEAP_MIB = 64;
+
+/** One full collection, the first time a document's idle work ends with the used heap at LARGE_HEAP_MIB or more. */
+export class FirstLargeCollection {
+  result: CollectionDone | undefined;
+  private tried = false;
+
+  constructor(
+    private readonly thresholdBytes = LARGE_HEAP_MIB * MIB,
+    private readonly heapUsed: () => number = () => process.memoryUsage().heapUsed,
+    private readonly gc: () => (() => void) | undefined = exposedGc,
+  ) {}
+
+  /** Called when a document's idle work is done. Returns what it did, or undefined (done before, heap not large, no gc()). */
+  maybeCollect(): CollectionDone | undefined {
+    if (this.tried) return undefined;
+    const before = this.heapUsed();
+    if (before < this.thresholdBytes) return undefined;
+    this.tried = true;
+    const gc = this.gc();
+    if (!gc) return undefined;
+    const t0 = performance.now();
+    gc();
+    this.result = { ms: Math.round((performance.now() - t0) * 10) / 10, heapBeforeMiB: mib(before), heapAfterMiB: mib(this.heapUsed()) };
+    return this.result;
+  }
+}
+
 
 /** The process's side of `acrotopo/serverStatus`. */
 export function serverStatus(): ServerStatus {
@@ -49,6 +150,8 @@ export function serverStatus(): ServerStatus {
     execArgv: [...process.execArgv],
     ...(process.env.MALLOC_MMAP_THRESHOLD_ === undefined ? {} : { mallocMmapThreshold: process.env.MALLOC_MMAP_THRESHOLD_ }),
     ...(applied === undefined ? {} : { heapGrowingPercent: applied }),
+    cores: availableCores(),
+    concurrentMarking: !marksOnMainThread(),
     memory: { rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) },
     heapSpaces: getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: mib(s.space_size), used: mib(s.space_used_size) })),
   };

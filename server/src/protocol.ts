@@ -34,10 +34,16 @@ export interface ServerStatus {
   mallocMmapThreshold?: string;
   /** the `--heap-growing-percent` the server set itself, once its first diagnostics were out; undefined before, or when given on the command line */
   heapGrowingPercent?: number;
+  /** the cores node sees (os.availableParallelism()) */
+  cores: number;
+  /** whether V8 marks the old generation on a helper thread; false with at most 2 cores (heap.ts, tuneMarking) or when node was told so */
+  concurrentMarking: boolean;
   /** MiB, from process.memoryUsage() */
   memory: { rss: number; heapTotal: number; heapUsed: number; external: number; arrayBuffers: number };
   /** V8's heap spaces, MiB (v8.getHeapSpaceStatistics(): space size and used size) */
   heapSpaces: { name: string; size: number; used: number }[];
+  /** the full collection the server made once the first large document's idle work was done (heap.ts, FirstLargeCollection) */
+  collectedAfterOpen?: { ms: number; heapBeforeMiB: number; heapAfterMiB: number };
   /** the warm-up of the incremental check (server/src/warm-up.ts) */
   warmUp?: WarmUpStatus;
 }

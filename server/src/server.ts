@@ -19,7 +19,7 @@ import { definition, documentHighlights, prepareRename, references, rename } fro
 import { documentSymbols } from './features/symbols';
 import { diagram, parseDiagramParams } from './features/diagram';
 import { DIAGRAM_METHOD, SERVER_STATUS_METHOD } from './protocol';
-import { serverStatus } from './heap';
+import { FirstLargeCollection, serverStatus } from './heap';
 import { WarmUp } from './warm-up';
 import type { DiagramResult } from './protocol';
 
@@ -66,6 +66,8 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     (rule, e) => log.error(`the quick fixes of a ${rule} diagnostic could not be made (the diagnostic has none)`, e),
   );
   const warmUp = new WarmUp();
+  // (once, after the first large document's idle work: heap.ts)
+  const collection = new FirstLargeCollection();
   const validator = new Validator(
     connection,
     documents,
@@ -76,6 +78,10 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
       checkOptions: async (uri) => checkOptions(await settings.forDocument(uri)),
       encoder,
       afterPublish,
+      afterIdleWork: () => {
+        const c = collection.maybeCollect();
+        return c && `collected the heap once after a large open: ${c.heapBeforeMiB} → ${c.heapAfterMiB} MiB used, in ${c.ms} ms`;
+      },
       warmUp,
     },
     log,
@@ -237,7 +243,7 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
     return diagram(d, p, analysis(d));
   });
   connection.onRequest(DIAGRAM_METHOD, (raw: unknown, token: CancellationToken): unknown => diagramHandler(raw, token));
-  connection.onRequest(SERVER_STATUS_METHOD, guard(log, 'server status', null, () => ({ ...serverStatus(), warmUp: warmUp.status() })));
+  connection.onRequest(SERVER_STATUS_METHOD, guard(log, 'server status', null, () => ({ ...serverStatus(), ...(collection.result ? { collectedAfterOpen: collection.result } : {}), warmUp: warmUp.status() })));
 
   connection.onShutdown(() => {
     for (const d of documents.all()) validator.cancel(d.uri);

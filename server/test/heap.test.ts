@@ -5,14 +5,33 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HEAP_GROWING_PERCENT, tuneHeap } from '../src/heap';
+import { availableCores, FEW_CORES, FirstLargeCollection, HEAP_GROWING_PERCENT, HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING, LARGE_HEAP_MIB, tuneHeap, tuneMarking } from '../src/heap';
+import { generate } from '../../bench/generate.mjs';
 import { SERVER_STATUS_METHOD } from '../src/protocol';
 import type { ServerStatus } from '../src/protocol';
 import { LspClient, ROOT } from './lsp-client';
 
-test('tuneHeap sets --heap-growing-percent, and leaves a value given on the command line', () => {
+test('tuneMarking turns concurrent marking off with at most 2 cores, unless the command line speaks of marking', () => {
   const set: string[] = [];
-  assert.equal(tuneHeap([], (f) => set.push(f)), `--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  assert.equal(FEW_CORES, 2);
+  assert.equal(tuneMarking([], 2, (f) => set.push(f)), '--no-concurrent-marking');
+  assert.equal(tuneMarking(['--max-semi-space-size=4'], 1, (f) => set.push(f)), '--no-concurrent-marking');
+  assert.deepEqual(set, ['--no-concurrent-marking', '--no-concurrent-marking']);
+  const none: string[] = [];
+  assert.equal(tuneMarking([], 4, (f) => none.push(f)), undefined, 'four cores: the helper thread has a core');
+  for (const argv of [['--concurrent-marking'], ['--no-concurrent-marking'], ['--no_concurrent_marking'], ['--single-threaded-gc'], ['--single-threaded']]) {
+    assert.equal(tuneMarking(argv, 2, (f) => none.push(f)), undefined, argv.join(' '));
+  }
+  assert.deepEqual(none, []);
+});
+
+test('tuneHeap sets --heap-growing-percent (lower when marking is on the main thread), and leaves a value given on the command line', () => {
+  const main: string[] = [];
+  assert.equal(tuneHeap([], (f) => main.push(f), true), `--heap-growing-percent=${HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING}`);
+  assert.equal(tuneHeap(['--no-concurrent-marking'], (f) => main.push(f)), `--heap-growing-percent=${HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING}`, 'told on the command line');
+  assert.ok(HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING < HEAP_GROWING_PERCENT);
+  const set: string[] = [];
+  assert.equal(tuneHeap([], (f) => set.push(f), false), `--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   assert.deepEqual(set, [`--heap-growing-percent=${HEAP_GROWING_PERCENT}`]);
   for (const argv of [['--heap-growing-percent=20'], ['--inspect', '--heap_growing_percent=0'], ['--heap-growing-percent', '30']]) {
     const none: string[] = [];
@@ -67,11 +86,65 @@ test('acrotopo/serverStatus: node options as started (server/node-options.json, 
     const text = ['title: status', 'machines:', ...Array.from({ length: 2000 }, (_, i) => `  m${i}: { os: linux, address: 10.0.${i >> 8}.${i & 255}, components: [agent-for-linux] }`), ''].join('\n');
     await client.open('file:///w/status.acrotopo.yaml', text);
     const after = await client.request<ServerStatus>(SERVER_STATUS_METHOD, null);
-    assert.equal(after.heapGrowingPercent, HEAP_GROWING_PERCENT);
+    // (this machine's cores: with at most two the server marks on its main thread, set at start)
+    const few = availableCores() <= FEW_CORES;
+    assert.equal(after.cores, availableCores());
+    assert.equal(after.concurrentMarking, !few);
+    assert.equal(before.concurrentMarking, !few, 'set at start, before any publish');
+    assert.equal(after.heapGrowingPercent, few ? HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING : HEAP_GROWING_PERCENT);
     const young = after.heapSpaces.find((s) => s.name === 'new_space');
     // --max-semi-space-size=4: two semi-spaces of 4 MiB (V8's default lets them grow to 2 × 16 MiB)
     assert.ok(young && young.size <= 8, JSON.stringify(young));
     assert.ok(after.memory.rss > 0 && after.memory.heapUsed > 0 && after.memory.heapUsed <= after.memory.heapTotal, JSON.stringify(after.memory));
+  } finally {
+    await client.stop().catch(() => undefined);
+  }
+});
+
+test('FirstLargeCollection: one full collection, the first time the idle work ends with a large heap', () => {
+  let used = 10;
+  let calls = 0;
+  const c = new FirstLargeCollection(64, () => used, () => () => {
+    calls++;
+    used = 40;
+  });
+  assert.equal(c.maybeCollect(), undefined, 'not large yet');
+  used = 100;
+  const done = c.maybeCollect();
+  assert.ok(done && done.ms >= 0, JSON.stringify(done));
+  assert.equal(calls, 1);
+  assert.deepEqual(c.result, done);
+  used = 200;
+  assert.equal(c.maybeCollect(), undefined, 'once');
+  assert.equal(calls, 1);
+  // without gc() (it could not be had): nothing, and not tried again
+  const none = new FirstLargeCollection(0, () => 1, () => undefined);
+  assert.equal(none.maybeCollect(), undefined);
+  assert.equal(none.result, undefined);
+  // the real one, in this process: gc() made available at run time
+  const real = new FirstLargeCollection(0);
+  const r = real.maybeCollect();
+  assert.ok(r && r.ms >= 0 && r.heapAfterMiB > 0, JSON.stringify(r));
+});
+
+test('the built server collects once after opening a large document (10,000 machines), not after a small one', async () => {
+  const client = await LspClient.start();
+  try {
+    await client.open('file:///w/small.acrotopo.yaml', 'title: small\nmachines:\n  a: { os: linux, components: [agent-for-linux] }\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await client.request<ServerStatus>(SERVER_STATUS_METHOD, null)).collectedAfterOpen, undefined, 'a small heap is left alone');
+    const { text } = generate(10_000);
+    await client.open('file:///w/large.acrotopo.yaml', text);
+    const deadline = Date.now() + 30_000;
+    let st: ServerStatus;
+    for (;;) {
+      st = await client.request<ServerStatus>(SERVER_STATUS_METHOD, null);
+      if (st.collectedAfterOpen || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const c = st.collectedAfterOpen;
+    assert.ok(c, 'collected');
+    assert.ok(c.heapBeforeMiB >= LARGE_HEAP_MIB && c.heapAfterMiB < c.heapBeforeMiB, JSON.stringify(c));
   } finally {
     await client.stop().catch(() => undefined);
   }

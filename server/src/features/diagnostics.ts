@@ -182,6 +182,8 @@ export interface ValidatorOptions {
   encoder?: PublishEncoder;
   /** called after each publish has been written */
   afterPublish?(): void;
+  /** called once a document's idle work is done, before the warm-up; what it returns is logged (server.ts: the first large collection) */
+  afterIdleWork?(): string | undefined;
   /** the process's warm-up (warm-up.ts): run in idle time once a document's own idle work is done */
   warmUp?: WarmUp;
 }
@@ -282,6 +284,8 @@ export class Validator {
       if (more) setImmediate(() => this.idle(uri, version, ms, slices + 1));
       else {
         this.log.verbose(`prepared ${uri} v${version} for the next edit in ${ms.toFixed(1)} ms (${slices + 1} slice${slices === 0 ? '' : 's'})`);
+        const done = this.options.afterIdleWork?.();
+        if (done) this.log.verbose(done);
         if (this.options.warmUp && !this.options.warmUp.done) setImmediate(() => this.warm());
       }
     } catch (e) {
