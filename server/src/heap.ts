@@ -140,7 +140,6 @@ export class FirstLargeCollection {
   }
 }
 
-
 /** The process's side of `acrotopo/serverStatus`. */
 export function serverStatus(): ServerStatus {
   const m = process.memoryUsage();
