@@ -128,7 +128,7 @@ interface WarmUpEdit {
   undo: string;
 }
 
-/** How many edits the warm-up makes (each undone): spread evenly over the sample's lines. */
+/** How many edits the warm-up makes (each undone), shared out over the sample's sections (warmUpEdits). */
 export const WARM_UP_EDITS = 20;
 
 /**
