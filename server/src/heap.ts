@@ -32,9 +32,9 @@
 // peak RSS 237–251 MiB without it and 228–241 with it; edit p95 83–103 and 86–115 ms (more collections
 // come early). docs/language-server.md, Memory, has the figures.
 import { availableParallelism, cpus } from 'node:os';
-import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import { getHeapSpaceStatistics, getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { ServerStatus } from './protocol';
+import type { CollectionDone, ServerStatus } from './protocol';
 
 const MIB = 1024 * 1024;
 const mib = (bytes: number) => Math.round((bytes / MIB) * 10) / 10;
@@ -46,6 +46,8 @@ export const HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING = 25;
 /** with at most this many cores the server marks the old generation on its main thread */
 export const FEW_CORES = 2;
 
+/** node options that mark on the main thread */
+const MAIN_THREAD_MARKING_FLAG = /^--no[-_]concurrent[-_]marking$|^--single[-_]threaded(-gc)?$/;
 /** node options about marking: given on the command line, tuneMarking leaves marking as they say */
 const MARKING_FLAG = /^--(no[-_])?concurrent[-_]marking(=|$)|^--single[-_]threaded(-gc)?(=|$)/;
 
@@ -56,7 +58,7 @@ export function availableCores(): number {
 /** Whether V8 marks on the main thread in this process: told so on the command line, or by tuneMarking. */
 export function marksOnMainThread(execArgv: readonly string[] = process.execArgv): boolean {
   if (marking !== undefined) return marking === 'main-thread';
-  return execArgv.some((a) => /^--no[-_]concurrent[-_]marking$|^--single[-_]threaded(-gc)?$/.test(a));
+  return execArgv.some((a) => MAIN_THREAD_MARKING_FLAG.test(a));
 }
 
 /**
@@ -93,13 +95,6 @@ export function tuneHeap(execArgv: readonly string[] = process.execArgv, setFlag
 /** the growing percent tuneHeap set in this process */
 let applied: number | undefined;
 
-/** What FirstLargeCollection did. */
-export interface CollectionDone {
-  ms: number;
-  heapBeforeMiB: number;
-  heapAfterMiB: number;
-}
-
 /** V8's gc() without --expose-gc on the command line (the flag set now, the function read from a new context); undefined if that fails. */
 function exposedGc(): (() => void) | undefined {
   try {
@@ -121,7 +116,9 @@ export class FirstLargeCollection {
 
   constructor(
     private readonly thresholdBytes = LARGE_HEAP_MIB * MIB,
-    private readonly heapUsed: () => number = () => process.memoryUsage().heapUsed,
+    // (asked after each document's idle work until the heap is large: V8's figure alone, not
+    // process.memoryUsage(), which also reads the process's resident size from the system)
+    private readonly heapUsed: () => number = () => getHeapStatistics().used_heap_size,
     private readonly gc: () => (() => void) | undefined = exposedGc,
   ) {}
 

@@ -43,9 +43,16 @@ export interface ServerStatus {
   /** V8's heap spaces, MiB (v8.getHeapSpaceStatistics(): space size and used size) */
   heapSpaces: { name: string; size: number; used: number }[];
   /** the full collection the server made once the first large document's idle work was done (heap.ts, FirstLargeCollection) */
-  collectedAfterOpen?: { ms: number; heapBeforeMiB: number; heapAfterMiB: number };
+  collectedAfterOpen?: CollectionDone;
   /** the warm-up of the incremental check (server/src/warm-up.ts) */
   warmUp?: WarmUpStatus;
+}
+
+/** What the full collection after the first large open did (heap.ts, FirstLargeCollection). */
+export interface CollectionDone {
+  ms: number;
+  heapBeforeMiB: number;
+  heapAfterMiB: number;
 }
 
 /** `waiting` for the first document's idle time, `running`, `done`, or `off` (initializationOptions `warmUp: false`) */
