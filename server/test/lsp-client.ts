@@ -304,7 +304,8 @@ export class LspClient {
   async stop(): Promise<void> {
     if (this.exited) return;
     try {
-      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
+      // (the 2 s bound is unref'd: a pending timer would keep the test file's process alive after its tests)
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000).unref())]);
       await this.conn.sendNotification('exit');
     } catch {
       // already gone
