@@ -9,8 +9,10 @@
 // values and value ranges `range[0..1]`) to what parsing the whole text gives, and the rest of check()
 // runs on it. (`range[2]`, a node's end counting trailing comment lines, can differ for the last node
 // of a chunk; nothing reads it.) The first update — a file just opened, or after the cache was
-// dropped — parses the whole text once and cuts that parse into the cache's entries
-// (`fromFullParse`); chunks whose root range assembly needs are parsed alone on the next update.
+// dropped — parses the whole text once, checks that parse, and cuts it into the cache's entries
+// afterwards (`cutWhole`, `fromFullParse`: in prepare(), or first thing in the next update), so the
+// open's problems are not kept waiting for it; chunks whose root range assembly needs are then parsed
+// alone.
 //
 // A chunk with a syntax problem (errors, warnings, duplicate keys) is parsed between its neighbours
 // and taken when they come out as their own parses have them (`parseBrokenChunk`). A line at the
@@ -39,6 +41,8 @@ import type { AnyNode, ParsedYaml, SyntaxProblem } from './yaml-ast';
 export interface IncrementalChecker {
   /** Same result as `check(text, options)`; reuses the parse of unchanged chunks from earlier calls. */
   update(text: string, options?: CheckOptions): CheckResult;
+  /** The next update starts cold: it parses the whole text at once (nothing cached from an earlier one). */
+  readonly cold: boolean;
   /** Statistics of the last update (for tests and benchmarks). */
   readonly stats: IncrementalStats;
   /**
@@ -86,6 +90,12 @@ export interface IncrementalStats {
   recomputed: number;
   /** chunks whose lists of node ranges the last update collected, to move them (none after prepare()) */
   collected: number;
+  /**
+   * The last update was a cold start checked from one parse of the whole text; its chunks (`chunks`
+   * and `parsed` are 0 then) are cut from that parse afterwards — by prepare(), or first thing in the
+   * next update.
+   */
+  whole: boolean;
 }
 
 /** One chunk of the text: [start, end) and whether it is a machine entry of a split `machines:`. */
@@ -730,7 +740,12 @@ export function createIncrementalChecker(): IncrementalChecker {
   /** the `machines:` mapping the last assembly made, and the machine chunks it holds the pairs of, in order */
   let assembled: { map: YAMLMap; parts: ParsedChunk[] } | undefined;
   let generation = 0;
-  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined, recomputed: 0, collected: 0 };
+  const stats: IncrementalStats = { fallback: undefined, chunks: 0, parsed: 0, reused: false, recalled: false, delta: false, deltaDeclined: undefined, recomputed: 0, collected: 0, whole: false };
+  /**
+   * A cold start's text and the parse it was checked from, until its chunks are cut (cutWhole): the
+   * open of a file publishes its problems without waiting for that (~30 ms at 10,000 machines).
+   */
+  let uncut: { text: string; whole: ParsedYaml } | undefined;
 
   let parsed: ParsedYaml | undefined;
 
@@ -878,6 +893,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.fallback = why;
     stats.chunks = 0;
     stats.parsed = 0;
+    stats.whole = false;
     if (overSizeLimit(text, options)) {
       parsed = undefined;
       return check(text, options);
@@ -902,6 +918,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats.fallback = undefined;
     stats.chunks = spans.length;
     stats.parsed = parsedChunks;
+    stats.whole = false;
     parsed = p;
     const optionsKey = JSON.stringify(options);
     const known = recall(text, optionsKey);
@@ -938,6 +955,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   const update = (text: string, options: CheckOptions = {}): CheckResult => {
     // (before anything moves the last text's nodes, which those fixes read; the errors were the last result's to tell — settle())
     settle();
+    cutWhole();
     const collectedBefore = collectedChunks;
     try {
       const result = updateText(text, options);
@@ -947,8 +965,78 @@ export function createIncrementalChecker(): IncrementalChecker {
       stats.collected = collectedChunks - collectedBefore;
     }
   };
+  /**
+   * A cold start (nothing cached) with a text the fast parser takes whole: that parse is checked at
+   * once and cut into chunk entries for the next update afterwards (cutWhole), so that opening a file
+   * publishes sooner.
+   */
+  const coldStart = (text: string, options: CheckOptions, whole: ParsedYaml): CheckResult => {
+    chain = undefined;
+    layout = undefined;
+    stats.fallback = undefined;
+    stats.chunks = 0;
+    stats.parsed = 0;
+    stats.reused = false;
+    stats.delta = false;
+    stats.deltaDeclined = undefined;
+    stats.whole = true;
+    parsed = whole;
+    const optionsKey = JSON.stringify(options);
+    const known = recall(text, optionsKey);
+    stats.recalled = !!known;
+    const result = known ?? checkParsed(text, whole, options, true);
+    chain = { options: optionsKey, base: result, last: result, edits: [], inside: [], title: undefined };
+    uncut = { text, whole };
+    return remember(text, optionsKey, result);
+  };
+
+  /**
+   * The chunks of the last cold start's text (coldStart), cut from its parse: they become the cache
+   * and the layout the next update starts from. When the parse cannot be cut the way chunk parses
+   * would be (anything unsafe), nothing is cached and the next update starts cold again.
+   */
+  const cutWhole = (): void => {
+    const u = uncut;
+    if (!u) return;
+    uncut = undefined;
+    const { text, whole } = u;
+    try {
+      const spans = chunk(text);
+      const entries = fromFullParse(text, spans, whole);
+      if (!entries) return;
+      // The few chunks whose root assembly reads (and the `machines:` header) are parsed alone now,
+      // so that the parts line up with the chunks and the next update can reuse this result.
+      const boundary = boundaryOf(spans);
+      const parts: ParsedChunk[] = [];
+      for (let i = 0, j = 0; i < spans.length; i++) {
+        const s = spans[i];
+        if (s.kind === 'machines-header') parts.push(parseChunk(text.slice(s.start, s.end), s.start));
+        else if (boundary.has(i)) {
+          parts.push(parseChunk(text.slice(s.start, s.end), s.start));
+          j++;
+        } else parts.push(entries[j++]);
+      }
+      const next = new Map<string, ParsedChunk>();
+      for (const pc of parts) if (!next.get(pc.text)?.root) next.set(pc.text, pc);
+      cache = next;
+      lastChunks = spans.length;
+      layout = { text, spans, parts };
+    } catch {
+      // (Unsafe, Broken: chunks would not be what check() sees. The next update starts cold.)
+    }
+  };
+
   const updateText = (text: string, options: CheckOptions): CheckResult => {
     if (overSizeLimit(text, options)) return full(text, options, 'too large');
+    if (cache.size === 0) {
+      // Cold (a file just opened, or the cache was dropped): one parse of the whole text, checked at
+      // once (coldStart). When the fast parser does not take the whole text (a syntax problem, or YAML
+      // outside its subset) or finds a problem (a repeated key, say), the chunks are parsed one by
+      // one below instead (a broken one between its neighbours: parseBrokenChunk), so that a file
+      // opened broken is not checked in full, by yaml's slower parser, on every keystroke.
+      const whole = parseYamlFast(text);
+      if (whole && whole.problems.length === 0) return coldStart(text, options, whole);
+    }
     let doc: Document.Parsed;
     let lastSpans: ChunkSpan[] | undefined;
     let lastParts: ParsedChunk[] | undefined;
@@ -960,36 +1048,6 @@ export function createIncrementalChecker(): IncrementalChecker {
     try {
       const spans = lay ? lay.spans : chunk(text);
       chunkCount = spans.length;
-      let whole: ParsedYaml | undefined;
-      let entries: ParsedChunk[] | undefined;
-      if (cache.size === 0) {
-        // Cold (a file just opened, or the cache was dropped): one parse of the whole text, cut into
-        // chunk entries for the next update, instead of one parse per chunk. When the fast parser
-        // does not take the whole text (a syntax problem, or YAML outside its subset) or finds a
-        // problem, the chunks are parsed one by one below instead (a broken one between its
-        // neighbours: parseBrokenChunk), so that a file opened broken is not checked in full, by
-        // yaml's slower parser, on every keystroke.
-        whole = parseYamlFast(text);
-        if (whole && whole.problems.length > 0) whole = undefined; // (a repeated key, say: chunk by chunk too)
-        entries = whole && fromFullParse(text, spans, whole);
-        if (whole && !entries) return full(text, options, 'cold start: the text cannot be cut into chunks', whole);
-      }
-      if (whole && entries) {
-        // The few chunks whose root assembly reads (and the `machines:` header) are parsed alone now,
-        // so that the parts line up with the chunks and the next update can reuse this result.
-        const boundary = boundaryOf(spans);
-        const parts: ParsedChunk[] = [];
-        for (let i = 0, j = 0; i < spans.length; i++) {
-          const s = spans[i];
-          if (s.kind === 'machines-header') parts.push(parseChunk(text.slice(s.start, s.end), s.start));
-          else if (boundary.has(i)) {
-            parts.push(parseChunk(text.slice(s.start, s.end), s.start));
-            j++;
-          } else parts.push(entries[j++]);
-        }
-        for (const pc of parts) if (!next.get(pc.text)?.root) next.set(pc.text, pc);
-        return done(text, options, next, chunkCount, whole, spans, parts);
-      }
       const gen = ++generation;
       /** A chunk at its place in this text: moved there if it is elsewhere (by an edit before it, or by an update that could not be assembled: full(…, keepLayout)). */
       const place = (pc: ParsedChunk, start: number): ParsedChunk => {
@@ -1168,6 +1226,10 @@ export function createIncrementalChecker(): IncrementalChecker {
       settle(budgetMs);
       if (unsettled || performance.now() >= until) return true;
     }
+    if (uncut) {
+      cutWhole();
+      if (performance.now() >= until) return true;
+    }
     if (!layout) return false;
     if (rangesOf !== layout) {
       rangesOf = layout;
@@ -1194,6 +1256,9 @@ export function createIncrementalChecker(): IncrementalChecker {
     stats,
     get parsed() {
       return parsed;
+    },
+    get cold() {
+      return cache.size === 0 && !uncut;
     },
     prepare,
     settle,

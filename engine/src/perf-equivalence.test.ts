@@ -112,7 +112,7 @@ test('documentData (plain-document conversion) returns what doc.toJS() returns',
   };
   // shapes a generic value generator misses
   for (const text of [
-    '', '~', 'a', '- 1\n- 2', 'a: 1\na: 2', '__proto__: { x: 1 }', 'toString: 1\nconstructor: 2', '? [a, b]\n: 1', '? { a: 1 }\n: 2',
+    '', '~', 'a', '- 1\n- 2', 'a: 1\na: 2', '__proto__: { x: 1 }', 'toString: 1\nconstructor: 2', 'a: 1\nb: 2\na: 3', 'hasOwnProperty: 1\nvalueOf: 2\n__defineGetter__: 3\n__proto__: 4\n__proto__: 5', '? [a, b]\n: 1', '? { a: 1 }\n: 2',
     ': v', '? \n: v', '"": 1', 'null: 1\n~: 2', '1: a\n1.5: b\ntrue: c\n0x10: d', 'a: &x { b: 1 }\nc: *x', 'a: &x 1\nb: *x',
     'base: &b { p: 1 }\nm:\n  <<: *b\n  q: 2', 'm: { "<<": 1 }', "m: { '<<': 1 }", 'a: !!set { x, y }', 'a: !!omap [ { x: 1 } ]', 'a: !!binary aGVsbG8=',
     'a: [ b: 1 ]', 'a: !!str 1', 'a: !custom { x: 1 }', 'a: 12345678901234567890', 'a: .nan', 'a: -.inf', 'a: 2001-12-14',

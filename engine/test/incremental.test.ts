@@ -169,10 +169,14 @@ test('update() equals check() when machines are added, removed, moved and change
 test('an edit inside one machine re-parses only that chunk', () => {
   const base = generate(25).text;
   const inc = createIncrementalChecker();
+  assert.equal(inc.cold, true);
   inc.update(base);
   assert.equal(inc.stats.fallback, undefined);
-  // cold (just opened): one parse of the whole text, cut into the cache's chunk entries
-  assert.equal(inc.stats.parsed, inc.stats.chunks);
+  // cold (just opened): one parse of the whole text, checked at once; cut into the cache's chunk
+  // entries afterwards (here: first thing in the next update)
+  assert.equal(inc.stats.whole, true);
+  assert.equal(inc.stats.chunks, 0);
+  assert.equal(inc.cold, false);
   // the chunks whose root range assembly reads (first, last, first and last machine) and the
   // `machines:` header were parsed alone when it opened: the next update parses nothing
   assertSame(inc.update(base), check(base), base);
@@ -191,6 +195,38 @@ test('an edit inside one machine re-parses only that chunk', () => {
   assert.equal(inc.stats.fallback, undefined);
   assert.equal(inc.stats.parsed, 1);
   assertSame(r2, check(shifted), shifted);
+});
+
+test('a cold start is cut into chunks by prepare(), or by the next update: either way the next edit parses one chunk', () => {
+  const base = generate(25).text;
+  // (the last machine's address: the first machine is a hub, which a delta check declines)
+  const i = base.lastIndexOf('    address: ') + '    address: '.length;
+  const text = `${base.slice(0, i)}10.99.99.99${base.slice(base.indexOf('\n', i))}`;
+  for (const idle of [true, false]) {
+    const inc = createIncrementalChecker();
+    inc.update(base);
+    assert.equal(inc.stats.whole, true);
+    if (idle) while (inc.prepare(1));
+    const r = inc.update(text);
+    assert.equal(inc.stats.whole, false);
+    assert.equal(inc.stats.fallback, undefined);
+    assert.ok(inc.stats.chunks > 25);
+    // (the boundary chunks were parsed alone when it was cut: only the edited one now)
+    assert.equal(inc.stats.parsed, 1, idle ? 'cut while idle' : 'cut by the update');
+    assert.equal(inc.stats.delta, true, `the edit starts from the cold result (${JSON.stringify(inc.stats)})`);
+    assertSame(r, check(text), text);
+  }
+  // a text whose parse cannot be cut (a quoted top-level key: chunk() refuses it) is checked whole,
+  // and so is the next one (nothing cached)
+  const odd = `${base}"quoted": 1\n`;
+  const inc = createIncrementalChecker();
+  assertSame(inc.update(odd), check(odd), odd);
+  assert.equal(inc.stats.whole, true);
+  while (inc.prepare(1));
+  assert.equal(inc.cold, true);
+  const odd2 = `${odd}# more\n`;
+  assertSame(inc.update(odd2), check(odd2), odd2);
+  assert.equal(inc.stats.whole, true);
 });
 
 test('chunks: top-level sections and one per machine', () => {

@@ -20,9 +20,12 @@
 // On a machine with two cores the server's main thread, that helper and the editor parsing the last
 // publish are three threads on two cores, and the edits during which a collection ran were the slowest
 // of the benchmark. With at most FEW_CORES cores the server marks on its main thread instead, in steps
-// (`--no-concurrent-marking`, set at start, tuneMarking): at 10k, six alternating runs each, edit p95
-// 102–126 ms (mean 108) with concurrent marking and 74–97 (84) without; marking takes longer then and the
-// heap grows more meanwhile, so the growing factor is 1.25 instead of 1.3.
+// (`--no-concurrent-marking`, tuneMarking): at 10k, six alternating runs each, edit p95 102–126 ms
+// (mean 108) with concurrent marking and 74–97 (84) without; marking takes longer then and the heap
+// grows more meanwhile, so the growing factor is 1.25 instead of 1.3. Not during the first large open,
+// though: the editor waits then, the other core is idle, and marking there on the main thread made the
+// 10k open ~30 ms slower. The flag is set right after the collection that follows that open (below),
+// when no marking is in progress; the factor is 1.25 from the first publish on.
 //
 // The first collection after a large open: the open grows the heap from nothing with V8's own factor,
 // and the limit it leaves was reached only during the first edits (a peak of 160 MiB of heap at 10k,
@@ -61,10 +64,18 @@ export function marksOnMainThread(execArgv: readonly string[] = process.execArgv
   return execArgv.some((a) => MAIN_THREAD_MARKING_FLAG.test(a));
 }
 
+/** Whether V8 marks on the main thread in this process once the server holds a large document: it does, or tuneMarking will. */
+export function marksOnMainThreadLater(execArgv: readonly string[] = process.execArgv, cores = availableCores()): boolean {
+  return marksOnMainThread(execArgv) || (cores <= FEW_CORES && !execArgv.some((a) => MARKING_FLAG.test(a)));
+}
+
 /**
  * With at most FEW_CORES cores, turns V8's concurrent marking off for this process
- * (`--no-concurrent-marking`), unless node's command line says something about marking. Called once at
- * start (main.ts). Returns the flag set, or undefined.
+ * (`--no-concurrent-marking`), unless node's command line says something about marking. Called once,
+ * right after the full collection that follows the first large open (server.ts, FirstLargeCollection):
+ * the open itself is marked on the other core, which is idle then (the editor waits for the
+ * diagnostics), and no marking is in progress when the flag changes (V8 reads it when marking starts
+ * and when it ends). Returns the flag set, or undefined.
  */
 export function tuneMarking(execArgv: readonly string[] = process.execArgv, cores = availableCores(), setFlags: (flags: string) => void = setFlagsFromString): string | undefined {
   if (cores > FEW_CORES || execArgv.some((a) => MARKING_FLAG.test(a))) return undefined;
@@ -83,7 +94,7 @@ let marking: 'main-thread' | undefined;
  * HEAP_GROWING_PERCENT, or HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING when marking is on the main thread.
  * Returns the flag set, or undefined.
  */
-export function tuneHeap(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString, mainThreadMarking = marksOnMainThread(execArgv)): string | undefined {
+export function tuneHeap(execArgv: readonly string[] = process.execArgv, setFlags: (flags: string) => void = setFlagsFromString, mainThreadMarking = marksOnMainThreadLater(execArgv)): string | undefined {
   if (execArgv.some((a) => /^--heap[-_]growing[-_]percent(=|$)/.test(a))) return undefined;
   const percent = mainThreadMarking ? HEAP_GROWING_PERCENT_MAIN_THREAD_MARKING : HEAP_GROWING_PERCENT;
   const flag = `--heap-growing-percent=${percent}`;

@@ -19,7 +19,7 @@ import { definition, documentHighlights, prepareRename, references, rename } fro
 import { documentSymbols } from './features/symbols';
 import { diagram, parseDiagramParams } from './features/diagram';
 import { DIAGRAM_METHOD, SERVER_STATUS_METHOD } from './protocol';
-import { FirstLargeCollection, serverStatus } from './heap';
+import { FirstLargeCollection, serverStatus, tuneMarking } from './heap';
 import { WarmUp } from './warm-up';
 import type { DiagramResult } from './protocol';
 
@@ -80,7 +80,10 @@ export function startServer(connection: Connection, encoder?: PublishEncoder, af
       afterPublish,
       afterIdleWork: () => {
         const c = collection.maybeCollect();
-        return c && `collected the heap once after a large open: ${c.heapBeforeMiB} → ${c.heapAfterMiB} MiB used, in ${c.ms} ms`;
+        if (!c) return undefined;
+        // (no marking in progress right after a full collection: the moment to change how V8 marks)
+        const flag = tuneMarking();
+        return `collected the heap once after a large open: ${c.heapBeforeMiB} → ${c.heapAfterMiB} MiB used, in ${c.ms} ms${flag ? `; ${flag} from now on` : ''}`;
       },
       warmUp,
     },

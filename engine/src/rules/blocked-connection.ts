@@ -64,16 +64,19 @@ export default defineRule({
     // Verdicts are looked up by flow object: two flows can share an id when a machine name holds '>'
     // ("a>b" → "c" and "a" → "b>c"; the schema rejects such names), and each has its own verdict.
     const zoneEdits: ZoneEdits = new Map();
-    for (let n = 0; n < ctx.flows.length; n++) {
-      const flow = ctx.flows[n];
+    // (read once: in the language server the context's fields are getters that record what a rule reads)
+    const flows = ctx.flows;
+    const firewall = ctx.firewall;
+    for (let n = 0; n < flows.length; n++) {
+      const flow = flows[n];
       // evaluateFirewalls marks every flow it blocks: the others need no verdict lookup
       if (!flow.blockedBy) continue;
-      const v = ctx.firewall.verdictOf(flow);
+      const v = firewall.verdictOf(flow);
       if (!v) continue;
       for (const b of v.blockedBy) {
         const fw = b.firewall;
-        const zi = ctx.firewall.zoneOf(flow.initiator);
-        const zd = ctx.firewall.zoneOf(flow.destination);
+        const zi = firewall.zoneOf(flow.initiator);
+        const zd = firewall.zoneOf(flow.destination);
         let why = 'no allow entry matches';
         const related = ctx.flowRelated(flow);
         if (fw.name) related.push({ message: `firewall ${fwName(fw)}`, span: fw.name.span });

@@ -38,8 +38,9 @@ export default defineRule({
   // on the agent port and its two ends use different ports, one of them with its own `port:`.
   touches(ctx, dirty) {
     const t = ctx.t;
-    for (let n = 0; n < ctx.derived.length; n++) {
-      const f = ctx.derived[n];
+    const derived = ctx.derived; // (read once: a recording getter in the language server, util.ts smbFlows)
+    for (let n = 0; n < derived.length; n++) {
+      const f = derived[n];
       if (!dirty(f)) continue;
       if (!onAgentPort(f.catalogue)) continue;
       const a = t.machines.get(f.initiator);
@@ -69,8 +70,9 @@ export default defineRule({
       if (m.port) ownPort.add(name);
     });
     if (ownPort.size === 0) return;
-    for (let n = 0; n < ctx.derived.length; n++) {
-      const f = ctx.derived[n]; // (indexed: ~75k flows, once per check)
+    const derived = ctx.derived; // (read once: util.ts smbFlows)
+    for (let n = 0; n < derived.length; n++) {
+      const f = derived[n]; // (indexed: ~75k flows, once per check)
       if (!ownPort.has(f.initiator) && !ownPort.has(f.destination)) continue;
       if (!onAgentPort(f.catalogue)) continue;
       const a = t.machines.get(f.initiator);

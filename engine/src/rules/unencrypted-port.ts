@@ -23,15 +23,17 @@ export default defineRule({
     // share their PortSpec objects, so the own fact is looked up once per run of one port.
     let lastPort: PortSpec | undefined;
     let mayBeUnencrypted = false;
-    for (let n = 0; n < ctx.flows.length; n++) {
-      const f = ctx.flows[n]; // (indexed: ~75k flows, once per check)
+    const flows = ctx.flows; // (read once: a recording getter in the language server, util.ts smbFlows)
+    for (let n = 0; n < flows.length; n++) {
+      const f = flows[n]; // (indexed: ~75k flows, once per check)
       if (f.port !== lastPort) {
         lastPort = f.port;
         mayBeUnencrypted = portFact(f.port, NaN)?.encryption === 'unencrypted'; // NaN: no agent port
       }
       if (!mayBeUnencrypted) continue;
-      const dest = ctx.t.machines.get(f.destination);
-      const fact = portFact(f.port, agentPort(ctx.t, dest, DEFAULT_AGENT_PORT));
+      const t = ctx.t;
+      const dest = t.machines.get(f.destination);
+      const fact = portFact(f.port, agentPort(t, dest, DEFAULT_AGENT_PORT));
       if (fact?.encryption !== 'unencrypted') continue;
       ctx.report({
         span: ctx.flowOrigin(f),

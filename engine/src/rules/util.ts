@@ -18,14 +18,18 @@ export function smbFlows(ctx: RuleContext): { flow: Flow; destination: Machine }
   // (flows share their PortSpec objects: the fact is looked up once per run of one port)
   let lastPort: PortSpec | undefined;
   let depends = false;
-  for (let n = 0; n < ctx.flows.length; n++) {
-    const flow = ctx.flows[n]; // (indexed: ~75k flows, once per check)
+  // (the context's fields read once: in the language server they are getters that record what a rule
+  // reads — check.ts recordingView —, and this loop runs over every flow)
+  const flows = ctx.flows;
+  const machines = ctx.t.machines;
+  for (let n = 0; n < flows.length; n++) {
+    const flow = flows[n]; // (indexed: ~75k flows, once per check)
     if (flow.port !== lastPort) {
       lastPort = flow.port;
       depends = portFact(flow.port)?.encryption === 'depends';
     }
     if (!depends) continue;
-    const destination = ctx.t.machines.get(flow.destination);
+    const destination = machines.get(flow.destination);
     if (destination) out.push({ flow, destination });
   }
   return out;
@@ -46,8 +50,9 @@ export function isAgentPortFlow(ctx: RuleContext, f: Flow): boolean {
 /** Agent-port flows of one encryption class, in flow order (the class is the cheap test: it goes first). */
 export function agentPortFlowsWith(ctx: RuleContext, encryption: Flow['encryption']): Flow[] {
   const out: Flow[] = [];
-  for (let n = 0; n < ctx.flows.length; n++) {
-    const f = ctx.flows[n];
+  const flows = ctx.flows; // (read once: smbFlows)
+  for (let n = 0; n < flows.length; n++) {
+    const f = flows[n];
     if (f.encryption === encryption && isAgentPortFlow(ctx, f)) out.push(f);
   }
   return out;
