@@ -93,12 +93,14 @@ function encodeHead(e: EngineDiagnostic, uriJson: string, uri: string, version: 
   for (let i = 0; plain && i < e.related.length; i++) {
     const r = rangeJson(e.related[i].range);
     if (r === undefined) plain = false;
-    else related += `${i === 0 ? ',"relatedInformation":[' : ','}{"location":{"uri":${uriJson},"range":${r}},"message":${JSON.stringify(e.related[i].message)}}`;
+    else related += `${i === 0 ? ',"relatedInformation":[' : ','}{"location":{"uri":${uriJson},"range":${r}},"message":${asciiJson(JSON.stringify(e.related[i].message))}}`;
   }
   // (not the engine's plain ranges: as JSON.stringify writes it)
   if (!plain) return asciiJson(JSON.stringify({ ...toLspDiagnostic(e, uri, version, index), data: undefined })).slice(0, -1) + ruleJson(e.rule).data;
   const rule = ruleJson(e.rule);
-  return asciiJson(`{"range":${range},"severity":${lspSeverity(e.severity)}${rule.code}${JSON.stringify(e.message)}${related}${related ? ']' : ''}${rule.data}`);
+  // (the messages are the only parts that may hold characters above U+007F — the rule's JSON, the
+  // URI's and the ranges are ASCII already —: escaped alone, not the whole head again)
+  return `{"range":${range},"severity":${lspSeverity(e.severity)}${rule.code}${asciiJson(JSON.stringify(e.message))}${related}${related ? ']' : ''}${rule.data}`;
 }
 
 /** Writes the decimal digits of a non-negative integer at `at`; returns the new end (the index of each diagnostic). */
