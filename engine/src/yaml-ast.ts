@@ -423,20 +423,30 @@ export class AstReader {
     return { value: (n as Scalar).value, span: spanOf(n) ?? { start: 0, end: 0 } };
   }
 
+  // (string, bool, int and oneOf read the scalar themselves rather than through scalar(): one object
+  // per value read instead of two or three — the model reads ~80,000 values at 10,000 machines)
+
+  /** The scalar node behind `node` (aliases followed), else undefined. */
+  private scalarNode(node: unknown): Scalar | undefined {
+    const n = this.deref(node);
+    return n && isScalar(n) ? (n as Scalar) : undefined;
+  }
+
   string(node: unknown): { value: string; span: Span } | undefined {
-    const s = this.scalar(node);
-    if (!s || s.value === null || s.value === undefined || typeof s.value === 'object') return undefined;
-    return { value: String(s.value), span: s.span };
+    const n = this.scalarNode(node);
+    const v = n?.value;
+    if (v === null || v === undefined || typeof v === 'object') return undefined;
+    return { value: String(v), span: spanOf(n) ?? { start: 0, end: 0 } };
   }
 
   bool(node: unknown): { value: boolean; span: Span } | undefined {
-    const s = this.scalar(node);
-    return s && typeof s.value === 'boolean' ? { value: s.value, span: s.span } : undefined;
+    const n = this.scalarNode(node);
+    return n && typeof n.value === 'boolean' ? { value: n.value, span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
   }
 
   int(node: unknown): { value: number; span: Span } | undefined {
-    const s = this.scalar(node);
-    return s && typeof s.value === 'number' && Number.isInteger(s.value) ? { value: s.value, span: s.span } : undefined;
+    const n = this.scalarNode(node);
+    return n && typeof n.value === 'number' && Number.isInteger(n.value) ? { value: n.value, span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
   }
 
   /**
@@ -444,10 +454,11 @@ export class AstReader {
    * `allowed` has it (the same value; lookups by it then compare pointers, not characters).
    */
   oneOf<T extends string>(node: unknown, allowed: readonly T[]): { value: T; span: Span } | undefined {
-    const s = this.string(node);
-    if (!s) return undefined;
-    const i = (allowed as readonly string[]).indexOf(s.value);
-    return i >= 0 ? { value: allowed[i], span: s.span } : undefined;
+    const n = this.scalarNode(node);
+    const v = n?.value;
+    if (v === null || v === undefined || typeof v === 'object') return undefined;
+    const i = (allowed as readonly string[]).indexOf(String(v));
+    return i >= 0 ? { value: allowed[i], span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
   }
 }
 
