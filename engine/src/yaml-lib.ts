@@ -3,13 +3,77 @@
 // the AST helpers' isScalar/isMap/isPair calls spent about 60 ms of a 2 s check in those getters.
 // The engine's hot paths import these functions from here; yaml's classes and types still come from
 // 'yaml' (used as values only a few times per check).
+//
+// The type tests answer from the node's prototype when it is exactly one of yaml's node classes'
+// (Scalar, Pair, YAMLMap, YAMLSeq, Alias) — as yaml's own would: such a node's type symbol is its
+// class's (set by the constructor, or on the prototype for fast-yaml.ts's nodes) — and ask yaml's
+// own function for anything else (subclasses such as YAMLOMap and YAMLSet, documents, other objects).
+// yaml's read `node[Symbol.for('yaml.node.type')]`, a property load that sees every node shape in the
+// engine's loops (megamorphic: ~15 ms of a 10,000-machine open went to `eachPair`'s three tests per
+// pair); Object.getPrototypeOf is one load whatever the shape. yaml-lib.test.ts compares both on
+// every kind of node and on other values.
 import * as yaml from 'yaml';
+import type { Alias, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 
-export const isAlias = yaml.isAlias;
-export const isCollection = yaml.isCollection;
-export const isMap = yaml.isMap;
-export const isPair = yaml.isPair;
-export const isScalar = yaml.isScalar;
-export const isSeq = yaml.isSeq;
+const SCALAR_P: object = yaml.Scalar.prototype;
+const PAIR_P: object = yaml.Pair.prototype;
+const MAP_P: object = yaml.YAMLMap.prototype;
+const SEQ_P: object = yaml.YAMLSeq.prototype;
+const ALIAS_P: object = yaml.Alias.prototype;
+
+const yamlIsAlias = yaml.isAlias;
+const yamlIsCollection = yaml.isCollection;
+const yamlIsMap = yaml.isMap;
+const yamlIsPair = yaml.isPair;
+const yamlIsScalar = yaml.isScalar;
+const yamlIsSeq = yaml.isSeq;
+
+/** One of the five classes' prototypes exactly: the type is known from it. */
+function known(p: object | null): boolean {
+  return p === SCALAR_P || p === PAIR_P || p === MAP_P || p === SEQ_P || p === ALIAS_P;
+}
+
+export function isScalar(node: unknown): node is Scalar {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === SCALAR_P) return true;
+  return known(p) ? false : yamlIsScalar(node);
+}
+
+export function isPair(node: unknown): node is Pair {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === PAIR_P) return true;
+  return known(p) ? false : yamlIsPair(node);
+}
+
+export function isMap(node: unknown): node is YAMLMap {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === MAP_P) return true;
+  return known(p) ? false : yamlIsMap(node);
+}
+
+export function isSeq(node: unknown): node is YAMLSeq {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === SEQ_P) return true;
+  return known(p) ? false : yamlIsSeq(node);
+}
+
+export function isAlias(node: unknown): node is Alias {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === ALIAS_P) return true;
+  return known(p) ? false : yamlIsAlias(node);
+}
+
+export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === MAP_P || p === SEQ_P) return true;
+  return known(p) ? false : yamlIsCollection(node);
+}
+
 export const parseDocument = yaml.parseDocument;
 export const visit = yaml.visit;
