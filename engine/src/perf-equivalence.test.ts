@@ -105,10 +105,13 @@ test('documentData (plain-document conversion) returns what doc.toJS() returns',
     }
     if (expectedError) {
       assert.throws(() => documentData(new AstReader(doc)), text);
+      assert.throws(() => documentData(new AstReader(doc), text), text);
       return;
     }
     const actual = documentData(new AstReader(doc));
     if (!isDeepStrictEqual(actual, expected)) assert.fail(`documentData differs from doc.toJS() for:\n${text}`);
+    // with the text (anchors looked for only when it holds an '&')
+    if (!isDeepStrictEqual(documentData(new AstReader(doc), text), expected)) assert.fail(`documentData(…, text) differs from doc.toJS() for:\n${text}`);
   };
   // shapes a generic value generator misses
   for (const text of [

@@ -544,9 +544,36 @@ const MAX_PLAIN_DEPTH = 200;
 const plainMemo = new WeakMap<object, unknown>();
 const MEMO_DEPTH = 2;
 
+// The classes of plain nodes, compared with a node's prototype: one load whatever the node's shape.
+// (`isMap(node) && node.constructor === YAMLMap` read `constructor` through the prototype of every
+// shape of node: a megamorphic load, as yaml's type tests — yaml-lib.ts.)
+const SCALAR_PROTO: object = Scalar.prototype;
+const MAP_PROTO: object = YAMLMap.prototype;
+const SEQ_PROTO: object = YAMLSeq.prototype;
+const PAIR_PROTO: object = Pair.prototype;
+
+/**
+ * Whether the text being converted may hold anchors (an `&`): when it cannot, no node has one and
+ * plainToJS does not look (reading a property a node does not have, on nodes of every shape, was a
+ * tenth of the conversion at 10,000 machines). Set by the conversions below for their duration.
+ */
+let anchorsPossible = true;
+
+/** `fn()` with anchorsPossible set for `text` (unknown text: possible). */
+function converting<T>(text: string | undefined, fn: () => T): T {
+  const before = anchorsPossible;
+  anchorsPossible = text === undefined || text.includes('&');
+  try {
+    return fn();
+  } finally {
+    anchorsPossible = before;
+  }
+}
+
 function plainToJS(node: unknown, depth: number): unknown {
   if (node === null || node === undefined) return node;
-  if (depth > MAX_PLAIN_DEPTH || (node as { anchor?: string }).anchor) throw NOT_PLAIN;
+  if (depth > MAX_PLAIN_DEPTH || (anchorsPossible && (node as { anchor?: string }).anchor)) throw NOT_PLAIN;
+  if (typeof node === 'object' && Object.getPrototypeOf(node) === SCALAR_PROTO) return (node as Scalar).value;
   if (isScalar(node)) return (node as Scalar).value;
   if (depth === MEMO_DEPTH && typeof node === 'object') {
     const known = plainMemo.get(node);
@@ -560,12 +587,15 @@ function plainToJS(node: unknown, depth: number): unknown {
 
 /** The key of a mapping's item as toJS gives it (throws NOT_PLAIN for what toJS would treat otherwise: merge keys, odd keys). */
 function plainKey(item: unknown): string {
-  if (!isPair(item)) throw NOT_PLAIN;
-  const key = item.key;
+  if (!(typeof item === 'object' && item !== null && Object.getPrototypeOf(item) === PAIR_PROTO) && !isPair(item)) throw NOT_PLAIN;
+  const key = (item as Pair).key;
   let jsKey: unknown = key;
   if (key !== null && key !== undefined) {
-    if (!isScalar(key) || (key as { anchor?: string }).anchor || (key as { addToJSMap?: unknown }).addToJSMap) throw NOT_PLAIN;
+    if (!(typeof key === 'object' && Object.getPrototypeOf(key) === SCALAR_PROTO) && !isScalar(key)) throw NOT_PLAIN;
+    if (anchorsPossible && (key as { anchor?: string }).anchor) throw NOT_PLAIN;
     jsKey = (key as Scalar).value;
+    // (a merge key's scalar — `addToJSMap` — holds a symbol: yaml's merge tag; a string key has none)
+    if (typeof jsKey !== 'string' && (key as { addToJSMap?: unknown }).addToJSMap) throw NOT_PLAIN;
     if (jsKey === '<<' || typeof jsKey === 'symbol' || (typeof jsKey === 'object' && jsKey !== null)) throw NOT_PLAIN; // merge keys, odd keys
   }
   return jsKey === null ? '' : String(jsKey);
@@ -585,12 +615,15 @@ function setPlain(out: Record<string, unknown>, key: string, value: unknown): vo
 }
 
 function plainData(node: unknown, depth: number): unknown {
-  if (isMap(node) && node.constructor === YAMLMap) {
+  // (only YAMLMap and YAMLSeq themselves: not their subclasses — YAMLSet, YAMLOMap —, which toJS converts otherwise)
+  const proto = typeof node === 'object' && node !== null ? Object.getPrototypeOf(node) : undefined;
+  if (proto === MAP_PROTO || (proto !== SEQ_PROTO && isMap(node) && (node as YAMLMap).constructor === YAMLMap)) {
+    const items = (node as YAMLMap).items;
     const out: Record<string, unknown> = {};
-    for (const item of (node as YAMLMap).items) setPlain(out, plainKey(item), plainToJS((item as Pair).value, depth + 1));
+    for (let i = 0; i < items.length; i++) setPlain(out, plainKey(items[i]), plainToJS((items[i] as Pair).value, depth + 1));
     return out;
   }
-  if (isSeq(node) && node.constructor === YAMLSeq) {
+  if (proto === SEQ_PROTO || (isSeq(node) && (node as YAMLSeq).constructor === YAMLSeq)) {
     const items = (node as YAMLSeq).items;
     const out: unknown[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -603,9 +636,9 @@ function plainData(node: unknown, depth: number): unknown {
 }
 
 /** The document as plain data: `doc.toJS({ maxAliasCount: 100 })`, quicker for plain documents. */
-export function documentData(reader: AstReader): unknown {
+export function documentData(reader: AstReader, text?: string): unknown {
   try {
-    return plainToJS(reader.doc.contents, 0);
+    return converting(text, () => plainToJS(reader.doc.contents, 0));
   } catch (e) {
     if (e !== NOT_PLAIN) throw e;
   }
@@ -626,6 +659,8 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
   const root = reader.doc.contents;
   if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
   const partial: Record<string, unknown> = {};
+  const before = anchorsPossible;
+  anchorsPossible = file.text.includes('&');
   try {
     const wanted = new Set(machines);
     let found = 0;
@@ -651,6 +686,8 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
     if (found !== wanted.size) return undefined;
   } catch {
     return undefined; // not plain data (NOT_PLAIN), or nested too deeply
+  } finally {
+    anchorsPossible = before;
   }
   if (validate(partial)) return [];
   const mapper = new Mapper(reader, file, partial);
@@ -662,7 +699,7 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
 export function validateSchema(reader: AstReader, file: SourceFile): SchemaProblem[] {
   let data: unknown;
   try {
-    data = documentData(reader);
+    data = documentData(reader, file.text);
   } catch (e) {
     // thousands of nesting levels overflow the stack of the (recursive) conversion: say so rather
     // than pass the file as valid (fuzz/hostile-cases.ts, "2 000-deep block nesting")
