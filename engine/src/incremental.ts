@@ -746,6 +746,17 @@ export function createIncrementalChecker(): IncrementalChecker {
    * open of a file publishes its problems without waiting for that (~30 ms at 10,000 machines).
    */
   let uncut: { text: string; whole: ParsedYaml } | undefined;
+  /** The statistics of an update that checks without chunks (full, coldStart): `recalled` is set once known. */
+  const startStats = (fallback: string | undefined, whole: boolean) => {
+    stats.fallback = fallback;
+    stats.chunks = 0;
+    stats.parsed = 0;
+    stats.reused = false;
+    stats.recalled = false;
+    stats.delta = false;
+    stats.deltaDeclined = undefined;
+    stats.whole = whole;
+  };
 
   let parsed: ParsedYaml | undefined;
 
@@ -886,14 +897,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   const full = (text: string, options: CheckOptions | undefined, why: string, already?: ParsedYaml, keepLayout = false): CheckResult => {
     chain = undefined;
     if (!keepLayout) layout = undefined;
-    stats.reused = false;
-    stats.recalled = false;
-    stats.delta = false;
-    stats.deltaDeclined = undefined;
-    stats.fallback = why;
-    stats.chunks = 0;
-    stats.parsed = 0;
-    stats.whole = false;
+    startStats(why, false);
     if (overSizeLimit(text, options)) {
       parsed = undefined;
       return check(text, options);
@@ -973,13 +977,7 @@ export function createIncrementalChecker(): IncrementalChecker {
   const coldStart = (text: string, options: CheckOptions, whole: ParsedYaml): CheckResult => {
     chain = undefined;
     layout = undefined;
-    stats.fallback = undefined;
-    stats.chunks = 0;
-    stats.parsed = 0;
-    stats.reused = false;
-    stats.delta = false;
-    stats.deltaDeclined = undefined;
-    stats.whole = true;
+    startStats(undefined, true);
     parsed = whole;
     const optionsKey = JSON.stringify(options);
     const known = recall(text, optionsKey);

@@ -33,40 +33,21 @@ function known(p: object | null): boolean {
   return p === SCALAR_P || p === PAIR_P || p === MAP_P || p === SEQ_P || p === ALIAS_P;
 }
 
-export function isScalar(node: unknown): node is Scalar {
-  if (node === null || typeof node !== 'object') return false;
-  const p = Object.getPrototypeOf(node);
-  if (p === SCALAR_P) return true;
-  return known(p) ? false : yamlIsScalar(node);
+/** A type test for the class whose prototype is `proto`, asking `yamlTest` for nodes of no known class. */
+function typeTest<T>(proto: object, yamlTest: (node: unknown) => boolean): (node: unknown) => node is T {
+  return (node: unknown): node is T => {
+    if (node === null || typeof node !== 'object') return false;
+    const p = Object.getPrototypeOf(node);
+    if (p === proto) return true;
+    return known(p) ? false : yamlTest(node);
+  };
 }
 
-export function isPair(node: unknown): node is Pair {
-  if (node === null || typeof node !== 'object') return false;
-  const p = Object.getPrototypeOf(node);
-  if (p === PAIR_P) return true;
-  return known(p) ? false : yamlIsPair(node);
-}
-
-export function isMap(node: unknown): node is YAMLMap {
-  if (node === null || typeof node !== 'object') return false;
-  const p = Object.getPrototypeOf(node);
-  if (p === MAP_P) return true;
-  return known(p) ? false : yamlIsMap(node);
-}
-
-export function isSeq(node: unknown): node is YAMLSeq {
-  if (node === null || typeof node !== 'object') return false;
-  const p = Object.getPrototypeOf(node);
-  if (p === SEQ_P) return true;
-  return known(p) ? false : yamlIsSeq(node);
-}
-
-export function isAlias(node: unknown): node is Alias {
-  if (node === null || typeof node !== 'object') return false;
-  const p = Object.getPrototypeOf(node);
-  if (p === ALIAS_P) return true;
-  return known(p) ? false : yamlIsAlias(node);
-}
+export const isScalar = typeTest<Scalar>(SCALAR_P, yamlIsScalar);
+export const isPair = typeTest<Pair>(PAIR_P, yamlIsPair);
+export const isMap = typeTest<YAMLMap>(MAP_P, yamlIsMap);
+export const isSeq = typeTest<YAMLSeq>(SEQ_P, yamlIsSeq);
+export const isAlias = typeTest<Alias>(ALIAS_P, yamlIsAlias);
 
 export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
   if (node === null || typeof node !== 'object') return false;
