@@ -544,13 +544,11 @@ const MAX_PLAIN_DEPTH = 200;
 const plainMemo = new WeakMap<object, unknown>();
 const MEMO_DEPTH = 2;
 
-// The classes of plain nodes, compared with a node's prototype: one load whatever the node's shape.
-// (`isMap(node) && node.constructor === YAMLMap` read `constructor` through the prototype of every
-// shape of node: a megamorphic load, as yaml's type tests — yaml-lib.ts.)
-const SCALAR_PROTO: object = Scalar.prototype;
+// YAMLMap and YAMLSeq themselves are known by their prototype: one load whatever the node's shape
+// (`node.constructor` is read through the prototype of every shape of node, a megamorphic load, as
+// yaml's own type tests — yaml-lib.ts, whose tests answer from the prototype too).
 const MAP_PROTO: object = YAMLMap.prototype;
 const SEQ_PROTO: object = YAMLSeq.prototype;
-const PAIR_PROTO: object = Pair.prototype;
 
 /**
  * Whether the text being converted may hold anchors (an `&`): when it cannot, no node has one and
@@ -573,7 +571,6 @@ function converting<T>(text: string | undefined, fn: () => T): T {
 function plainToJS(node: unknown, depth: number): unknown {
   if (node === null || node === undefined) return node;
   if (depth > MAX_PLAIN_DEPTH || (anchorsPossible && (node as { anchor?: string }).anchor)) throw NOT_PLAIN;
-  if (typeof node === 'object' && Object.getPrototypeOf(node) === SCALAR_PROTO) return (node as Scalar).value;
   if (isScalar(node)) return (node as Scalar).value;
   if (depth === MEMO_DEPTH && typeof node === 'object') {
     const known = plainMemo.get(node);
@@ -587,11 +584,11 @@ function plainToJS(node: unknown, depth: number): unknown {
 
 /** The key of a mapping's item as toJS gives it (throws NOT_PLAIN for what toJS would treat otherwise: merge keys, odd keys). */
 function plainKey(item: unknown): string {
-  if (!(typeof item === 'object' && item !== null && Object.getPrototypeOf(item) === PAIR_PROTO) && !isPair(item)) throw NOT_PLAIN;
-  const key = (item as Pair).key;
+  if (!isPair(item)) throw NOT_PLAIN;
+  const key = item.key;
   let jsKey: unknown = key;
   if (key !== null && key !== undefined) {
-    if (!(typeof key === 'object' && Object.getPrototypeOf(key) === SCALAR_PROTO) && !isScalar(key)) throw NOT_PLAIN;
+    if (!isScalar(key)) throw NOT_PLAIN;
     if (anchorsPossible && (key as { anchor?: string }).anchor) throw NOT_PLAIN;
     jsKey = (key as Scalar).value;
     // (a merge key's scalar — `addToJSMap` — holds a symbol: yaml's merge tag; a string key has none)
@@ -617,13 +614,13 @@ function setPlain(out: Record<string, unknown>, key: string, value: unknown): vo
 function plainData(node: unknown, depth: number): unknown {
   // (only YAMLMap and YAMLSeq themselves: not their subclasses — YAMLSet, YAMLOMap —, which toJS converts otherwise)
   const proto = typeof node === 'object' && node !== null ? Object.getPrototypeOf(node) : undefined;
-  if (proto === MAP_PROTO || (proto !== SEQ_PROTO && isMap(node) && (node as YAMLMap).constructor === YAMLMap)) {
+  if (proto === MAP_PROTO || (isMap(node) && node.constructor === YAMLMap)) {
     const items = (node as YAMLMap).items;
     const out: Record<string, unknown> = {};
     for (let i = 0; i < items.length; i++) setPlain(out, plainKey(items[i]), plainToJS((items[i] as Pair).value, depth + 1));
     return out;
   }
-  if (proto === SEQ_PROTO || (isSeq(node) && (node as YAMLSeq).constructor === YAMLSeq)) {
+  if (proto === SEQ_PROTO || (isSeq(node) && node.constructor === YAMLSeq)) {
     const items = (node as YAMLSeq).items;
     const out: unknown[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -659,36 +656,35 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
   const root = reader.doc.contents;
   if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
   const partial: Record<string, unknown> = {};
-  const before = anchorsPossible;
-  anchorsPossible = file.text.includes('&');
-  try {
-    const wanted = new Set(machines);
-    let found = 0;
-    for (const item of (root as YAMLMap).items) {
-      const key = plainKey(item);
-      const value = (item as Pair).value;
-      if (key !== 'machines') {
-        setPlain(partial, key, plainToJS(value, 1));
-        continue;
-      }
-      if (!isMap(value) || value.constructor !== YAMLMap) return undefined;
-      const one: Record<string, unknown> = {};
-      if (wanted.size > 0) {
-        for (const p of (value as YAMLMap).items) {
-          const name = plainKey(p);
-          if (!wanted.has(name) || Object.prototype.hasOwnProperty.call(one, name)) continue;
-          setPlain(one, name, plainToJS((p as Pair).value, 2));
-          if (++found === wanted.size) break;
+  const whole = converting(file.text, () => {
+    try {
+      const wanted = new Set(machines);
+      let found = 0;
+      for (const item of (root as YAMLMap).items) {
+        const key = plainKey(item);
+        const value = (item as Pair).value;
+        if (key !== 'machines') {
+          setPlain(partial, key, plainToJS(value, 1));
+          continue;
         }
+        if (!isMap(value) || value.constructor !== YAMLMap) return false;
+        const one: Record<string, unknown> = {};
+        if (wanted.size > 0) {
+          for (const p of (value as YAMLMap).items) {
+            const name = plainKey(p);
+            if (!wanted.has(name) || Object.prototype.hasOwnProperty.call(one, name)) continue;
+            setPlain(one, name, plainToJS((p as Pair).value, 2));
+            if (++found === wanted.size) break;
+          }
+        }
+        setPlain(partial, key, one);
       }
-      setPlain(partial, key, one);
+      return found === wanted.size;
+    } catch {
+      return false; // not plain data (NOT_PLAIN), or nested too deeply
     }
-    if (found !== wanted.size) return undefined;
-  } catch {
-    return undefined; // not plain data (NOT_PLAIN), or nested too deeply
-  } finally {
-    anchorsPossible = before;
-  }
+  });
+  if (!whole) return undefined;
   if (validate(partial)) return [];
   const mapper = new Mapper(reader, file, partial);
   for (const e of validate.errors ?? []) mapper.handle(e);

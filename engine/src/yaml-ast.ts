@@ -420,7 +420,7 @@ export class AstReader {
   scalar(node: unknown): { value: unknown; span: Span } | undefined {
     const n = this.deref(node);
     if (!n || !isScalar(n)) return undefined;
-    return { value: (n as Scalar).value, span: spanOf(n) ?? { start: 0, end: 0 } };
+    return { value: (n as Scalar).value, span: scalarSpan(n) };
   }
 
   // (string, bool, int and oneOf read the scalar themselves rather than through scalar(): one object
@@ -434,19 +434,18 @@ export class AstReader {
 
   string(node: unknown): { value: string; span: Span } | undefined {
     const n = this.scalarNode(node);
-    const v = n?.value;
-    if (v === null || v === undefined || typeof v === 'object') return undefined;
-    return { value: String(v), span: spanOf(n) ?? { start: 0, end: 0 } };
+    const v = stringValue(n);
+    return v === undefined ? undefined : { value: v, span: scalarSpan(n!) };
   }
 
   bool(node: unknown): { value: boolean; span: Span } | undefined {
     const n = this.scalarNode(node);
-    return n && typeof n.value === 'boolean' ? { value: n.value, span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
+    return n && typeof n.value === 'boolean' ? { value: n.value, span: scalarSpan(n) } : undefined;
   }
 
   int(node: unknown): { value: number; span: Span } | undefined {
     const n = this.scalarNode(node);
-    return n && typeof n.value === 'number' && Number.isInteger(n.value) ? { value: n.value, span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
+    return n && typeof n.value === 'number' && Number.isInteger(n.value) ? { value: n.value, span: scalarSpan(n) } : undefined;
   }
 
   /**
@@ -455,11 +454,21 @@ export class AstReader {
    */
   oneOf<T extends string>(node: unknown, allowed: readonly T[]): { value: T; span: Span } | undefined {
     const n = this.scalarNode(node);
-    const v = n?.value;
-    if (v === null || v === undefined || typeof v === 'object') return undefined;
-    const i = (allowed as readonly string[]).indexOf(String(v));
-    return i >= 0 ? { value: allowed[i], span: spanOf(n) ?? { start: 0, end: 0 } } : undefined;
+    const v = stringValue(n);
+    const i = v === undefined ? -1 : (allowed as readonly string[]).indexOf(v);
+    return i >= 0 ? { value: allowed[i], span: scalarSpan(n!) } : undefined;
   }
+}
+
+/** A scalar's span (an empty one at 0 for a node without a range). */
+function scalarSpan(n: AnyNode): Span {
+  return spanOf(n) ?? { start: 0, end: 0 };
+}
+
+/** A scalar's value as AstReader.string reads it (numbers and booleans as their text), or undefined (null, missing, a collection). */
+function stringValue(n: Scalar | undefined): string | undefined {
+  const v = n?.value;
+  return v === null || v === undefined || typeof v === 'object' ? undefined : String(v);
 }
 
 /** The node at a JSON pointer path (`/machines/ams01/os`), or the closest existing ancestor. */

@@ -64,9 +64,14 @@ export function marksOnMainThread(execArgv: readonly string[] = process.execArgv
   return execArgv.some((a) => MAIN_THREAD_MARKING_FLAG.test(a));
 }
 
+/** Whether tuneMarking turns concurrent marking off: at most FEW_CORES cores, and nothing about marking on node's command line. */
+function tunesMarking(execArgv: readonly string[], cores: number): boolean {
+  return cores <= FEW_CORES && !execArgv.some((a) => MARKING_FLAG.test(a));
+}
+
 /** Whether V8 marks on the main thread in this process once the server holds a large document: it does, or tuneMarking will. */
 export function marksOnMainThreadLater(execArgv: readonly string[] = process.execArgv, cores = availableCores()): boolean {
-  return marksOnMainThread(execArgv) || (cores <= FEW_CORES && !execArgv.some((a) => MARKING_FLAG.test(a)));
+  return marksOnMainThread(execArgv) || tunesMarking(execArgv, cores);
 }
 
 /**
@@ -78,7 +83,7 @@ export function marksOnMainThreadLater(execArgv: readonly string[] = process.exe
  * and when it ends). Returns the flag set, or undefined.
  */
 export function tuneMarking(execArgv: readonly string[] = process.execArgv, cores = availableCores(), setFlags: (flags: string) => void = setFlagsFromString): string | undefined {
-  if (cores > FEW_CORES || execArgv.some((a) => MARKING_FLAG.test(a))) return undefined;
+  if (!tunesMarking(execArgv, cores)) return undefined;
   const flag = '--no-concurrent-marking';
   setFlags(flag);
   if (setFlags === setFlagsFromString) marking = 'main-thread';

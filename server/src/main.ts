@@ -14,9 +14,6 @@ process.on('unhandledRejection', (e) => {
   process.stderr.write(`acrotopo-language-server: unhandled rejection ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
 });
 
-// (On a machine with two cores V8 marks on the main thread once the server holds a large document:
-// heap.ts, tuneMarking, which server.ts calls after the collection that follows the first large open.)
-
 // The heap's growing factor (heap.ts) is set once the first diagnostics are out: opening a large file
 // grows the heap from nothing, and with the factor set from the start V8 collected the old generation
 // one more time during the open (a 14–75 ms pause at 10,000 machines).
