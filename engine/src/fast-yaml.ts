@@ -372,6 +372,10 @@ class FastParser {
     const lastNode = f.kind === MAP ? (lastItem as Pair).value : lastItem;
     const end = ((lastNode as Scalar).range as Range3)[2];
     f.node.range = [f.start, end, f.commentEnd >= 0 ? f.commentEnd : end];
+    // An array grown by push keeps room for 16 items or more, and most collections have a few: a
+    // machine's mapping 4–6 pairs. Its exact copy, made while the grown one is still young, halves
+    // what every later collection copies of it (~5 MB kept at 10,000 machines).
+    f.node.items = items.slice();
   }
 
   private contentLine(lineStart: number, cs: number, end: number, next: number): void {
@@ -670,6 +674,7 @@ class FastParser {
     }
     this.lineRest(i, end);
     coll.range = [v, i, next];
+    coll.items = coll.items.slice(); // exactly sized (close)
     return coll;
   }
 
