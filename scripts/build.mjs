@@ -38,4 +38,12 @@ if (existsSync(join(root, 'cli/dist/acrotopo.js')) && existsSync(cacheExample)) 
   const r = spawnSync(process.execPath, [cliBin, 'check', cacheExample, '--format', 'json'], { env: { ...process.env, ACROTOPO_CODE_CACHE: 'write' }, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 60_000 });
   if (!existsSync(join(root, 'cli/dist/acrotopo.js.cache'))) console.log(`acrotopo build: no code cache for the CLI (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
 }
+// V8's code cache for the language server's bundle (server/bin/acrotopo-language-server.js uses it):
+// written by a session over the examples (scripts/server-code-cache.mjs), with the functions an open
+// compiles. Not having one only costs the time of compiling them.
+if (existsSync(join(root, 'server/dist/server.js'))) {
+  rmSync(join(root, 'server/dist/server.js.cache'), { force: true });
+  const { writeServerCodeCache } = await import('./server-code-cache.mjs');
+  await writeServerCodeCache().catch((e) => console.log(`acrotopo build: no code cache for the language server: ${e.message}`));
+}
 console.log(`acrotopo build: ${Date.now() - t0} ms`);

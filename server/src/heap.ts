@@ -166,5 +166,12 @@ export function serverStatus(): ServerStatus {
     concurrentMarking: !marksOnMainThread(),
     memory: { rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) },
     heapSpaces: getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: mib(s.space_size), used: mib(s.space_used_size) })),
+    ...(codeCacheState() === undefined ? {} : { codeCache: codeCacheState() }),
   };
+}
+
+/** What server/bin/acrotopo-language-server.js did with V8's code cache; undefined when the server was started otherwise. */
+function codeCacheState(): ServerStatus['codeCache'] {
+  const s = (globalThis as Record<symbol, unknown>)[Symbol.for('acrotopo.codeCache')];
+  return s === 'used' || s === 'absent' || s === 'rejected' || s === 'writing' ? s : undefined;
 }

@@ -17,7 +17,9 @@ process.on('unhandledRejection', (e) => {
 // The heap's growing factor (heap.ts) is set once the first diagnostics are out: opening a large file
 // grows the heap from nothing, and with the factor set from the start V8 collected the old generation
 // one more time during the open (a 14–75 ms pause at 10,000 machines).
-let heapTuned = false;
+// Not while the bin writes V8's code cache (ACROTOPO_CODE_CACHE=write, scripts/server-code-cache.mjs):
+// V8 rejects a cache made after a flag changed, and tuneHeap changes one.
+let heapTuned = process.env.ACROTOPO_CODE_CACHE === 'write';
 const afterPublish = (): void => {
   if (heapTuned) return;
   heapTuned = true;

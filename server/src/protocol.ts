@@ -46,6 +46,8 @@ export interface ServerStatus {
   collectedAfterOpen?: CollectionDone;
   /** the warm-up of the incremental check (server/src/warm-up.ts) */
   warmUp?: WarmUpStatus;
+  /** V8's code cache of the bundle, when started through server/bin (acrotopo-language-server): used, absent, rejected, or being written (ACROTOPO_CODE_CACHE=write) */
+  codeCache?: 'used' | 'absent' | 'rejected' | 'writing';
 }
 
 /** What the full collection after the first large open did (heap.ts, FirstLargeCollection). */

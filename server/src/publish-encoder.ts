@@ -133,8 +133,8 @@ export class PublishEncoder {
   readonly name = 'application/json';
   private readonly kept = new WeakMap<object, Kept[]>();
   private readonly prepared = new WeakMap<readonly Diagnostic[], Prepared>();
-  /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log) */
-  readonly last = { encoded: 0, reused: 0 };
+  /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log), and the message's size in bytes */
+  readonly last = { encoded: 0, reused: 0, bytes: 0 };
 
   /**
    * The array to publish `published` with: empty, encoded here from the engine's diagnostics (with the
@@ -207,6 +207,7 @@ export class PublishEncoder {
     at = writeBytes(out, at, suffix);
     this.last.encoded = encoded;
     this.last.reused = engine.length - encoded;
+    this.last.bytes = at;
     return out.subarray(0, at);
   }
 }

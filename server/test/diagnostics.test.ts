@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { RULE_BY_ID } from '@acrotopo/engine';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { generate } from '../../bench/generate.mjs';
+import { IDLE_GRACE_MAX_MS, idleGraceMs } from '../src/features/diagnostics';
 import { LspClient, positionOf, textAt } from './lsp-client';
 import { DEPLOYMENT, uri, VALID_SERVER } from './fixtures';
 
@@ -81,6 +83,29 @@ describe('diagnostics', () => {
     }
   });
 
+  it('begins the idle work after a large publish only once the client has had time to read it (idleGraceMs)', async () => {
+    await c.setSettings({ trace: { server: 'verbose' } });
+    try {
+      const small = uri();
+      await c.open(small, DEPLOYMENT);
+      await c.waitFor('the idle work after a small open', () => (c.logs.some((l) => l.includes(`prepared ${small} v1 `)) ? true : undefined));
+      assert.ok(!c.logs.some((l) => l.startsWith(`idle work for ${small} `)), 'a small publish: the idle work begins at once');
+
+      const large = uri();
+      const ds = await c.open(large, generate(1500).text);
+      const bytes = Buffer.byteLength(JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: { uri: large, version: 1, diagnostics: ds } }));
+      await c.waitFor('the idle work after a large open', () => (c.logs.some((l) => l.includes(`prepared ${large} v1 `)) ? true : undefined));
+      const waits = c.logs.findIndex((l) => l.startsWith(`idle work for ${large} v1 waits `));
+      assert.ok(waits >= 0, `a ${bytes}-byte publish: the trace says how long the idle work waits`);
+      const grace = Number(/waits (\d+) ms/.exec(c.logs[waits])![1]);
+      // (the encoder's JSON escapes what JSON.stringify writes as UTF-8: its size is a little larger)
+      assert.ok(grace >= 1 && grace >= idleGraceMs(bytes) && grace <= idleGraceMs(bytes * 1.1) + 1, `grace ${grace} ms for ${bytes} bytes`);
+      assert.ok(waits < c.logs.findIndex((l) => l.includes(`prepared ${large} v1 `)), 'the idle work comes after its grace');
+    } finally {
+      await c.setSettings({});
+    }
+  });
+
   it('never publishes a stale version: a newer change cancels the older', async () => {
     await c.setSettings({ validate: { debounceMs: 1500 } });
     try {
@@ -134,5 +159,15 @@ describe('diagnostics', () => {
     await c.close(u);
     const cleared = await c.waitFor('the clearing publication', () => c.published.find((p) => p.uri === u && p.version === undefined));
     assert.deepEqual(cleared.diagnostics, []);
+  });
+});
+
+describe('idleGraceMs', () => {
+  it('is 0 below 200 KB, ~5 ms per MB above, and at most IDLE_GRACE_MAX_MS', () => {
+    assert.equal(idleGraceMs(0), 0);
+    assert.equal(idleGraceMs(199_999), 0);
+    assert.equal(idleGraceMs(200_000), 1);
+    assert.equal(idleGraceMs(3_900_000), 19);
+    assert.equal(idleGraceMs(1e9), IDLE_GRACE_MAX_MS);
   });
 });
