@@ -23,7 +23,7 @@ import type { IncrementalChecker } from '@acrotopo/engine';
 import type { WarmUpState, WarmUpStatus } from './protocol';
 
 /** A deterministic sample deployment: three sites behind two firewalls, ~45 machines. */
-export function warmUpSample(perSite = 13): string {
+export function warmUpSample(): string {
   const out: string[] = [
     '# acrotopo language server warm-up sample',
     'acrotopo: 1',
@@ -92,7 +92,7 @@ export function warmUpSample(perSite = 13): string {
   const installTo: string[] = [];
   ['hq', 'north', 'south'].forEach((site, s) => {
     out.push(`  # --- ${site}`);
-    for (let i = 0; i < perSite; i++) {
+    for (let i = 0; i < 13; i++) {
       const linux = i % 4 === 3;
       const name = `${site}-${linux ? 'lnx' : i % 3 === 0 ? 'srv' : 'ws'}${String(i + 1).padStart(2, '0')}`;
       const address = `10.40.${s}.${20 + i}`;
