@@ -133,8 +133,10 @@ export class PublishEncoder {
   readonly name = 'application/json';
   private readonly kept = new WeakMap<object, Kept[]>();
   private readonly prepared = new WeakMap<readonly Diagnostic[], Prepared>();
-  /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log), and the message's size in bytes */
-  readonly last = { encoded: 0, reused: 0, bytes: 0 };
+  /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log) */
+  readonly last = { encoded: 0, reused: 0 };
+  /** the size in bytes of the message each prepared publish was written as (bytesWritten) */
+  private readonly written = new WeakMap<readonly Diagnostic[], number>();
 
   /**
    * The array to publish `published` with: empty, encoded here from the engine's diagnostics (with the
@@ -147,13 +149,22 @@ export class PublishEncoder {
     return stand;
   }
 
+  /** The size in bytes of the message the publish with this stand-in array (prepare) was written as; undefined before it is written, or when it was not written here. */
+  bytesWritten(diagnostics: readonly Diagnostic[]): number | undefined {
+    return this.written.get(diagnostics);
+  }
+
   encode(msg: Message, options: { charset: string }): Promise<Uint8Array> {
     try {
       const m = msg as { method?: unknown; params?: { uri?: unknown; version?: unknown; diagnostics?: unknown } };
       if (m.method === PUBLISH && /^utf-?8$/i.test(options.charset) && m.params && Array.isArray(m.params.diagnostics)) {
         const p = this.prepared.get(m.params.diagnostics);
         // (the version is written as digits: a non-negative integer, as LSP's)
-        if (p && p.uri === m.params.uri && p.version === m.params.version && Number.isSafeInteger(p.version) && p.version >= 0) return Promise.resolve(this.publish(msg, p));
+        if (p && p.uri === m.params.uri && p.version === m.params.version && Number.isSafeInteger(p.version) && p.version >= 0) {
+          const bytes = this.publish(msg, p);
+          this.written.set(m.params.diagnostics, bytes.length);
+          return Promise.resolve(bytes);
+        }
       }
       return Promise.resolve(Buffer.from(JSON.stringify(msg, undefined, 0), options.charset as BufferEncoding));
     } catch (e) {
@@ -207,7 +218,6 @@ export class PublishEncoder {
     at = writeBytes(out, at, suffix);
     this.last.encoded = encoded;
     this.last.reused = engine.length - encoded;
-    this.last.bytes = at;
     return out.subarray(0, at);
   }
 }

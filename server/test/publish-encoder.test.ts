@@ -58,7 +58,8 @@ test('a prepared publish: the value JSON.stringify gives, in ASCII; kept encodin
   assert.ok(isAscii(first.bytes));
   assert.deepEqual(first.value, expected(first.msg));
   assert.equal(enc.last.encoded, 2);
-  assert.equal(enc.last.bytes, first.bytes.length, 'the size of the message it encoded');
+  assert.equal(enc.bytesWritten((first.msg as { params: { diagnostics: Diagnostic[] } }).params.diagnostics), first.bytes.length, 'the size of the message it wrote, for its stand-in array');
+  assert.equal(enc.bytesWritten([]), undefined, 'not for another array');
   // the next version: the same diagnostics, and a copy of `a` moved through an edit (new objects, the same ranges)
   const moved = { ...a, span: { start: 5, end: 6 }, related: a.related.map((r) => ({ ...r, span: { start: 7, end: 8 } })) };
   for (const [version, list] of [[2, [a, b]], [3, [b, moved]], [12345678, [moved, b, a]]] as const) {

@@ -207,7 +207,7 @@ export function idleGraceMs(bytes: number): number {
   return Math.min(IDLE_GRACE_MAX_MS, Math.floor((bytes * IDLE_GRACE_MS_PER_MB) / 1_000_000));
 }
 
-/** What a publish of `count` diagnostics weighs when no encoder says (about 1 KB each, as the benchmark's). */
+/** What a diagnostic of a publish weighs when no encoder says how large it was written (about 1 KB, as the benchmark's). */
 const ESTIMATED_BYTES_PER_DIAGNOSTIC = 1000;
 
 export class Validator {
@@ -283,7 +283,7 @@ export class Validator {
       // Idle work, once the publish is written and the client has had time to read it (idleGraceMs), in
       // slices: unless another change came in meanwhile — read before each slice runs (setImmediate
       // comes after I/O) — whose check does what is left first.
-      const bytes = this.options.encoder ? this.options.encoder.last.bytes : published.length * ESTIMATED_BYTES_PER_DIAGNOSTIC;
+      const bytes = this.options.encoder?.bytesWritten(diagnostics) ?? published.length * ESTIMATED_BYTES_PER_DIAGNOSTIC;
       const grace = idleGraceMs(bytes);
       if (grace > 0) {
         this.log.verbose(`idle work for ${uri} v${version} waits ${grace} ms: the client reads a publish of ${(bytes / 1e6).toFixed(1)} MB`);
