@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { Document, parseDocument } from 'yaml';
-import { fastParseDocument, PARSE_OPTIONS, setFastParseEnabled } from './fast-yaml';
+import { fastDuplicateKeys, fastParseDocument, PARSE_OPTIONS, setFastParseEnabled } from './fast-yaml';
 import { parseYaml } from './yaml-ast';
 import { check } from './check';
 import { createIncrementalChecker } from './incremental';
@@ -489,6 +489,39 @@ test('pipeline: check() diagnostics are identical with the fast path on and off 
     ),
     { numRuns: 150 },
   );
+});
+
+test('duplicate keys found while parsing (fastDuplicateKeys) = the walk after yaml\'s parse: any depth, block and flow, small and large mappings, typed keys', () => {
+  // keys that collide as YAML keys: `1` and `'1'` differ (number, string), `true` and `True` do not
+  const key = fc.constantFrom('a', 'b', 'c', '1', '01', "'1'", '"a"', 'true', 'True', 'null', '~', 'x-y', '0x1');
+  const leaf = fc.constantFrom('1', 'x', 'null', '[a, b]', '{ a: 1, b: 2 }', '{ a: 1, a: 2 }', "'q'");
+  const line = (depth: number): fc.Arbitrary<string[]> =>
+    depth <= 0
+      ? fc.tuple(key, leaf).map(([k, v]) => [`${k}: ${v}`])
+      : fc.oneof(
+          fc.tuple(key, leaf).map(([k, v]) => [`${k}: ${v}`]),
+          fc.tuple(key, block(depth - 1)).map(([k, ls]) => [`${k}:`, ...ls.map((l) => `  ${l}`)]),
+          fc.tuple(key, fc.array(block(depth - 1), { minLength: 1, maxLength: 2 })).map(([k, items]) => [`${k}:`, ...items.flatMap((ls) => ls.map((l, i) => `${i === 0 ? '  - ' : '    '}${l}`))]),
+        );
+  // (a mapping of up to 20 keys: the set past SMALL_MAP as well as the pairwise comparison)
+  const block = (depth: number): fc.Arbitrary<string[]> => fc.array(line(depth), { minLength: 1, maxLength: 20 }).map((ls) => ls.flat());
+  fc.assert(
+    fc.property(block(2), (lines) => {
+      const text = lines.join('\n') + '\n';
+      const doc = fastParseDocument(text);
+      if (!doc) return; // outside the fast path's subset: parseYaml walks yaml's parse
+      const on = withFastPath(true, () => parseYaml(text).problems);
+      const off = withFastPath(false, () => parseYaml(text).problems);
+      assert.deepEqual(on, off, text);
+      assert.deepEqual(fastDuplicateKeys(doc), off.filter((p) => p.code === 'DUPLICATE_KEY').map((p) => p.span), text);
+    }),
+    { numRuns: Number(process.env.FC_RUNS ?? 400) },
+  );
+  // a large mapping with repeats far apart, and one repeated three times
+  const many = Array.from({ length: 40 }, (_, i) => `k${i % 25}: ${i}`).join('\n') + '\nk3: again\n';
+  const doc = fastParseDocument(many)!;
+  assert.deepEqual(fastDuplicateKeys(doc)!.map((s) => many.slice(s.start, s.end)), ['k0', 'k1', 'k2', 'k3', 'k4', 'k5', 'k6', 'k7', 'k8', 'k9', 'k10', 'k11', 'k12', 'k13', 'k14', 'k3']);
+  assert.equal(fastDuplicateKeys({}), undefined, 'not a document of the fast path');
 });
 
 test('pipeline: parseYaml problems and the incremental checker agree with the fast path on and off', () => {

@@ -19,7 +19,8 @@
 import * as yaml from 'yaml';
 import type { Document as DocumentT, Pair as PairT, Scalar as ScalarT, YAMLMap as YAMLMapT, YAMLSeq as YAMLSeqT } from 'yaml';
 
-import { isScalar } from './yaml-lib';
+import type { Span } from './types';
+import { isScalar, mapKeyString, sameKey, SMALL_MAP } from './yaml-lib';
 
 // yaml's classes, read once (as yaml-lib.ts reads its functions): through a CommonJS interop layer
 // (tsx, esbuild bundles) every `yaml.X` access is a getter call, and this module creates hundreds of
@@ -193,6 +194,8 @@ interface Frame {
   start: number;
   /** range[2] from a trailing comment kept in this collection, else -1 */
   commentEnd: number;
+  /** a mapping's keys (mapKeyString), once it has more than SMALL_MAP (noteKey) */
+  keys?: Set<string>;
 }
 
 /** A blank or comment-only line between two content lines. */
@@ -216,14 +219,33 @@ const BAD_CHARS = /[\u0000-\u0009\u000B\u000C\u000E-\u001F\u007F-\u009F\u2028\u2
 export function fastParseDocument(text: string): DocumentT.Parsed | undefined {
   if (BAD_CHARS.test(text)) return undefined;
   try {
-    return new FastParser(text).parse();
+    const parser = new FastParser(text);
+    const doc = parser.parse();
+    DUPLICATES.set(doc, parser.duplicates);
+    return doc;
   } catch (e) {
     if (e === BAIL) return undefined;
     throw e;
   }
 }
 
+/** the duplicate keys each document of fastParseDocument has (fastDuplicateKeys) */
+const DUPLICATES = new WeakMap<object, Span[]>();
+
+/**
+ * For a document fastParseDocument made: the spans of the keys that repeat an earlier key of their
+ * mapping, in document order — what yaml-ast.ts's duplicateKeys finds walking it (the same comparison:
+ * sameKey, or mapKeyString in a set past SMALL_MAP keys; fast-yaml.test.ts compares them), found while
+ * the keys were parsed instead of in a walk of every node afterwards (~10–15 ms of a cold 10,000-machine
+ * open). Undefined for any other document.
+ */
+export function fastDuplicateKeys(doc: object): readonly Span[] | undefined {
+  return DUPLICATES.get(doc);
+}
+
 class FastParser {
+  /** keys that repeat an earlier key of their mapping (fastDuplicateKeys) */
+  readonly duplicates: Span[] = [];
   private readonly doc: DocumentT.Parsed;
   private readonly schema: unknown;
   private readonly options: unknown;
@@ -510,6 +532,7 @@ class FastParser {
     }
     if (key.value === '<<') bail(); // merge keys
     const map = f.node as YAMLMap;
+    this.noteKey(map.items as Pair[], key, f);
     let v = colon + 1;
     while (v < end && text.charCodeAt(v) === SP) v++;
     if (v === end || text.charCodeAt(v) === HASH) {
@@ -528,6 +551,38 @@ class FastParser {
     else value = this.blockScalarValue(v, end, next);
     map.items.push(newPair(key, value));
     this.lastValue = value;
+  }
+
+  /**
+   * Records `key` as a duplicate when it repeats the key of one of `items` (the pairs of its mapping
+   * before it): pairwise while the mapping has at most SMALL_MAP keys, then through a set kept in
+   * `holder` — as duplicateKeys compares them (the keys here are scalars, none `<<`).
+   */
+  private noteKey(items: readonly Pair[], key: Scalar, holder: { keys?: Set<string> }): void {
+    const v = key.value;
+    const n = items.length;
+    let dup = false;
+    if (n < SMALL_MAP) {
+      for (let j = 0; j < n; j++) {
+        if (sameKey((items[j].key as Scalar).value, v)) {
+          dup = true;
+          break;
+        }
+      }
+    } else {
+      let seen = holder.keys;
+      if (!seen) {
+        seen = holder.keys = new Set();
+        for (let j = 0; j < n; j++) seen.add(mapKeyString((items[j].key as Scalar).value));
+      }
+      const k = mapKeyString(v);
+      if (seen.has(k)) dup = true;
+      else seen.add(k);
+    }
+    if (dup) {
+      const r = key.range as Range3;
+      this.duplicates.push({ start: r[0], end: r[1] });
+    }
   }
 
   /** A scalar value that ends its line (after it: spaces, a comment, the line end). */
@@ -630,6 +685,8 @@ class FastParser {
     coll.flow = true;
     let i = v + 1;
     while (i < end && text.charCodeAt(i) === SP) i++;
+    const keys = this.flowKeys;
+    keys.keys = undefined;
     if (i < end && text.charCodeAt(i) === close) {
       i++;
     } else {
@@ -646,6 +703,7 @@ class FastParser {
           const key = item;
           key.range = [itemStart, i, i];
           if (key.value === '<<') bail();
+          this.noteKey((coll as YAMLMap).items as Pair[], key, keys);
           let k = j + 1;
           while (k < end && text.charCodeAt(k) === SP) k++;
           const vc = text.charCodeAt(k);
@@ -677,6 +735,9 @@ class FastParser {
     coll.items = coll.items.slice(); // exactly sized (close)
     return coll;
   }
+
+  /** a flow mapping's keys past SMALL_MAP (noteKey), for the one flow() is reading */
+  private readonly flowKeys: { keys?: Set<string> } = {};
 
   /** where the last flowScalar ended */
   private flowEnd = 0;

@@ -1,10 +1,10 @@
 // Parsing with `yaml` (node ranges kept) and small, bounded helpers to read the AST.
 // Aliases are resolved through these helpers only, with a budget, so an alias bomb cannot blow up.
 import { Alias, Document, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from './yaml-lib';
+import { isAlias, isMap, isPair, isScalar, isSeq, mapKeyString, parseDocument, sameKey, SMALL_MAP, visit } from './yaml-lib';
 import type { Node as YNode, Pair, ParsedNode } from 'yaml';
 import type { Span } from './types';
-import { fastParseDocument, fastParseEnabled, PARSE_OPTIONS } from './fast-yaml';
+import { fastDuplicateKeys, fastParseDocument, fastParseEnabled, PARSE_OPTIONS } from './fast-yaml';
 
 export type AnyNode = YNode | ParsedNode;
 
@@ -68,7 +68,8 @@ function withProblems(doc: Document.Parsed, text: string): ParsedYaml {
   }
   const bomb = aliasBomb(doc, text);
   if (bomb) problems.push({ span: bomb, message: `YAML: this alias expands to more than ${MAX_EXPANDED_NODES.toLocaleString('en')} nodes (an alias bomb?); aliased content this large is not checked`, severity: 'error', code: 'ALIAS_BOMB' });
-  for (const span of duplicateKeys(doc)) {
+  // (the fast path found them while it parsed: the same spans, in document order)
+  for (const span of fastDuplicateKeys(doc) ?? duplicateKeys(doc)) {
     problems.push({ span, message: `YAML: duplicate key '${text.slice(span.start, span.end)}': a key may appear only once in a mapping`, severity: 'error', code: 'DUPLICATE_KEY' });
   }
   problems.sort((a, b) => a.span.start - b.span.start);
@@ -112,16 +113,6 @@ function aliasBomb(doc: Document.Parsed, text: string): Span | undefined {
   return found;
 }
 
-/** Mappings with at most this many keys are checked for duplicates pairwise. */
-const SMALL_MAP = 12;
-
-/** Do two scalar keys' values name the same key (as duplicateKeys' key strings would: type and value, objects by JSON)? */
-function sameKey(a: unknown, b: unknown): boolean {
-  if (typeof a !== typeof b) return false;
-  if (typeof a === 'object') return JSON.stringify(a) === JSON.stringify(b);
-  return a === b || String(a) === String(b);
-}
-
 /**
  * Spans of keys that repeat an earlier key of the same mapping (scalar keys; linear). Walks every
  * mapping of the document (keys, values and sequence items, as yaml's `visit` does, without its
@@ -162,7 +153,7 @@ function duplicateKeys(doc: Document.Parsed): Span[] {
       for (const item of items) {
         const k = item.key;
         if (!isScalar(k) || k.value === '<<') continue;
-        const key = typeof k.value === 'object' ? JSON.stringify(k.value) : `${typeof k.value}:${String(k.value)}`;
+        const key = mapKeyString(k.value);
         if (seen.has(key)) {
           const sp = spanOf(k as AnyNode);
           if (sp) out.push(sp);

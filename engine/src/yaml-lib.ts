@@ -58,3 +58,21 @@ export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
 
 export const parseDocument = yaml.parseDocument;
 export const visit = yaml.visit;
+
+// ---------------------------------------------------------------------------------------------
+// Duplicate keys (yaml-ast.ts duplicateKeys, and fast-yaml.ts while it parses)
+
+/** Mappings with at most this many keys are checked for duplicates pairwise (sameKey); larger ones through a set of mapKeyString. */
+export const SMALL_MAP = 12;
+
+/** Do two scalar keys' values name the same key (as mapKeyString would say: type and value, objects by JSON)? */
+export function sameKey(a: unknown, b: unknown): boolean {
+  if (typeof a !== typeof b) return false;
+  if (typeof a === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || String(a) === String(b);
+}
+
+/** A scalar key's value as a string that two values share exactly when sameKey says they are the same key. */
+export function mapKeyString(v: unknown): string {
+  return typeof v === 'object' ? JSON.stringify(v) : `${typeof v}:${String(v)}`;
+}
