@@ -396,7 +396,7 @@ class FastParser {
     f.node.range = [f.start, end, f.commentEnd >= 0 ? f.commentEnd : end];
     // An array grown by push keeps room for 16 items or more, and most collections have a few: a
     // machine's mapping 4–6 pairs. Its exact copy, made while the grown one is still young, halves
-    // what every later collection copies of it (~5 MB kept at 10,000 machines).
+    // what each later garbage collection copies of it (~5 MB kept at 10,000 machines).
     f.node.items = items.slice();
   }
 

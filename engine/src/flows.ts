@@ -250,6 +250,9 @@ class RowPorts {
   }
 }
 
+/** A delta check's sub-run on at most this many machines (and a quarter of the file at most) places them by a Map (deriveFlows). */
+const SPARSE_SUB_RUN = 256;
+
 /**
  * All derived flows of a topology, deduplicated by (view, initiator, destination, port): the first
  * row that produces a connection names it (a registration RI-5 and the managing CC-1 arrow between
@@ -257,9 +260,6 @@ class RowPorts {
  * machine order. With `keep`, only the flows between the pairs it keeps (initiator and destination
  * names): `deriveFlows(t).filter(f => keep(f.initiator, f.destination))`, without making the others.
  */
-/** A delta check's sub-run on at most this many machines (and a quarter of the file at most) places them by a Map (deriveFlows). */
-const SPARSE_SUB_RUN = 256;
-
 export function deriveFlows(t: Topology, keep?: (initiator: string, destination: string) => boolean): Flow[] {
   const flows: Flow[] = [];
   // Dedup by (view, port label, initiator, destination) without a string per flow: endpoints are
@@ -297,11 +297,12 @@ export function deriveFlows(t: Topology, keep?: (initiator: string, destination:
   // machines — `dns: false` — keeps the arrays: a Map lookup per flow cost more than they do.)
   const machines = [...t.machines.values()];
   const placeOf = keep && machines.length <= SPARSE_SUB_RUN && machines.length * 4 < t.machines.size ? new Map<Machine, number>() : undefined;
-  const placed = new Set<number>(); // (the indexes given a place: the first machine with an index takes it, as in the arrays)
+  // (the indexes given a place: the first machine with an index takes it, as in the arrays)
+  const placed = placeOf && new Set<number>();
   const placeFor = (m: Machine) => {
     const i = m.index;
-    if (!Number.isInteger(i) || i < 0 || i >= t.machines.size || placed.has(i)) return -1;
-    placed.add(i);
+    if (!Number.isInteger(i) || i < 0 || i >= t.machines.size || placed!.has(i)) return -1;
+    placed!.add(i);
     return placeOf!.size;
   };
   for (const m of machines) {
