@@ -29,6 +29,10 @@ if (existsSync(join(root, 'schemas/acrotopo.schema.json'))) {
   mkdirSync(join(root, 'client/schemas'), { recursive: true });
   cpSync(join(root, 'schemas/acrotopo.schema.json'), join(root, 'client/schemas/acrotopo.schema.json'));
 }
+// The bins run their bundle through scripts/bundle-loader.cjs (V8's code cache), shipped in each dist/.
+for (const dir of ['cli/dist', 'server/dist']) {
+  if (existsSync(join(root, dir))) cpSync(join(root, 'scripts/bundle-loader.cjs'), join(root, dir, 'bundle-loader.cjs'));
+}
 // V8's code cache for the CLI bundle (cli/bin/acrotopo.js uses it): written by a check of an example,
 // so it holds the functions a check compiles. Not having one only costs start-up time.
 const cliBin = join(root, 'cli/bin/acrotopo.js');

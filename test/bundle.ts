@@ -2,7 +2,7 @@
 // temporary file and renamed (test files running in parallel may race). Used by the CLI tests
 // (cli/dist/acrotopo.js) and the language-server tests (server/dist/server.js), which spawn the
 // real bins.
-import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -54,4 +54,18 @@ export async function ensureBundle(spec: BundleSpec): Promise<void> {
   const tmp = `${spec.out}.${process.pid}.tmp`;
   writeFileSync(tmp, js.contents);
   renameSync(tmp, spec.out);
+}
+
+/**
+ * The bins' loader (scripts/bundle-loader.cjs, which `npm run build` copies into each dist/) in
+ * `distDir`, as the source is: a bundle rebuilt here is run through it.
+ */
+export function ensureLoader(root: string, distDir: string): void {
+  const source = readFileSync(join(root, 'scripts', 'bundle-loader.cjs'), 'utf8');
+  const out = join(distDir, 'bundle-loader.cjs');
+  if (existsSync(out) && readFileSync(out, 'utf8') === source) return;
+  mkdirSync(distDir, { recursive: true });
+  const tmp = `${out}.${process.pid}.tmp`;
+  writeFileSync(tmp, source);
+  renameSync(tmp, out);
 }

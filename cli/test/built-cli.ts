@@ -2,7 +2,7 @@
 // sources, with the options scripts/build.mjs uses, then lets tests spawn the real bin.
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { ensureBundle } from '../../test/bundle';
+import { ensureBundle, ensureLoader } from '../../test/bundle';
 
 export const ROOT = join(__dirname, '..', '..');
 export const BIN = join(ROOT, 'cli', 'bin', 'acrotopo.js');
@@ -18,7 +18,7 @@ export function ensureBuiltCli(): Promise<void> {
   ready ??= Promise.all([
     ensureBundle({ root: ROOT, entry: 'cli/src/main.ts', out: OUT, sources, logLevel: 'silent', define: { ACROTOPO_RENDER_BUNDLE: '"render.js"' } }),
     ensureBundle({ root: ROOT, entry: 'cli/src/render.ts', out: RENDER_OUT, sources, logLevel: 'silent' }),
-  ]).then(() => undefined);
+  ]).then(() => ensureLoader(ROOT, join(ROOT, 'cli', 'dist')));
   return ready;
 }
 

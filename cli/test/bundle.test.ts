@@ -29,6 +29,7 @@ describe('CLI bundles', () => {
       copyFileSync(join(ROOT, 'cli', 'bin', 'acrotopo.js'), join(dir, 'bin', 'acrotopo.js'));
       copyFileSync(OUT, join(dir, 'dist', 'acrotopo.js'));
       copyFileSync(RENDER_OUT, join(dir, 'dist', 'render.js'));
+      copyFileSync(join(ROOT, 'cli', 'dist', 'bundle-loader.cjs'), join(dir, 'dist', 'bundle-loader.cjs'));
       const cache = join(dir, 'dist', 'acrotopo.js.cache');
       const example = join(ROOT, 'examples', 'problems', 'dmz-firewall.acrotopo.yaml');
       const run = (mode: string) => {

@@ -19,6 +19,7 @@ describe('V8 code cache of the server bundle (server/bin, scripts/server-code-ca
       mkdirSync(join(dir, 'dist'));
       copyFileSync(join(ROOT, 'server', 'bin', 'acrotopo-language-server.js'), join(dir, 'bin', 'acrotopo-language-server.js'));
       copyFileSync(join(ROOT, 'server', 'dist', 'server.js'), join(dir, 'dist', 'server.js'));
+      copyFileSync(join(ROOT, 'server', 'dist', 'bundle-loader.cjs'), join(dir, 'dist', 'bundle-loader.cjs'));
       const cache = join(dir, 'dist', 'server.js.cache');
       const session = async (execArgv: string[]) => {
         const c = await LspClient.start({ module: join(dir, 'bin', 'acrotopo-language-server.js'), execArgv, env: { ...process.env, ...NODE_OPTIONS.env } });

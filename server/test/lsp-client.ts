@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SourceFile } from '@acrotopo/engine';
-import { ensureBundle } from '../../test/bundle';
+import { ensureBundle, ensureLoader } from '../../test/bundle';
 import { createMessageConnection, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type { MessageConnection } from 'vscode-jsonrpc/node';
 import type {
@@ -38,7 +38,7 @@ let built: Promise<void> | undefined;
 export function ensureBuilt(): Promise<void> {
   built ??= process.env.ACROTOPO_NO_BUILD === '1' && existsSync(OUT)
     ? Promise.resolve()
-    : ensureBundle({ root: ROOT, entry: 'server/src/main.ts', out: OUT, sources: ['server/src', 'engine/src', 'schemas'], sourcemap: 'inline' });
+    : ensureBundle({ root: ROOT, entry: 'server/src/main.ts', out: OUT, sources: ['server/src', 'engine/src', 'schemas'], sourcemap: 'inline' }).then(() => ensureLoader(ROOT, dirname(OUT)));
   return built;
 }
 
