@@ -15,6 +15,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const nodeOptions = JSON.parse(readFileSync(join(root, 'server', 'node-options.json'), 'utf8'));
@@ -39,69 +40,41 @@ export async function writeServerCodeCache(serverDir = join(root, 'server')) {
   let stderr = '';
   child.stderr.on('data', (c) => (stderr = (stderr + c).slice(-2000)));
   const exited = new Promise((r) => child.on('exit', (code) => r(code)));
+  child.stdin.on('error', () => { /* the server is gone: its exit says why */ });
 
-  // JSON-RPC over stdio, as LSP frames it
-  let buf = Buffer.alloc(0);
-  let nextId = 1;
-  const pending = new Map();
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  // the server's requests: settings (workspace/configuration: none), registrations
+  conn.onRequest((method, params) => (method === 'workspace/configuration' ? (params?.items ?? []).map(() => null) : null));
   const published = new Set();
   let onPublish = () => undefined;
-  const send = (msg) => {
-    const body = Buffer.from(JSON.stringify({ jsonrpc: '2.0', ...msg }), 'utf8');
-    child.stdin.write(`Content-Length: ${body.length}\r\n\r\n`);
-    child.stdin.write(body);
-  };
-  const request = (method, params) => new Promise((res, rej) => {
-    const id = nextId++;
-    pending.set(id, { res, rej });
-    send({ id, method, params });
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    published.add(p.uri);
+    onPublish();
   });
-  child.stdout.on('data', (chunk) => {
-    buf = Buffer.concat([buf, chunk]);
-    for (;;) {
-      const end = buf.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      const len = Number(/Content-Length: (\d+)/i.exec(buf.subarray(0, end).toString('ascii'))?.[1]);
-      if (!Number.isFinite(len) || buf.length < end + 4 + len) return;
-      const msg = JSON.parse(buf.subarray(end + 4, end + 4 + len).toString('utf8'));
-      buf = buf.subarray(end + 4 + len);
-      if (msg.method === 'textDocument/publishDiagnostics') {
-        published.add(msg.params.uri);
-        onPublish();
-      } else if (msg.method !== undefined && msg.id !== undefined) {
-        // the server's requests: settings (workspace/configuration: none), registrations
-        send({ id: msg.id, result: msg.method === 'workspace/configuration' ? (msg.params?.items ?? []).map(() => null) : null });
-      } else if (msg.id !== undefined && pending.has(msg.id)) {
-        const p = pending.get(msg.id);
-        pending.delete(msg.id);
-        if (msg.error) p.rej(new Error(msg.error.message));
-        else p.res(msg.result);
-      }
-    }
-  });
+  conn.listen();
 
   const deadline = Date.now() + TIMEOUT_MS;
   const timeout = setTimeout(() => child.kill(), TIMEOUT_MS);
   try {
-    await request('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } } } });
-    send({ method: 'initialized', params: {} });
+    await conn.sendRequest('initialize', { processId: process.pid, rootUri: null, capabilities: { workspace: { configuration: true }, textDocument: { publishDiagnostics: { relatedInformation: true, versionSupport: true, codeDescriptionSupport: true, dataSupport: true } } } });
+    await conn.sendNotification('initialized', {});
     for (const file of examples) {
       const uri = pathToFileURL(file).href;
       const seen = new Promise((r) => {
         onPublish = () => published.has(uri) && r();
       });
-      send({ method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'acrotopo', version: 1, text: readFileSync(file, 'utf8') } } });
+      await conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'acrotopo', version: 1, text: readFileSync(file, 'utf8') } });
       await seen;
     }
     // the idle work after the last publish, and the warm-up (the incremental check's code)
     for (;;) {
-      const status = await request('acrotopo/serverStatus', null);
+      const status = await conn.sendRequest('acrotopo/serverStatus');
       if (!status?.warmUp || status.warmUp.state === 'done' || status.warmUp.state === 'off') break;
       if (Date.now() > deadline) throw new Error('the warm-up did not end');
       await new Promise((r) => setTimeout(r, 50));
     }
-    await request('shutdown', null);
-    send({ method: 'exit' });
+    await conn.sendRequest('shutdown');
+    await conn.sendNotification('exit');
     const code = await exited;
     if (code !== 0) throw new Error(`the server exited with ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
   } catch (e) {
@@ -109,6 +82,7 @@ export async function writeServerCodeCache(serverDir = join(root, 'server')) {
     throw new Error(`${e instanceof Error ? e.message : String(e)}${stderr.trim() ? ` (stderr: ${stderr.trim().split('\n').at(-1)})` : ''}`);
   } finally {
     clearTimeout(timeout);
+    conn.dispose();
   }
   if (!existsSync(cache)) throw new Error(`the server did not write ${cache}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
   return statSync(cache).size;

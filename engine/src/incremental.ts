@@ -904,9 +904,14 @@ export function createIncrementalChecker(): IncrementalChecker {
     }
     parsed = already ?? parseYaml(text); // check() = size guard + parseYaml + checkParsed
     const optionsKey = JSON.stringify(options ?? {});
+    return remember(text, optionsKey, recalledOrChecked(text, parsed, options, optionsKey));
+  };
+
+  /** A recent result for this text and options (recall), or `p` checked; `stats.recalled` says which. */
+  const recalledOrChecked = (text: string, p: ParsedYaml, options: CheckOptions | undefined, optionsKey: string): CheckResult => {
     const known = recall(text, optionsKey);
     stats.recalled = !!known;
-    return remember(text, optionsKey, known ?? checkParsed(text, parsed, options, true));
+    return known ?? checkParsed(text, p, options, true);
   };
 
   /**
@@ -980,9 +985,7 @@ export function createIncrementalChecker(): IncrementalChecker {
     startStats(undefined, true);
     parsed = whole;
     const optionsKey = JSON.stringify(options);
-    const known = recall(text, optionsKey);
-    stats.recalled = !!known;
-    const result = known ?? checkParsed(text, whole, options, true);
+    const result = recalledOrChecked(text, whole, options, optionsKey);
     chain = { options: optionsKey, base: result, last: result, edits: [], inside: [], title: undefined };
     uncut = { text, whole };
     return remember(text, optionsKey, result);

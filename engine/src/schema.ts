@@ -11,7 +11,7 @@
 // of each mapping's keys, so many errors in a huge file cost no more than one walk.
 import type { ErrorObject } from 'ajv';
 import { Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { isMap, isPair, isScalar, isSeq } from './yaml-lib';
+import { isMap, isPair, isPlainMap, isPlainSeq, isScalar, isSeq } from './yaml-lib';
 import schemaJson from '../../schemas/acrotopo.schema.json';
 import { closeMatches } from './did-you-mean';
 import { yamlScalar } from './edits';
@@ -544,12 +544,6 @@ const MAX_PLAIN_DEPTH = 200;
 const plainMemo = new WeakMap<object, unknown>();
 const MEMO_DEPTH = 2;
 
-// YAMLMap and YAMLSeq themselves are known by their prototype: one load whatever the node's shape
-// (`node.constructor` is read through the prototype of every shape of node, a megamorphic load, as
-// yaml's own type tests — yaml-lib.ts, whose tests answer from the prototype too).
-const MAP_PROTO: object = YAMLMap.prototype;
-const SEQ_PROTO: object = YAMLSeq.prototype;
-
 /**
  * Whether the text being converted may hold anchors (an `&`): when it cannot, no node has one and
  * plainToJS does not look (reading a property a node does not have, on nodes of every shape, was a
@@ -613,14 +607,13 @@ function setPlain(out: Record<string, unknown>, key: string, value: unknown): vo
 
 function plainData(node: unknown, depth: number): unknown {
   // (only YAMLMap and YAMLSeq themselves: not their subclasses — YAMLSet, YAMLOMap —, which toJS converts otherwise)
-  const proto = typeof node === 'object' && node !== null ? Object.getPrototypeOf(node) : undefined;
-  if (proto === MAP_PROTO || (isMap(node) && node.constructor === YAMLMap)) {
+  if (isPlainMap(node)) {
     const items = (node as YAMLMap).items;
     const out: Record<string, unknown> = {};
     for (let i = 0; i < items.length; i++) setPlain(out, plainKey(items[i]), plainToJS((items[i] as Pair).value, depth + 1));
     return out;
   }
-  if (proto === SEQ_PROTO || (isSeq(node) && node.constructor === YAMLSeq)) {
+  if (isPlainSeq(node)) {
     const items = (node as YAMLSeq).items;
     const out: unknown[] = [];
     for (let i = 0; i < items.length; i++) {
@@ -654,7 +647,7 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
   // The document's data with `machines` holding the one machine (or none): the other entries are not
   // converted (tens of thousands of keys, on every keystroke).
   const root = reader.doc.contents;
-  if (!isMap(root) || root.constructor !== YAMLMap) return undefined;
+  if (!isPlainMap(root)) return undefined;
   const partial: Record<string, unknown> = {};
   const whole = converting(file.text, () => {
     try {
@@ -667,7 +660,7 @@ export function validateSchemaPart(reader: AstReader, file: SourceFile, machines
           setPlain(partial, key, plainToJS(value, 1));
           continue;
         }
-        if (!isMap(value) || value.constructor !== YAMLMap) return false;
+        if (!isPlainMap(value)) return false;
         const one: Record<string, unknown> = {};
         if (wanted.size > 0) {
           for (const p of (value as YAMLMap).items) {

@@ -13,6 +13,10 @@ const TESTS = ['isScalar', 'isPair', 'isMap', 'isSeq', 'isAlias', 'isCollection'
 
 function assertSameTests(x: unknown, what: string): void {
   for (const t of TESTS) assert.equal(lib[t](x), (yaml[t] as (n: unknown) => boolean)(x), `${t}(${what})`);
+  // a YAMLMap or YAMLSeq itself, not a subclass
+  const ctor = (n: unknown) => (n as { constructor?: unknown }).constructor;
+  assert.equal(lib.isPlainMap(x), yaml.isMap(x) && ctor(x) === yaml.YAMLMap, `isPlainMap(${what})`);
+  assert.equal(lib.isPlainSeq(x), yaml.isSeq(x) && ctor(x) === yaml.YAMLSeq, `isPlainSeq(${what})`);
 }
 
 /** Every node, pair and document reachable from a parse (aliases not followed). */
@@ -52,6 +56,10 @@ test('the type tests answer as yaml\'s on the nodes of yaml\'s parser and of the
   const omap = yaml.parseDocument('a: !!omap [ { k: 1 } ]\n').get('a', true);
   assert.equal(lib.isSeq(omap), true);
   assert.equal(lib.isCollection(omap), true);
+  assert.equal(lib.isPlainSeq(omap), false);
+  const set = yaml.parseDocument('a: !!set { p, q }\n').get('a', true);
+  assert.equal(lib.isMap(set), true);
+  assert.equal(lib.isPlainMap(set), false);
 });
 
 test('the type tests answer as yaml\'s on other values, and on objects made with the node classes\' prototypes', () => {

@@ -56,6 +56,29 @@ export function isCollection(node: unknown): node is YAMLMap | YAMLSeq {
   return known(p) ? false : yamlIsCollection(node);
 }
 
+const YAMLMapClass = yaml.YAMLMap;
+const YAMLSeqClass = yaml.YAMLSeq;
+
+/**
+ * A YAMLMap itself, not a subclass (YAMLSet, YAMLOMap's kin), which toJS converts otherwise: what
+ * `isMap(node) && node.constructor === YAMLMap` says, from the prototype when it is YAMLMap's (one
+ * load, where `.constructor` is read through the prototype of every shape of node).
+ */
+export function isPlainMap(node: unknown): node is YAMLMap {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === MAP_P) return true;
+  return !known(p) && yamlIsMap(node) && (node as { constructor?: unknown }).constructor === YAMLMapClass;
+}
+
+/** A YAMLSeq itself, not a subclass (YAMLOMap): as isPlainMap. */
+export function isPlainSeq(node: unknown): node is YAMLSeq {
+  if (node === null || typeof node !== 'object') return false;
+  const p = Object.getPrototypeOf(node);
+  if (p === SEQ_P) return true;
+  return !known(p) && yamlIsSeq(node) && (node as { constructor?: unknown }).constructor === YAMLSeqClass;
+}
+
 export const parseDocument = yaml.parseDocument;
 export const visit = yaml.visit;
 

@@ -156,6 +156,7 @@ export class FirstLargeCollection {
 /** The process's side of `acrotopo/serverStatus`. */
 export function serverStatus(): ServerStatus {
   const m = process.memoryUsage();
+  const codeCache = codeCacheState();
   return {
     pid: process.pid,
     node: process.version,
@@ -166,7 +167,7 @@ export function serverStatus(): ServerStatus {
     concurrentMarking: !marksOnMainThread(),
     memory: { rss: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) },
     heapSpaces: getHeapSpaceStatistics().map((s) => ({ name: s.space_name, size: mib(s.space_size), used: mib(s.space_used_size) })),
-    ...(codeCacheState() === undefined ? {} : { codeCache: codeCacheState() }),
+    ...(codeCache === undefined ? {} : { codeCache }),
   };
 }
 

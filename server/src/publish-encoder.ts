@@ -126,6 +126,8 @@ interface Prepared {
   uri: string;
   version: number;
   engine: readonly EngineDiagnostic[];
+  /** the size of the message it was written as, once written (bytesWritten) */
+  bytes?: number;
 }
 
 /** A vscode-jsonrpc ContentTypeEncoder: `encode` gives the bytes of one message. */
@@ -135,8 +137,6 @@ export class PublishEncoder {
   private readonly prepared = new WeakMap<readonly Diagnostic[], Prepared>();
   /** per prepared publish: diagnostics encoded / taken from what was kept (for tests and the log) */
   readonly last = { encoded: 0, reused: 0 };
-  /** the size in bytes of the message each prepared publish was written as (bytesWritten) */
-  private readonly written = new WeakMap<readonly Diagnostic[], number>();
 
   /**
    * The array to publish `published` with: empty, encoded here from the engine's diagnostics (with the
@@ -151,7 +151,7 @@ export class PublishEncoder {
 
   /** The size in bytes of the message the publish with this stand-in array (prepare) was written as; undefined before it is written, or when it was not written here. */
   bytesWritten(diagnostics: readonly Diagnostic[]): number | undefined {
-    return this.written.get(diagnostics);
+    return this.prepared.get(diagnostics)?.bytes;
   }
 
   encode(msg: Message, options: { charset: string }): Promise<Uint8Array> {
@@ -162,7 +162,7 @@ export class PublishEncoder {
         // (the version is written as digits: a non-negative integer, as LSP's)
         if (p && p.uri === m.params.uri && p.version === m.params.version && Number.isSafeInteger(p.version) && p.version >= 0) {
           const bytes = this.publish(msg, p);
-          this.written.set(m.params.diagnostics, bytes.length);
+          p.bytes = bytes.length;
           return Promise.resolve(bytes);
         }
       }
